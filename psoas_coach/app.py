@@ -1,0 +1,20 @@
+"""Builds the one WSGI app: the phone app (webapp) plus the Alexa endpoint (skill), both on one Coach."""
+from __future__ import annotations
+
+from flask import Flask
+
+from psoas_coach.config import Settings, settings_from_env
+
+
+def create_app(settings: Settings | None = None, coach=None) -> Flask:
+    from shared_content.service import Coach
+    from skill.endpoint import alexa_blueprint
+    from webapp import create_app as create_web_app
+
+    settings = settings or settings_from_env(dev=False)
+    coach = coach or Coach.from_url(settings.database_url)
+    app = create_web_app(coach=coach, secret_key=settings.secret_key, dev=settings.dev)
+    app.register_blueprint(
+        alexa_blueprint(coach, skill_id=settings.alexa_skill_id, verify=settings.verify_alexa)
+    )
+    return app

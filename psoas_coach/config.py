@@ -1,0 +1,57 @@
+"""Settings from the environment, read when the app is built (never at import time)."""
+from __future__ import annotations
+
+import ipaddress
+import os
+import secrets
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+
+from shared_content.store import data_dir
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str | None
+    secret_key: str
+    alexa_skill_id: str | None
+    verify_alexa: bool
+    dev: bool
+
+
+def is_loopback(host: str) -> bool:
+    """True when every address `host` resolves to is a loopback address."""
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        pass
+    try:
+        infos = socket.getaddrinfo(host, None)
+    except OSError:
+        return False
+    return bool(infos) and all(ipaddress.ip_address(i[4][0]).is_loopback for i in infos)
+
+
+def dev_secret() -> str:
+    """A per-machine secret for --dev, kept in the data folder so phone cookies survive restarts."""
+    path = Path(data_dir()) / "dev-secret-key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def settings_from_env(dev: bool = False) -> Settings:
+    secret = os.environ.get("PSOAS_SECRET_KEY") or (dev_secret() if dev else None)
+    if not secret:
+        raise SystemExit("PSOAS_SECRET_KEY is not set. Set it to a long random string, or use --dev on a loopback host.")
+    return Settings(
+        database_url=os.environ.get("DATABASE_URL") or None,
+        secret_key=secret,
+        alexa_skill_id=os.environ.get("ALEXA_SKILL_ID") or None,
+        verify_alexa=not dev,
+        dev=dev,
+    )

@@ -1,0 +1,121 @@
+"""Shared fixtures: real databases (a SQLite file, and a PostgreSQL server when one is configured),
+a controllable clock, and a Coach built on them.
+
+PostgreSQL comes from PSOAS_TEST_POSTGRES_URL (set by .ci/run). Under CI=true a missing or
+unreachable server fails the PostgreSQL tests; elsewhere they are skipped with the reason.
+"""
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+PG_URL = os.environ.get("PSOAS_TEST_POSTGRES_URL", "")
+
+
+class FakeClock:
+    """A clock the test moves by hand: `clock()` is now, `clock.advance(s)` moves it."""
+
+    def __init__(self, start: float = 1_800_000_000.0):
+        self.now = start
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> float:
+        self.now += seconds
+        return self.now
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def catalogue():
+    from shared_content.catalogue import load_catalogue
+
+    return load_catalogue()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path) -> str:
+    return f"sqlite:///{tmp_path / 'psoas.db'}"
+
+
+def _require_postgres():
+    if not PG_URL:
+        if IN_CI:
+            pytest.fail("CI=true but PSOAS_TEST_POSTGRES_URL is not set: .ci/run must start PostgreSQL")
+        pytest.skip("PSOAS_TEST_POSTGRES_URL not set (run .ci/run or point it at a server)")
+
+
+@pytest.fixture(scope="session")
+def _pg_template():
+    """A migrated template database, made once per test process; each test copies it."""
+    _require_postgres()
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    from shared_content.store import Store
+
+    base = make_url(PG_URL)
+    name = f"psoas_tmpl_{os.getpid()}"
+    try:
+        admin = psycopg.connect(
+            host=base.host, port=base.port or 5432, user=base.username, password=base.password,
+            dbname=base.database, autocommit=True,
+        )
+    except psycopg.OperationalError as exc:
+        pytest.fail(f"PostgreSQL at {base.host}:{base.port} is not reachable: {exc}") if IN_CI else pytest.skip(str(exc))
+    admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    admin.execute(f'CREATE DATABASE "{name}"')
+    store = Store(base.set(database=name).render_as_string(hide_password=False))
+    store.migrate()
+    store.dispose()
+    yield admin, base, name
+    admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.close()
+
+
+@pytest.fixture
+def postgres_url(_pg_template) -> str:
+    admin, base, template = _pg_template
+    name = f"psoas_t_{uuid.uuid4().hex[:12]}"
+    admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    yield base.set(database=name).render_as_string(hide_password=False)
+    admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request) -> str:
+    """Run the test once on a SQLite file and once on PostgreSQL."""
+    if request.param == "sqlite":
+        return request.getfixturevalue("sqlite_url")
+    return request.getfixturevalue("postgres_url")
+
+
+def _make_coach(url, clock):
+    from shared_content.catalogue import load_catalogue
+    from shared_content.service import Coach
+
+    return Coach.from_url(url, clock=clock, catalogue=load_catalogue())
+
+
+@pytest.fixture
+def coach(sqlite_url, clock):
+    """A Coach on a fresh SQLite file, with a clock the test controls."""
+    c = _make_coach(sqlite_url, clock)
+    yield c
+    c.close()
+
+
+@pytest.fixture
+def any_coach(database_url, clock):
+    """A Coach on each real database in turn (SQLite file, then PostgreSQL)."""
+    c = _make_coach(database_url, clock)
+    yield c
+    c.close()
