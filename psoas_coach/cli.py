@@ -31,22 +31,30 @@ def _migrate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _content(args: argparse.Namespace) -> int:
+def _content(argv: list[str]) -> int:
     from shared_content.catalogue.cli import main as content_main
 
-    return content_main(args.content_args)
+    return content_main(argv)
 
 
-def _talk(args: argparse.Namespace) -> int:
+def _talk(argv: list[str]) -> int:
     from skill.console import main as talk_main
 
-    return talk_main(args.talk_args)
+    return talk_main(argv)
+
+
+# These own their options; argparse would swallow a leading "--url" before REMAINDER sees it.
+PASS_THROUGH = {"content": _content, "talk": _talk}
 
 
 def _export(args: argparse.Namespace) -> int:
     from skill.skill_package import export_skill_package
 
-    path = export_skill_package(args.directory)
+    try:
+        path = export_skill_package(args.directory, args.endpoint)
+    except ValueError as exc:
+        print(f"psoas-coach export-skill-package: {exc}", file=sys.stderr)
+        return 2
     print(f"Wrote the ASK CLI skill package to {path}")
     return 0
 
@@ -64,21 +72,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("migrate", help="create or upgrade the database").set_defaults(func=_migrate)
 
-    content = sub.add_parser("content", help="list or check the exercise catalogue", add_help=False)
-    content.add_argument("content_args", nargs=argparse.REMAINDER)
-    content.set_defaults(func=_content)
-
-    talk = sub.add_parser("talk", help="the voice console: type what you would say to Alexa", add_help=False)
-    talk.add_argument("talk_args", nargs=argparse.REMAINDER)
-    talk.set_defaults(func=_talk)
+    sub.add_parser("content", help="list or check the exercise catalogue (content list|check --help)")
+    sub.add_parser("talk", help="the voice console: type what you would say to Alexa (talk --help)")
 
     export = sub.add_parser("export-skill-package", help="write an ASK CLI skill-package/ folder")
     export.add_argument("directory")
+    export.add_argument("--endpoint", help="public https URL of /alexa (default: $PSOAS_PUBLIC_URL)")
     export.set_defaults(func=_export)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] in PASS_THROUGH:
+        return int(PASS_THROUGH[argv[0]](argv[1:]) or 0)
     args = build_parser().parse_args(argv)
     return int(args.func(args) or 0)
 
