@@ -1,0 +1,240 @@
+"""Match a typed utterance to an intent and slots using only an interaction model's own samples.
+
+Each sample is compiled into a pattern: literal words must appear as written, ``{slot}`` matches
+one of the slot type's values or synonyms (custom types, from the model's ``types``) or a number
+(``AMAZON.NUMBER``: digits or number words, "twenty five"). An exact match of a whole sample wins.
+Otherwise the best fuzzy match by token overlap (Dice coefficient, slot mentions counted as one
+token each) is taken if it is close enough; anything else is ``AMAZON.FallbackIntent``.
+
+    matcher = UtteranceMatcher(model_dict)
+    m = matcher.match("start the morning stretch")
+    m.intent == "StartRoutineIntent"; m.slots == {"routine": ("morning stretch", "morning-stretch")}
+
+``m.slots`` maps slot name to ``(spoken, id)`` for custom types (the envelope builders turn that
+into an ER_SUCCESS_MATCH resolution) and to the number as a string for ``AMAZON.NUMBER``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+FALLBACK = "AMAZON.FallbackIntent"
+LAUNCH = "LaunchRequest"
+
+_UNITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+          "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
+_TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+NUMBER_WORDS = {w: i for i, w in enumerate(_UNITS)} | {w: i * 10 for i, w in enumerate(_TENS) if w}
+_NUM_WORD_RE = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+NUMBER_PATTERN = rf"(?:\d+|(?:{_NUM_WORD_RE})(?: (?:hundred|and|{_NUM_WORD_RE}))*)"
+
+STOPWORDS = frozenset("a an the my me i to of for this that it is please can you do on in".split())
+FUZZY_THRESHOLD = 0.6
+
+
+def normalize(text: str) -> str:
+    """Lower case; every character other than a letter, digit or apostrophe becomes a space."""
+    text = text.lower().replace("\u2019", "'")
+    text = re.sub(r"[^a-z0-9']+", " ", text)
+    text = re.sub(r"(?<![a-z])'|'(?![a-z])", " ", text)  # quotes, not apostrophes
+    return " ".join(text.split())
+
+
+def _parse_number(spoken: str) -> str | None:
+    words = spoken.split()
+    if len(words) == 1 and words[0].isdigit():
+        return str(int(words[0]))
+    total, current, seen = 0, 0, False
+    for word in words:
+        if word == "and":
+            continue
+        if word == "hundred":
+            current = (current or 1) * 100
+        elif word in NUMBER_WORDS:
+            current += NUMBER_WORDS[word]
+        else:
+            return None
+        seen = True
+    return str(total + current) if seen else None
+
+
+@dataclass(frozen=True)
+class Match:
+    intent: str
+    slots: dict[str, Any] = field(default_factory=dict)
+    score: float = 0.0
+    sample: str | None = None
+    exact: bool = False
+
+
+@dataclass
+class _Sample:
+    intent: str
+    text: str
+    regex: re.Pattern
+    slot_types: dict[str, str]   # slot name -> type, for slots in this sample
+    tokens: list[str]            # normalized literal words and "<slot>" markers
+
+
+class UtteranceMatcher:
+    def __init__(self, model: dict[str, Any]):
+        lm = model["interactionModel"]["languageModel"]
+        self.invocation_name = normalize(lm.get("invocationName", ""))
+        self.intents = [i["name"] for i in lm["intents"]]
+        # type -> normalized spoken form -> (spoken as the model spells it, id)
+        self.values: dict[str, dict[str, tuple[str, str]]] = {}
+        for t in lm.get("types", []):
+            table: dict[str, tuple[str, str]] = {}
+            for v in t.get("values", []):
+                vid = v.get("id") or v["name"]["value"]
+                for spoken in [v["name"]["value"], *v["name"].get("synonyms", [])]:
+                    key = normalize(spoken)
+                    if key and key not in table:
+                        table[key] = (spoken, vid)
+            self.values[t["name"]] = table
+        self.samples: list[_Sample] = []
+        for intent in lm["intents"]:
+            slot_types = {s["name"]: s["type"] for s in intent.get("slots", [])}
+            for sample in intent.get("samples", []):
+                self.samples.append(self._compile(intent["name"], sample, slot_types))
+
+    # -- compilation ---------------------------------------------------------------------------
+    def _slot_pattern(self, slot_type: str) -> str:
+        if slot_type == "AMAZON.NUMBER":
+            return NUMBER_PATTERN
+        keys = sorted(self.values.get(slot_type, {}), key=len, reverse=True)
+        if not keys:
+            return r"(?!x)x"  # a type with no values never matches
+        return "(?:" + "|".join(re.escape(k) for k in keys) + ")"
+
+    def _compile(self, intent: str, sample: str, slot_types: dict[str, str]) -> _Sample:
+        parts = re.split(r"(\{[A-Za-z0-9_]+\})", sample)
+        pattern, tokens, used = [], [], {}
+        for part in parts:
+            if part.startswith("{") and part.endswith("}"):
+                name = part[1:-1]
+                stype = slot_types.get(name, "")
+                used[name] = stype
+                pattern.append(f"(?P<{name}>{self._slot_pattern(stype)})")
+                tokens.append(f"<{stype}>")
+            else:
+                words = normalize(part).split()
+                if words:
+                    pattern.append(" ".join(re.escape(w) for w in words))
+                    tokens.extend(words)
+        return _Sample(intent, sample, re.compile("^" + " ".join(pattern) + "$"), used, tokens)
+
+    # -- matching --------------------------------------------------------------------------------
+    def _slots_from(self, sample: _Sample, groups: dict[str, str]) -> dict[str, Any] | None:
+        slots: dict[str, Any] = {}
+        for name, spoken in groups.items():
+            if spoken is None:
+                continue
+            stype = sample.slot_types.get(name, "")
+            if stype == "AMAZON.NUMBER":
+                number = _parse_number(spoken)
+                if number is None:
+                    return None
+                slots[name] = number
+            else:
+                value = self.values.get(stype, {}).get(spoken)
+                if value is None:
+                    return None
+                slots[name] = (spoken, value[1])
+        return slots
+
+    def _mentions(self, text: str) -> tuple[list[str], dict[str, list[str]]]:
+        """Replace the longest slot-value mentions in ``text`` by ``<Type>`` markers."""
+        words = text.split()
+        found: dict[str, list[str]] = {}
+        out: list[str] = []
+        i = 0
+        while i < len(words):
+            best = None  # (length, type, spoken)
+            for length in range(min(6, len(words) - i), 0, -1):
+                phrase = " ".join(words[i:i + length])
+                for stype, table in self.values.items():
+                    if phrase in table:
+                        best = (length, stype, phrase)
+                        break
+                if best:
+                    break
+                if re.fullmatch(NUMBER_PATTERN, phrase) and _parse_number(phrase) is not None:
+                    best = (length, "AMAZON.NUMBER", phrase)
+                    break
+            if best:
+                length, stype, phrase = best
+                out.append(f"<{stype}>")
+                found.setdefault(stype, []).append(phrase)
+                i += length
+            else:
+                out.append(words[i])
+                i += 1
+        return out, found
+
+    @staticmethod
+    def _weight(token: str) -> float:
+        if token.startswith("<"):
+            return 2.0
+        return 0.5 if token in STOPWORDS else 1.0
+
+    def _dice(self, a: list[str], b: list[str]) -> float:
+        from collections import Counter
+
+        ca, cb = Counter(a), Counter(b)
+        inter = sum(min(ca[t], cb[t]) * self._weight(t) for t in ca)
+        total = sum(n * self._weight(t) for t, n in ca.items()) + sum(n * self._weight(t) for t, n in cb.items())
+        return 2 * inter / total if total else 0.0
+
+    def strip_invocation(self, text: str) -> tuple[str, bool]:
+        """("ask psoas coach to start x" -> ("start x", False)); ("open psoas coach" -> ("", True))."""
+        text = re.sub(r"^alexa ", "", text)
+        inv = re.escape(self.invocation_name) if self.invocation_name else r"(?!x)x"
+        if re.fullmatch(rf"(?:open|launch|start|begin|load|run|play)(?: the)? {inv}(?: skill)?|launch|{inv}", text):
+            return "", True
+        m = re.match(rf"^(?:ask|tell|use) {inv}(?: skill)?(?: to)?(?: (.*))?$", text)
+        if m:
+            rest = m.group(1) or ""
+            return rest, rest == ""
+        return text, False
+
+    def match(self, utterance: str) -> Match:
+        text = normalize(utterance)
+        text, launch = self.strip_invocation(text)
+        if launch:
+            return Match(LAUNCH, {}, 1.0, None, True)
+        if not text:
+            return Match(FALLBACK)
+        # 1. exact: the whole utterance is a sample with valid slot values
+        for sample in self.samples:
+            m = sample.regex.match(text)
+            if m:
+                slots = self._slots_from(sample, m.groupdict())
+                if slots is not None:
+                    return Match(sample.intent, slots, 1.0, sample.text, True)
+        # 2. fuzzy: token overlap with slot mentions abstracted to their type
+        tokens, found = self._mentions(text)
+        best: tuple[float, int, _Sample] | None = None
+        for order, sample in enumerate(self.samples):
+            score = self._dice(tokens, sample.tokens)
+            # a sample's slot must be filled by a mention of its type to count fully
+            if best is None or score > best[0]:
+                best = (score, order, sample)
+        if best is None or best[0] < FUZZY_THRESHOLD:
+            return Match(FALLBACK, {}, best[0] if best else 0.0)
+        score, _, sample = best
+        slots: dict[str, Any] = {}
+        for name, stype in sample.slot_types.items():
+            spoken_list = found.get(stype)
+            if not spoken_list:
+                continue
+            spoken = spoken_list[0]
+            if stype == "AMAZON.NUMBER":
+                slots[name] = _parse_number(spoken)
+            else:
+                slots[name] = (spoken, self.values[stype][spoken][1])
+        return Match(sample.intent, slots, score, sample.text, False)
+
+    def known_intents(self) -> set[str]:
+        return set(self.intents) | {LAUNCH, FALLBACK}
