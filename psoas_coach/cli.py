@@ -90,5 +90,13 @@ def main(argv: list[str] | None = None) -> int:
     return int(args.func(args) or 0)
 
 
+def run() -> int:
+    try:
+        return main()
+    except BrokenPipeError:  # `psoas-coach content list | head` closed the pipe early: not an error
+        sys.stderr.close()
+        return 0
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run())

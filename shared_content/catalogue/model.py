@@ -1,0 +1,243 @@
+"""Typed catalogue entries: exercises, routines and the safety notice, plus the one duration formula.
+
+Models are strict (no type coercion), forbid unknown fields and are frozen, because one cached
+catalogue is shared by every request in a process.
+"""
+from __future__ import annotations
+
+import math
+import re
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, computed_field, field_validator
+
+if TYPE_CHECKING:
+    from shared_content.catalogue.catalogue import Catalogue
+
+Category = Literal["stretch", "strengthen", "release", "posture"]
+Focus = Literal["stretch", "strengthen", "release", "posture", "mixed"]
+Kind = Literal["timed", "guidance"]
+PositionName = Literal["floor", "seated", "standing"]
+
+CATEGORIES: tuple[str, ...] = ("stretch", "strengthen", "release", "posture")
+FOCUSES: tuple[str, ...] = (*CATEGORIES, "mixed")
+POSITIONS: tuple[str, ...] = ("floor", "seated", "standing")
+
+MAX_STEP_CHARS = 200
+MIN_HOLD_SECONDS = 5
+MAX_HOLD_SECONDS = 60
+# Speech rate used to estimate how long instructions take to read: ~150 words a minute.
+WORDS_PER_SECOND = 2.5
+
+_KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def spoken_seconds(texts: list[str]) -> int:
+    """Seconds to read `texts` aloud at WORDS_PER_SECOND."""
+    words = sum(len(text.split()) for text in texts)
+    return math.ceil(words / WORDS_PER_SECOND)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+def _non_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty")
+    return value
+
+
+def _non_blank_items(values: list[str]) -> list[str]:
+    for number, value in enumerate(values, start=1):
+        if not value.strip():
+            raise ValueError(f"item {number} is empty")
+    return values
+
+
+def _check_id(value: str) -> str:
+    if not _KEBAB.match(value):
+        raise ValueError(f"must be kebab-case, like 'knee-to-chest' (got {value!r})")
+    return value
+
+
+class Exercise(_Strict):
+    """One exercise, technique or posture checklist. Field order matters: `kind` is validated
+    before the timing fields so their validators can apply the timed/guidance rules."""
+
+    id: str
+    name: str
+    synonyms: list[str]
+    category: Category
+    kind: Kind
+    position: PositionName
+    equipment: list[str]
+    summary: str
+    steps: list[str]
+    hold_cue: str
+    hold_seconds: int
+    repetitions: int
+    rep_gap_seconds: int
+    sets: int
+    rest_seconds: int
+    per_side: bool
+    benefits: list[str]
+    cautions: list[str]
+    source_section: str
+    choices: list[str]
+
+    _id = field_validator("id")(_check_id)
+    _texts = field_validator("name", "summary", "source_section")(_non_blank)
+    _lists = field_validator("synonyms", "equipment", "benefits", "cautions", "choices")(_non_blank_items)
+
+    @field_validator("summary")
+    @classmethod
+    def _summary_fits(cls, value: str) -> str:
+        if len(value) > MAX_STEP_CHARS:
+            raise ValueError(f"is {len(value)} characters; keep it to {MAX_STEP_CHARS} or fewer")
+        return value
+
+    @field_validator("steps")
+    @classmethod
+    def _steps_readable(cls, steps: list[str]) -> list[str]:
+        if not steps:
+            raise ValueError("needs at least one step")
+        for number, step in enumerate(steps, start=1):
+            if not step.strip():
+                raise ValueError(f"step {number} is empty")
+            if len(step) > MAX_STEP_CHARS:
+                raise ValueError(
+                    f"step {number} is {len(step)} characters; keep each step to {MAX_STEP_CHARS} or fewer"
+                )
+        return steps
+
+    @field_validator("hold_seconds")
+    @classmethod
+    def _hold_fits_kind(cls, value: int, info: ValidationInfo) -> int:
+        kind = info.data.get("kind")
+        if kind == "timed" and not MIN_HOLD_SECONDS <= value <= MAX_HOLD_SECONDS:
+            raise ValueError(
+                f"must be between {MIN_HOLD_SECONDS} and {MAX_HOLD_SECONDS} for a timed exercise (got {value})"
+            )
+        if kind == "guidance" and value != 0:
+            raise ValueError(f"must be 0 for a guidance item (got {value})")
+        return value
+
+    @field_validator("hold_cue")
+    @classmethod
+    def _cue_fits_kind(cls, value: str, info: ValidationInfo) -> str:
+        kind = info.data.get("kind")
+        if kind == "timed" and not value.strip():
+            raise ValueError("must say what to do during the hold for a timed exercise")
+        if kind == "guidance" and value:
+            raise ValueError(f"must be empty for a guidance item (got {value!r})")
+        if len(value) > MAX_STEP_CHARS:
+            raise ValueError(f"is {len(value)} characters; keep it to {MAX_STEP_CHARS} or fewer")
+        return value
+
+    @field_validator("repetitions", "sets")
+    @classmethod
+    def _counts_fit_kind(cls, value: int, info: ValidationInfo) -> int:
+        if value < 1:
+            raise ValueError(f"must be at least 1 (got {value})")
+        if info.data.get("kind") == "guidance" and value != 1:
+            raise ValueError(f"must be 1 for a guidance item (got {value})")
+        return value
+
+    @field_validator("rep_gap_seconds", "rest_seconds")
+    @classmethod
+    def _pauses_fit_kind(cls, value: int, info: ValidationInfo) -> int:
+        if not 0 <= value <= 120:
+            raise ValueError(f"must be between 0 and 120 seconds (got {value})")
+        if info.data.get("kind") == "guidance" and value != 0:
+            raise ValueError(f"must be 0 for a guidance item (got {value})")
+        return value
+
+    @field_validator("per_side")
+    @classmethod
+    def _sides_fit_kind(cls, value: bool, info: ValidationInfo) -> bool:
+        if info.data.get("kind") == "guidance" and value:
+            raise ValueError("must be false for a guidance item")
+        return value
+
+    @property
+    def is_guidance(self) -> bool:
+        return self.kind == "guidance"
+
+    @property
+    def blocks(self) -> int:
+        """How many hold blocks the exercise runs: each set, once per side when per_side."""
+        return self.sets * (2 if self.per_side else 1)
+
+    @property
+    def intro_seconds(self) -> int:
+        return spoken_seconds([self.summary, *self.steps])
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def duration_seconds(self) -> int:
+        """The architecture's single duration formula; the engine's plan uses the same numbers."""
+        if self.is_guidance:
+            return self.intro_seconds
+        block = self.repetitions * self.hold_seconds + (self.repetitions - 1) * self.rep_gap_seconds
+        return self.intro_seconds + self.blocks * block + (self.blocks - 1) * self.rest_seconds
+
+
+class RoutineEntry(_Strict):
+    """A routine as written in routines.toml: no computed fields allowed there."""
+
+    id: str
+    name: str
+    synonyms: list[str]
+    focus: Focus
+    description: str
+    exercise_ids: list[str] = Field(min_length=1)
+
+    _id = field_validator("id")(_check_id)
+    _texts = field_validator("name", "description")(_non_blank)
+    _lists = field_validator("synonyms")(_non_blank_items)
+
+    @field_validator("exercise_ids")
+    @classmethod
+    def _no_repeats(cls, ids: list[str]) -> list[str]:
+        seen: set[str] = set()
+        for exercise_id in ids:
+            if exercise_id in seen:
+                raise ValueError(f"lists {exercise_id!r} twice")
+            seen.add(exercise_id)
+        return ids
+
+
+class Routine(RoutineEntry):
+    """A routine with its computed positions and duration. Build it with `Routine.build`."""
+
+    positions: frozenset[PositionName]
+    duration_seconds: int
+
+    @classmethod
+    def build(cls, entry: RoutineEntry | dict, exercises: dict[str, Exercise]) -> Routine:
+        fields = entry.model_dump() if isinstance(entry, RoutineEntry) else dict(entry)
+        chosen = [exercises[exercise_id] for exercise_id in fields["exercise_ids"]]
+        return cls(
+            **fields,
+            positions=frozenset(exercise.position for exercise in chosen),
+            duration_seconds=sum(exercise.duration_seconds for exercise in chosen),
+        )
+
+    @property
+    def duration_minutes(self) -> float:
+        return round(self.duration_seconds / 60, 1)
+
+    def exercises(self, catalogue: Catalogue) -> list[Exercise]:
+        return [catalogue.exercise(exercise_id) for exercise_id in self.exercise_ids]
+
+
+class SafetyNotice(_Strict):
+    """The words both front ends show or say: `short` each start, `full` once per person."""
+
+    short: str
+    full: str
+    see_clinician: list[str] = Field(min_length=1)
+
+    _texts = field_validator("short", "full")(_non_blank)
+    _lists = field_validator("see_clinician")(_non_blank_items)

@@ -1,0 +1,138 @@
+"""Assembling a routine to fit someone's minutes, focus and positions they must avoid."""
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from shared_content.catalogue import load_catalogue
+from shared_content.catalogue.loader import DEFAULT_DATA_DIR
+
+POSITIONS = ["floor", "seated", "standing"]
+FOCUSES = [None, "stretch", "strengthen", "release", "posture", "mixed"]
+
+
+@pytest.fixture(scope="module")
+def cat():
+    return load_catalogue()
+
+
+def _usable(cat, focus, avoid):
+    return [e for e in cat.exercises.values() if e.position not in avoid
+            and (e.kind == "timed" or (focus == "posture" and e.category == "posture"))]
+
+
+def _fits(cat, routine, minutes, focus, avoid):
+    """What a person would check: the routine honours every constraint they gave."""
+    exercises = routine.exercises(cat)
+    assert exercises, "a routine needs at least one exercise"
+    assert not routine.positions & set(avoid)
+    if focus != "posture":
+        assert all(e.kind == "timed" for e in exercises), "guidance has no timer; only posture asks for it"
+    if routine.duration_seconds > minutes * 60:
+        # Only allowed when nothing fits: then it is the single shortest usable exercise.
+        assert len(exercises) == 1
+        usable = _usable(cat, focus, avoid)
+        assert exercises[0].duration_seconds == min(e.duration_seconds for e in usable)
+        assert all(e.duration_seconds > minutes * 60 for e in usable)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    minutes=st.integers(min_value=1, max_value=90),
+    focus=st.sampled_from(FOCUSES),
+    avoid=st.sets(st.sampled_from(POSITIONS)),
+)
+def test_assembled_routines_fit_or_fail_clearly(minutes, focus, avoid):
+    cat = load_catalogue()
+    try:
+        routine = cat.assemble(minutes, focus, avoid)
+    except ValueError as exc:
+        # The only legitimate refusal for valid input: nothing usable is left once positions
+        # are avoided (e.g. no floor and no seated leaves only standing posture checklists).
+        assert not _usable(cat, focus, avoid), exc
+        assert "no exercise fits" in str(exc)
+        return
+    _fits(cat, routine, minutes, focus, avoid)
+    # Deterministic, and the id alone rebuilds it, even in a fresh catalogue ("another process").
+    assert cat.assemble(minutes, focus, set(avoid)) == routine
+    assert cat.routine(routine.id) == routine
+    assert load_catalogue(DEFAULT_DATA_DIR).routine(routine.id) == routine
+
+
+@settings(max_examples=200, deadline=None)
+@given(minutes=st.one_of(st.integers(max_value=0), st.integers(min_value=91)))
+def test_minutes_outside_1_to_90_are_refused(minutes):
+    with pytest.raises(ValueError, match="minutes"):
+        load_catalogue().assemble(minutes, None, set())
+
+
+@pytest.mark.parametrize("minutes", [10.5, "10", True, None])
+def test_minutes_must_be_a_whole_number(cat, minutes):
+    with pytest.raises(ValueError, match="minutes"):
+        cat.assemble(minutes, None, set())
+
+
+def test_unknown_focus_or_position_is_refused_with_the_bad_value_named(cat):
+    with pytest.raises(ValueError, match="'cardio'"):
+        cat.assemble(10, "cardio", set())
+    with pytest.raises(ValueError, match="'lying'"):
+        cat.assemble(10, None, {"lying"})
+
+
+def test_avoiding_every_position_leaves_nothing(cat):
+    with pytest.raises(ValueError, match="no exercise fits"):
+        cat.assemble(10, None, set(POSITIONS))
+
+
+def test_only_standing_suggests_the_posture_focus(cat):
+    with pytest.raises(ValueError, match="try the posture focus"):
+        cat.assemble(10, "stretch", {"floor", "seated"})
+    assert cat.assemble(10, "posture", {"floor", "seated"}).positions == {"standing"}
+
+
+def test_id_and_name_describe_the_request(cat):
+    routine = cat.assemble(10, "stretch", {"floor"})
+    assert routine.id == "custom-10-stretch-no-floor"
+    assert routine.name == "10-minute stretch routine (no floor)"
+    routine = cat.assemble(15, None, set())
+    assert (routine.id, routine.name, routine.focus) == ("custom-15-any", "15-minute routine", "mixed")
+    both = cat.assemble(20, "strengthen", {"standing", "floor"})
+    assert both.id == "custom-20-strengthen-no-floor-no-standing"
+    assert both.name == "20-minute strengthening routine (no floor, no standing)"
+
+
+def test_mixed_focus_means_no_preference(cat):
+    assert cat.assemble(12, "mixed", set()) == cat.assemble(12, None, set())
+
+
+def test_the_focus_category_comes_first(cat):
+    routine = cat.assemble(5, "strengthen", set())
+    assert {e.category for e in routine.exercises(cat)} == {"strengthen"}
+    stretches = cat.assemble(10, "stretch", set())
+    assert {"pelvic-tilt", "knee-to-chest", "bolster-psoas-stretch"} <= set(stretches.exercise_ids)
+
+
+def test_a_long_budget_is_filled_without_overrunning(cat):
+    routine = cat.assemble(15, None, set())
+    assert 12 * 60 <= routine.duration_seconds <= 15 * 60
+
+
+def test_one_minute_gives_the_single_shortest_exercise(cat):
+    routine = cat.assemble(1, None, set())
+    timed = [e for e in cat.exercises.values() if e.kind == "timed"]
+    assert routine.exercise_ids == [min(timed, key=lambda e: e.duration_seconds).id]
+
+
+def test_posture_focus_includes_the_posture_checklists_that_fit_the_positions(cat):
+    routine = cat.assemble(10, "posture", {"floor"})
+    assert {"neutral-spine", "sitting-posture", "standing-walking"} <= set(routine.exercise_ids)
+    seated_only = cat.assemble(10, "posture", {"floor", "standing"})
+    assert "sitting-posture" in seated_only.exercise_ids
+    assert seated_only.positions == {"seated"}
+
+
+def test_assembled_routine_is_a_normal_routine_with_computed_duration(cat):
+    routine = cat.assemble(8, "release", set())
+    assert routine.duration_seconds == sum(e.duration_seconds for e in routine.exercises(cat))
+    assert "foam-roller-release" in routine.exercise_ids
