@@ -1,0 +1,486 @@
+"""Verifies that a request to POST /alexa really comes from Alexa, for this skill, just now.
+
+Same roles as ask-sdk-webservice-support's verifiers (which cannot be imported on Debian 12,
+see DESIGN.md "Dependencies"), built on `cryptography`'s X.509 path validation:
+
+- `RequestVerifier`: the `SignatureCertChainUrl` header names an Amazon URL (the rules of
+  "Host a custom skill as a web service"), the PEM chain downloaded from it (leaf first)
+  validates to a trusted root at the current time for echo-api.amazon.com, and the
+  `Signature-256` header is an RSA PKCS#1 v1.5 SHA-256 signature of the exact body bytes
+  by the leaf's key. Requests carrying only the legacy SHA-1 `Signature` are refused.
+- `TimestampVerifier`: request.timestamp is within 150 s of now, in either direction
+  (skill events such as AlexaSkillEvent.SkillDisabled may be up to an hour old, as Amazon
+  documents and as the ASK SDK allows).
+- `SkillIdVerifier`: the application id in the envelope equals the configured skill id.
+
+Each raises `VerificationError(reason)`; `reason` is a short sentence that is safe to log and
+to return to the caller (it never contains the body or header values).
+
+Every verifier has the same shape as the SDK's `AbstractVerifier`:
+`verify(headers, body: bytes, envelope: RequestEnvelope | None) -> None`.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import logging
+import re
+import threading
+import time
+import warnings
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+from urllib.parse import urlsplit
+
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.x509 import verification as x509v
+
+log = logging.getLogger(__name__)
+
+SIGNATURE_CERT_CHAIN_URL_HEADER = "SignatureCertChainUrl"
+SIGNATURE_256_HEADER = "Signature-256"
+LEGACY_SIGNATURE_HEADER = "Signature"
+
+ECHO_API_DOMAIN = "echo-api.amazon.com"
+CERT_CHAIN_HOST = "s3.amazonaws.com"
+CERT_CHAIN_PATH_PREFIX = "/echo.api/"
+
+TIMESTAMP_TOLERANCE_SECONDS = 150
+SKILL_EVENT_TOLERANCE_SECONDS = 3600
+
+FETCH_TIMEOUT_SECONDS = (3.05, 5.0)   # (connect, read), for requests
+MAX_CHAIN_BYTES = 64 * 1024           # Amazon's chain is ~5 KB
+
+
+class VerificationError(Exception):
+    """The request is not a genuine, fresh Alexa request for this skill. `reason` says why."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+Fetch = Callable[[str], bytes]
+Clock = Callable[[], float]
+
+
+class AbstractVerifier:
+    """Shape shared by every verifier (mirrors ask_sdk_webservice_support.verifier.AbstractVerifier)."""
+
+    def verify(self, headers: Mapping[str, str], body: bytes, envelope: Any) -> None:  # pragma: no cover
+        raise NotImplementedError
+
+
+def _header(headers: Mapping[str, str], name: str) -> str | None:
+    """Case-insensitive header lookup for any mapping (Flask's headers, or a plain dict)."""
+    value = headers.get(name)
+    if value is not None:
+        return value
+    lower = name.lower()
+    for key, val in headers.items():
+        if isinstance(key, str) and key.lower() == lower:
+            return val
+    return None
+
+
+# --------------------------------------------------------------------------- URL rules
+
+_UNRESERVED_PCT = re.compile(r"%([0-9A-Fa-f]{2})")
+_UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+_URL_CHARS = re.compile(r"[!-~]+")  # printable ASCII, no spaces or control characters
+
+
+def _decode_unreserved(path: str) -> str:
+    """RFC 3986 6.2.2.2: percent-encoded unreserved characters are equivalent to the characters."""
+
+    def repl(m: re.Match[str]) -> str:
+        ch = chr(int(m.group(1), 16))
+        return ch if ch in _UNRESERVED else "%" + m.group(1).upper()
+
+    return _UNRESERVED_PCT.sub(repl, path)
+
+
+def remove_dot_segments(path: str) -> str:
+    """RFC 3986 section 5.2.4, verbatim algorithm."""
+    inp, out = path, []
+    while inp:
+        if inp.startswith("../"):
+            inp = inp[3:]
+        elif inp.startswith("./"):
+            inp = inp[2:]
+        elif inp.startswith("/./"):
+            inp = "/" + inp[3:]
+        elif inp == "/.":
+            inp = "/"
+        elif inp.startswith("/../"):
+            inp = "/" + inp[4:]
+            if out:
+                out.pop()
+        elif inp == "/..":
+            inp = "/"
+            if out:
+                out.pop()
+        elif inp in (".", ".."):
+            inp = ""
+        else:
+            start = 1 if inp.startswith("/") else 0
+            cut = inp.find("/", start)
+            if cut == -1:
+                cut = len(inp)
+            out.append(inp[:cut])
+            inp = inp[cut:]
+    return "".join(out)
+
+
+def normalise_cert_chain_url(url: Any) -> str:
+    """The canonical https://s3.amazonaws.com/echo.api/... URL to download, or VerificationError.
+
+    Scheme and host compare case-insensitively, the path case-sensitively after dot-segment
+    removal; the port, if given, must be 443. User info, whitespace, control and non-ASCII
+    characters are refused outright.
+    """
+    if not isinstance(url, str) or not url:
+        raise VerificationError("missing SignatureCertChainUrl header")
+    if len(url) > 2048 or not _URL_CHARS.fullmatch(url):
+        raise VerificationError("SignatureCertChainUrl is not a well-formed URL")
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+        host = parts.hostname
+    except ValueError:
+        raise VerificationError("SignatureCertChainUrl is not a well-formed URL") from None
+    if parts.scheme.lower() != "https":
+        raise VerificationError("SignatureCertChainUrl must use https")
+    if parts.username is not None or parts.password is not None or "@" in parts.netloc:
+        raise VerificationError("SignatureCertChainUrl must not carry user information")
+    if (host or "").lower() != CERT_CHAIN_HOST:
+        raise VerificationError(f"SignatureCertChainUrl host must be {CERT_CHAIN_HOST}")
+    if port is not None and port != 443:
+        raise VerificationError("SignatureCertChainUrl port must be 443")
+    path = remove_dot_segments(_decode_unreserved(parts.path))
+    if not path.startswith(CERT_CHAIN_PATH_PREFIX):
+        raise VerificationError(f"SignatureCertChainUrl path must start with {CERT_CHAIN_PATH_PREFIX}")
+    query = f"?{parts.query}" if parts.query else ""
+    return f"https://{CERT_CHAIN_HOST}{path}{query}"
+
+
+# --------------------------------------------------------------------------- fetching
+
+def fetch_certificate_chain(url: str, *, timeout: float | tuple[float, float] = FETCH_TIMEOUT_SECONDS,
+                            max_bytes: int = MAX_CHAIN_BYTES, session: Any = None) -> bytes:
+    """Download the PEM chain with requests: a timeout, no redirects, a size cap.
+
+    Network and HTTP failures become VerificationError (the request is then refused).
+    """
+    import requests
+
+    getter = session or requests
+    try:
+        with getter.get(url, timeout=timeout, allow_redirects=False, stream=True) as resp:
+            if resp.status_code != 200:
+                raise VerificationError(f"certificate chain download answered HTTP {resp.status_code}")
+            data = bytearray()
+            for chunk in resp.iter_content(chunk_size=16384):
+                data += chunk
+                if len(data) > max_bytes:
+                    raise VerificationError("certificate chain download is too large")
+            return bytes(data)
+    except requests.RequestException as exc:
+        raise VerificationError(f"could not download the certificate chain ({type(exc).__name__})") from None
+
+
+# --------------------------------------------------------------------------- trust roots
+
+_PEM_BLOCK = re.compile(rb"-----BEGIN CERTIFICATE-----.+?-----END CERTIFICATE-----", re.DOTALL)
+_default_roots: list[x509.Certificate] | None = None
+_default_roots_lock = threading.Lock()
+
+
+def load_pem_roots(data: bytes) -> list[x509.Certificate]:
+    """Every certificate in a PEM bundle that `cryptography` can parse (others are skipped)."""
+    roots = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a few old roots have non-positive serials
+        for block in _PEM_BLOCK.findall(data):
+            try:
+                roots.append(x509.load_pem_x509_certificate(block))
+            except ValueError:
+                continue
+    return roots
+
+
+def default_roots() -> list[x509.Certificate]:
+    """The trust store: certifi's bundle (installed with requests), else the system bundle."""
+    global _default_roots
+    with _default_roots_lock:
+        if _default_roots is None:
+            candidates = []
+            try:
+                import certifi
+
+                candidates.append(certifi.where())
+            except ImportError:  # pragma: no cover - certifi ships with requests
+                pass
+            candidates += ["/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt"]
+            for path in candidates:
+                try:
+                    with open(path, "rb") as f:
+                        roots = load_pem_roots(f.read())
+                except OSError:
+                    continue
+                if roots:
+                    _default_roots = roots
+                    break
+            else:
+                raise RuntimeError("no CA bundle found to verify Alexa's certificate chain")
+        return _default_roots
+
+
+# --------------------------------------------------------------------------- cache
+
+class CertificateCache:
+    """Validated certificate chains by normalised URL, each kept until its leaf's not_after.
+
+    Thread-safe. `get_or_load` fetches a URL once even when many requests arrive together
+    (a per-URL lock); failed loads are not cached.
+    """
+
+    def __init__(self, max_entries: int = 16):
+        self.max_entries = max_entries
+        self._entries: OrderedDict[str, tuple[float, list[x509.Certificate]]] = OrderedDict()
+        self._lock = threading.Lock()
+        self._url_locks: dict[str, threading.Lock] = {}
+
+    def get(self, url: str, now: float) -> list[x509.Certificate] | None:
+        with self._lock:
+            entry = self._entries.get(url)
+            if entry is None:
+                return None
+            expires, chain = entry
+            if now >= expires:
+                del self._entries[url]
+                return None
+            self._entries.move_to_end(url)
+            return chain
+
+    def put(self, url: str, chain: list[x509.Certificate]) -> None:
+        expires = chain[0].not_valid_after_utc.timestamp()
+        with self._lock:
+            self._entries[url] = (expires, chain)
+            self._entries.move_to_end(url)
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+
+    def get_or_load(self, url: str, now: float,
+                    load: Callable[[], list[x509.Certificate]]) -> list[x509.Certificate]:
+        chain = self.get(url, now)
+        if chain is not None:
+            return chain
+        with self._lock:
+            url_lock = self._url_locks.setdefault(url, threading.Lock())
+        with url_lock:
+            chain = self.get(url, now)  # another thread may have loaded it meanwhile
+            if chain is None:
+                chain = load()
+                self.put(url, chain)
+        with self._lock:
+            if len(self._url_locks) > 4 * self.max_entries:
+                self._url_locks = {u: lk for u, lk in self._url_locks.items() if u in self._entries}
+        return chain
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._entries)
+
+
+# --------------------------------------------------------------------------- verifiers
+
+class RequestVerifier(AbstractVerifier):
+    """Certificate chain URL, certificate chain and body signature (see module docstring).
+
+    roots: trusted root certificates (default: `default_roots()`); fetch: url -> PEM bytes
+    (default: `fetch_certificate_chain`, requests with a timeout); cache: a CertificateCache
+    (default: a new one per verifier); clock: seconds since the epoch.
+    """
+
+    def __init__(self, *, roots: Sequence[x509.Certificate] | None = None, fetch: Fetch | None = None,
+                 cache: CertificateCache | None = None, clock: Clock = time.time,
+                 domain: str = ECHO_API_DOMAIN):
+        # The default trust store is loaded now, so a missing CA bundle stops the server at startup.
+        self._store = x509v.Store(list(roots) if roots is not None else default_roots())
+        self._fetch = fetch or fetch_certificate_chain
+        self.cache = cache if cache is not None else CertificateCache()
+        self._clock = clock
+        self._domain = domain
+
+    def verify(self, headers: Mapping[str, str], body: bytes, envelope: Any = None) -> None:
+        url = normalise_cert_chain_url(_header(headers, SIGNATURE_CERT_CHAIN_URL_HEADER))
+        raw_sig = _header(headers, SIGNATURE_256_HEADER)
+        if raw_sig is None:
+            if _header(headers, LEGACY_SIGNATURE_HEADER) is not None:
+                raise VerificationError("only the legacy SHA-1 Signature header was sent; Signature-256 is required")
+            raise VerificationError("missing Signature-256 header")
+        signature = _decode_signature(raw_sig)
+        now = self._clock()
+        chain = self.cache.get_or_load(url, now, lambda: self._load_chain(url, now))
+        self._validate_chain(chain, now)  # again on every request: a cached chain can expire
+        public_key = chain[0].public_key()
+        if not isinstance(public_key, rsa.RSAPublicKey):
+            raise VerificationError("signing certificate does not hold an RSA key")
+        try:
+            public_key.verify(signature, bytes(body), padding.PKCS1v15(), hashes.SHA256())
+        except InvalidSignature:
+            raise VerificationError("Signature-256 does not match the request body") from None
+
+    def _load_chain(self, url: str, now: float) -> list[x509.Certificate]:
+        data = self._fetch(url)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                chain = x509.load_pem_x509_certificates(bytes(data))
+        except (ValueError, TypeError):
+            raise VerificationError("certificate chain is not a valid PEM file") from None
+        if not chain:
+            raise VerificationError("certificate chain is empty")
+        self._validate_chain(chain, now)
+        return chain
+
+    def _validate_chain(self, chain: list[x509.Certificate], now: float) -> None:
+        leaf, intermediates = chain[0], chain[1:]
+        when = dt.datetime.fromtimestamp(now, dt.timezone.utc)
+        if when < leaf.not_valid_before_utc:
+            raise VerificationError("signing certificate is not yet valid")
+        if when > leaf.not_valid_after_utc:
+            raise VerificationError("signing certificate has expired")
+        # Amazon: the domain must be present in the SAN list (a wildcard is not enough).
+        try:
+            names = leaf.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+            dns_names = {n.lower() for n in names.get_values_for_type(x509.DNSName)}
+        except (x509.ExtensionNotFound, ValueError):
+            dns_names = set()
+        if self._domain not in dns_names:
+            raise VerificationError(f"signing certificate is not issued to {self._domain}")
+        try:
+            verifier = (
+                x509v.PolicyBuilder()
+                .store(self._store)
+                .time(when)
+                .build_server_verifier(x509v.DNSName(self._domain))
+            )
+            verifier.verify(leaf, intermediates)
+        except x509v.VerificationError as exc:
+            log.debug("certificate path validation failed: %s", exc)
+            raise VerificationError("certificate chain does not validate to a trusted root") from None
+
+
+def _decode_signature(value: str) -> bytes:
+    try:
+        sig = base64.b64decode("".join(value.split()), validate=True)
+    except (binascii.Error, ValueError, TypeError):
+        raise VerificationError("Signature-256 is not valid base64") from None
+    if not sig:
+        raise VerificationError("Signature-256 is empty")
+    return sig
+
+
+def _request_type(envelope: Any) -> str:
+    return str(getattr(getattr(envelope, "request", None), "object_type", "") or "")
+
+
+def parse_timestamp(value: Any) -> float:
+    """Seconds since the epoch for a request timestamp (datetime or ISO 8601 text; naive = UTC)."""
+    if isinstance(value, str):
+        text = value.strip()
+        if text.endswith(("Z", "z")):
+            text = text[:-1] + "+00:00"
+        try:
+            value = dt.datetime.fromisoformat(text)
+        except ValueError:
+            raise VerificationError("request timestamp is not an ISO 8601 time") from None
+    if not isinstance(value, dt.datetime):
+        raise VerificationError("request has no timestamp")
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.timezone.utc)
+    try:
+        return value.timestamp()
+    except (OverflowError, ValueError, OSError):
+        raise VerificationError("request timestamp is out of range") from None
+
+
+class TimestampVerifier(AbstractVerifier):
+    """request.timestamp within `tolerance` seconds of now (both directions)."""
+
+    def __init__(self, tolerance: float = TIMESTAMP_TOLERANCE_SECONDS, *,
+                 skill_event_tolerance: float = SKILL_EVENT_TOLERANCE_SECONDS, clock: Clock = time.time):
+        self.tolerance = tolerance
+        self.skill_event_tolerance = skill_event_tolerance
+        self._clock = clock
+
+    def verify(self, headers: Mapping[str, str], body: bytes, envelope: Any) -> None:
+        request = getattr(envelope, "request", None)
+        if request is None:
+            raise VerificationError("envelope has no request")
+        when = parse_timestamp(getattr(request, "timestamp", None))
+        age = self._clock() - when
+        allowed = self.skill_event_tolerance if _request_type(envelope).startswith("AlexaSkillEvent.") \
+            else self.tolerance
+        if age > allowed:
+            raise VerificationError(f"request timestamp is {age:.0f} s old; at most {allowed:.0f} s is allowed")
+        if -age > self.tolerance:
+            raise VerificationError(f"request timestamp is {-age:.0f} s in the future")
+
+
+def application_ids(envelope: Any) -> list[str | None]:
+    """The application ids an envelope names: context.System.application, session.application."""
+    ids: list[str | None] = []
+    system = getattr(getattr(envelope, "context", None), "system", None)
+    if system is not None and getattr(system, "application", None) is not None:
+        ids.append(system.application.application_id)
+    session = getattr(envelope, "session", None)
+    if session is not None and getattr(session, "application", None) is not None:
+        ids.append(session.application.application_id)
+    return ids
+
+
+class SkillIdVerifier(AbstractVerifier):
+    """Every application id in the envelope equals `skill_id`, and there is at least one."""
+
+    def __init__(self, skill_id: str):
+        if not skill_id:
+            raise ValueError("SkillIdVerifier needs a skill id")
+        self.skill_id = skill_id
+
+    def verify(self, headers: Mapping[str, str], body: bytes, envelope: Any) -> None:
+        ids = application_ids(envelope)
+        if not ids or any(i is None for i in ids):
+            raise VerificationError("request names no application id")
+        if any(i != self.skill_id for i in ids):
+            raise VerificationError("request is for a different skill id")
+
+
+def default_verifiers(skill_id: str | None, *, roots: Sequence[x509.Certificate] | None = None,
+                      fetch: Fetch | None = None, cache: CertificateCache | None = None,
+                      clock: Clock = time.time) -> list[AbstractVerifier]:
+    """What production runs: signature + chain, timestamp, and the skill id when one is configured."""
+    verifiers: list[AbstractVerifier] = [
+        RequestVerifier(roots=roots, fetch=fetch, cache=cache, clock=clock),
+        TimestampVerifier(clock=clock),
+    ]
+    if skill_id:
+        verifiers.append(SkillIdVerifier(skill_id))
+    return verifiers
+
+
+def run_verifiers(verifiers: Iterable[AbstractVerifier], headers: Mapping[str, str], body: bytes,
+                  envelope: Any) -> None:
+    for verifier in verifiers:
+        verifier.verify(headers, body, envelope)
