@@ -1,0 +1,62 @@
+"""The Echo Show screen: Alexa.Presentation.APL.RenderDocument with apl/session.json.
+
+Sent only when the device says it supports APL (context.System.device.supportedInterfaces
+has "Alexa.Presentation.APL"). The datasource `session` carries the exercise name, the step
+text, the seconds to count down, set/rep/side and phase_ends_at (epoch seconds), the same
+facts the phone shows, so both screens agree.
+"""
+from __future__ import annotations
+
+import json
+import math
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
+
+DOCUMENT_PATH = Path(__file__).resolve().parent / "apl" / "session.json"
+TOKEN = "psoas-session"
+
+
+@lru_cache(maxsize=1)
+def document() -> dict[str, Any]:
+    return json.loads(DOCUMENT_PATH.read_text(encoding="utf-8"))
+
+
+def supported(envelope) -> bool:
+    system = getattr(getattr(envelope, "context", None), "system", None)
+    interfaces = getattr(getattr(system, "device", None), "supported_interfaces", None)
+    return getattr(interfaces, "alexa_presentation_apl", None) is not None
+
+
+def datasource(turn, view) -> dict[str, Any]:
+    """Plain JSON for the document; without a session it shows the routine list prompt."""
+    safety = turn.catalogue.safety.short
+    if view is None:
+        return {"session": {"routine": "Psoas Coach", "exercise": turn.phrases.variants("screen.choose")[0],
+                            "step": "", "progressText": "", "seconds": 0, "phase": "none",
+                            "phaseEndsAt": None, "safety": safety}}
+    p, state = view.position, view.state
+    ends = p.phase_ends_at
+    seconds = max(0, math.ceil(ends - turn.now)) if ends is not None and not p.paused else 0
+    words = turn.phrases.variants
+    progress = words("screen.set")[0].format(set_no=p.set_no, sets=p.sets)
+    if p.reps > 1 and state.phase == "holding":
+        progress += " · " + words("screen.rep")[0].format(rep=p.rep, reps=p.reps)
+    if p.side:
+        progress += " · " + words(f"screen.side_{p.side}")[0]
+    if p.exercise.kind == "guidance" or state.phase == "done":
+        progress = ""
+    step = {"holding": p.exercise.hold_cue, "resting": words("screen.rest")[0],
+            "done": words("screen.done")[0]}.get(state.phase, p.exercise.summary)
+    return {"session": {
+        "routine": view.routine.name, "exercise": p.exercise.name, "step": step,
+        "progressText": progress, "seconds": seconds, "phase": state.phase,
+        "phaseEndsAt": ends, "set": p.set_no, "sets": p.sets, "rep": p.rep, "reps": p.reps,
+        "side": p.side, "paused": p.paused, "safety": safety,
+    }}
+
+
+def render(turn, view) -> RenderDocumentDirective:
+    return RenderDocumentDirective(token=TOKEN, document=document(), datasources=datasource(turn, view))

@@ -1,0 +1,52 @@
+"""build_skill(coach): the Alexa skill object the endpoint, Lambda entry point and tests invoke."""
+from __future__ import annotations
+
+from ask_sdk_core.dispatch_components import AbstractRequestInterceptor, AbstractResponseInterceptor
+from ask_sdk_core.skill import CustomSkill
+from ask_sdk_core.skill_builder import SkillBuilder
+
+from skill.handlers import ErrorHandler, request_handlers
+from skill.handlers.lifecycle import COACH_KEY
+from skill.handlers.turn import TURN_KEY, Turn
+
+# Requests that must not create a person: the session is over, or the skill was disabled.
+NO_PERSON_REQUESTS = ("SessionEndedRequest", "AlexaSkillEvent.SkillDisabled")
+
+
+class LoadPerson(AbstractRequestInterceptor):
+    """Finds (or creates) the person behind this Alexa user and opens the request's Turn."""
+
+    def __init__(self, coach):
+        self.coach = coach
+
+    def process(self, handler_input) -> None:
+        attrs = handler_input.attributes_manager.request_attributes
+        attrs[COACH_KEY] = self.coach
+        envelope = handler_input.request_envelope
+        if envelope.request.object_type in NO_PERSON_REQUESTS:
+            return
+        person = self.coach.person_for_device("alexa", envelope.context.system.user.user_id)
+        attrs[TURN_KEY] = Turn(handler_input, self.coach, person)
+
+
+class SavePerson(AbstractResponseInterceptor):
+    """Stores what the next turn needs (spoken version, pending question, split count) in the session."""
+
+    def process(self, handler_input, response) -> None:
+        turn = handler_input.attributes_manager.request_attributes.get(TURN_KEY)
+        if turn is not None:
+            turn.save()
+
+
+def build_skill(coach, *, skill_id: str | None = None) -> CustomSkill:
+    """The skill on this Coach. `skill_id` makes the SDK refuse other skills' requests (the
+    endpoint also checks it); leave it None when the caller verifies the id itself."""
+    sb = SkillBuilder()
+    if skill_id:
+        sb.skill_id = skill_id
+    for handler in request_handlers():
+        sb.add_request_handler(handler)
+    sb.add_exception_handler(ErrorHandler())
+    sb.add_global_request_interceptor(LoadPerson(coach))
+    sb.add_global_response_interceptor(SavePerson())
+    return sb.create()

@@ -1,0 +1,40 @@
+"""Request handlers, one small class per intent, grouped by session phase:
+
+    launch.py     choosing: LaunchRequest, StartRoutineIntent
+    routine.py    in a session: Next, Previous, Repeat, StartOver, Pause, Resume, Slower, Faster
+    answers.py    Yes / No to the pending question
+    info.py       ListRoutines, DescribeExercise, HowMuchLonger, Help, Fallback
+    safety.py     PainIntent
+    linking.py    LinkPhoneIntent, UnlinkPhoneIntent
+    lifecycle.py  Stop/Cancel, NavigateHome, SessionEnded, SkillDisabled, errors
+    flow.py       what the voice says and does in each phase (shared by the handlers)
+"""
+from __future__ import annotations
+
+from .answers import NoHandler, YesHandler
+from .info import DescribeExerciseHandler, FallbackHandler, HelpHandler, HowMuchLongerHandler, ListRoutinesHandler
+from .launch import LaunchHandler, StartRoutineHandler
+from .lifecycle import (ErrorHandler, NavigateHomeHandler, SessionEndedHandler, SkillDisabledHandler,
+                        StopHandler)
+from .linking import LinkPhoneHandler, UnlinkPhoneHandler
+from .routine import (FasterHandler, NextHandler, PauseHandler, PreviousHandler, RepeatHandler, ResumeHandler,
+                      SlowerHandler, StartOverHandler)
+from .safety import PainHandler
+
+
+def request_handlers() -> list:
+    """Every request handler, safety first (a pain report must never be shadowed)."""
+    return [
+        PainHandler(),
+        LaunchHandler(), StartRoutineHandler(),
+        NextHandler(), PreviousHandler(), RepeatHandler(), StartOverHandler(),
+        PauseHandler(), ResumeHandler(), SlowerHandler(), FasterHandler(),
+        YesHandler(), NoHandler(),
+        ListRoutinesHandler(), DescribeExerciseHandler(), HowMuchLongerHandler(), HelpHandler(),
+        LinkPhoneHandler(), UnlinkPhoneHandler(),
+        StopHandler(), NavigateHomeHandler(), FallbackHandler(),
+        SessionEndedHandler(), SkillDisabledHandler(),
+    ]
+
+
+__all__ = ["request_handlers", "ErrorHandler"]

@@ -1,0 +1,43 @@
+"""Shared pieces for handlers: intent matching and slot reading."""
+from __future__ import annotations
+
+from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_core.utils import is_intent_name, is_request_type
+
+from .turn import Turn, turn_of
+
+
+class IntentHandler(AbstractRequestHandler):
+    """Handles the intents named in `intents`; subclasses implement `reply(turn)`."""
+
+    intents: tuple[str, ...] = ()
+
+    def can_handle(self, handler_input) -> bool:
+        return any(is_intent_name(name)(handler_input) for name in self.intents)
+
+    def handle(self, handler_input):
+        return self.reply(turn_of(handler_input))
+
+    def reply(self, turn: Turn):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+class RequestTypeHandler(IntentHandler):
+    request_type = ""
+
+    def can_handle(self, handler_input) -> bool:
+        return is_request_type(self.request_type)(handler_input)
+
+
+def slot(turn: Turn, name: str) -> tuple[str | None, str | None]:
+    """(what was said, resolved id) for a slot; the id only when entity resolution matched."""
+    intent = getattr(turn.request, "intent", None)
+    found = (intent.slots or {}).get(name) if intent is not None else None
+    if found is None or not found.value:
+        return None, None
+    resolutions = getattr(found, "resolutions", None)
+    for authority in getattr(resolutions, "resolutions_per_authority", None) or []:
+        code = getattr(getattr(authority.status, "code", None), "value", None)
+        if code == "ER_SUCCESS_MATCH" and authority.values:
+            return found.value, authority.values[0].value.id
+    return found.value, None

@@ -1,0 +1,111 @@
+"""Questions that change nothing: list routines, describe an exercise, how much longer, help, fallback."""
+from __future__ import annotations
+
+import math
+
+from skill.speech.ssml import Raw, Timeline, escape
+
+from . import flow, launch
+from .base import IntentHandler, slot
+
+
+class ListRoutinesHandler(IntentHandler):
+    intents = ("ListRoutinesIntent",)
+
+    def reply(self, turn):
+        return list_routines(turn, Timeline())
+
+
+class DescribeExerciseHandler(IntentHandler):
+    intents = ("DescribeExerciseIntent",)
+
+    def reply(self, turn):
+        spoken, resolved = slot(turn, "exercise")
+        view = turn.current()
+        exercise = find_exercise(turn, spoken, resolved, view)
+        if exercise is None:
+            return unknown_exercise(turn, spoken, view)
+        tl = Timeline().say(flow.exercise_intro(turn, exercise)).say(amount(turn, exercise))
+        tl.say(" ".join(escape(c) for c in exercise.cautions)).say(flow.prompt_for(turn, view))
+        return turn.ask(tl, flow.prompt_for(turn, view), view)
+
+
+class HowMuchLongerHandler(IntentHandler):
+    intents = ("HowMuchLongerIntent",)
+
+    def reply(self, turn):
+        view = turn.current()
+        if view is None:
+            return flow.no_session(turn)
+        if view.state.phase == "done":
+            return flow.finished_already(turn, view)
+        tl = Timeline().say(turn.t("time.routine_left", time=Raw(flow.duration(turn, view.position.seconds_left_total))))
+        tl.say(phase_left(turn, view)).say(flow.prompt_for(turn, view))
+        return turn.ask(tl, flow.prompt_for(turn, view), view)
+
+
+class HelpHandler(IntentHandler):
+    """Help that fits the moment: choosing, reading, holding, resting, paused or done."""
+
+    intents = ("AMAZON.HelpIntent",)
+
+    def reply(self, turn):
+        view = turn.current()
+        tl = Timeline().say(turn.t(f"help.{flow.phase_key(view)}"))
+        return turn.ask(tl, flow.prompt_for(turn, view), view)
+
+
+class FallbackHandler(IntentHandler):
+    intents = ("AMAZON.FallbackIntent",)
+
+    def reply(self, turn):
+        view = turn.current()
+        tl = Timeline().say(turn.t("fallback.sorry")).say(flow.prompt_for(turn, view))
+        return turn.ask(tl, flow.prompt_for(turn, view), view)
+
+
+def list_routines(turn, tl: Timeline):
+    count = len(turn.catalogue.routines)
+    tl.say(turn.t("list.routines", count=count, routines=Raw(launch.routine_names(turn))))
+    return turn.ask(tl, turn.t("reprompt.choose"))
+
+
+def find_exercise(turn, spoken, resolved, view):
+    if resolved:
+        try:
+            return turn.catalogue.exercise(resolved)
+        except KeyError:
+            pass
+    if spoken:
+        return turn.catalogue.find_exercise(spoken)
+    if view is not None and view.state.phase != "done":
+        return view.position.exercise
+    return None
+
+
+def unknown_exercise(turn, spoken, view):
+    names = launch.join_list(turn, [escape(ex.name) for ex in turn.catalogue.exercises.values()])
+    key = "describe.unknown" if spoken else "describe.which"
+    tl = Timeline().say(turn.t(key, said=spoken or "", exercises=Raw(names)))
+    return turn.ask(tl, turn.t("reprompt.describe"), view)
+
+
+def amount(turn, exercise) -> str:
+    if exercise.kind == "guidance":
+        return ""
+    key = "describe.amount_sides" if exercise.per_side else "describe.amount"
+    return turn.t(key, seconds=exercise.hold_seconds, reps=exercise.repetitions, sets=exercise.sets)
+
+
+def phase_left(turn, view) -> str:
+    p = view.position
+    left = math.ceil(p.seconds_left_in_phase or 0)
+    if p.paused:
+        return turn.t("time.paused")
+    if view.state.phase == "holding" and p.in_rep_hold:
+        return turn.t("time.hold_left", seconds=left, rep=p.rep, reps=p.reps)
+    if view.state.phase == "holding":
+        return turn.t("time.gap_left", seconds=left, rep=p.rep, reps=p.reps)
+    if view.state.phase == "resting" and left > 0:
+        return turn.t("time.rest_left", seconds=left)
+    return ""

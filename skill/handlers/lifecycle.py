@@ -1,0 +1,85 @@
+"""The ends of a conversation: stop/cancel, home, session ended, skill disabled, and errors."""
+from __future__ import annotations
+
+import logging
+
+from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
+from ask_sdk_core.utils import is_request_type
+
+from skill.speech.phrases import phrases
+from skill.speech.ssml import Timeline
+
+from . import flow
+from .base import IntentHandler
+
+log = logging.getLogger(__name__)
+COACH_KEY = "coach"
+
+
+class StopHandler(IntentHandler):
+    """Stop and Cancel: a hold in progress is paused, so "continue" later repeats that rep."""
+
+    intents = ("AMAZON.StopIntent", "AMAZON.CancelIntent")
+
+    def reply(self, turn):
+        return stop(turn, "stop")
+
+
+class NavigateHomeHandler(IntentHandler):
+    intents = ("AMAZON.NavigateHomeIntent",)
+
+    def reply(self, turn):
+        return stop(turn, "home")
+
+
+def stop(turn, kind: str):
+    view = turn.current()
+    if view is None or view.state.phase == "done":
+        return turn.tell(Timeline().say(turn.t(f"{kind}.bye")), view)
+    if view.state.phase == "holding" and not view.position.paused:
+        view = turn.command("pause", versioned=False).view or view
+    return turn.tell(Timeline().say(turn.t(f"{kind}.saved")), view)
+
+
+class SessionEndedHandler(AbstractRequestHandler):
+    """Nothing to lose: every change is already stored. No speech is allowed here."""
+
+    def can_handle(self, handler_input) -> bool:
+        return is_request_type("SessionEndedRequest")(handler_input)
+
+    def handle(self, handler_input):
+        request = handler_input.request_envelope.request
+        error = getattr(request, "error", None)
+        if error is not None:
+            log.warning("session ended with an error: %s", getattr(error, "object_type", None) or error.to_dict().get("type"))
+        return handler_input.response_builder.response
+
+
+class SkillDisabledHandler(AbstractRequestHandler):
+    """The person disabled the skill: delete what we stored for this Alexa user."""
+
+    def can_handle(self, handler_input) -> bool:
+        return is_request_type("AlexaSkillEvent.SkillDisabled")(handler_input)
+
+    def handle(self, handler_input):
+        coach = handler_input.attributes_manager.request_attributes[COACH_KEY]
+        coach.forget_device("alexa", handler_input.request_envelope.context.system.user.user_id)
+        return handler_input.response_builder.response
+
+
+class ErrorHandler(AbstractExceptionHandler):
+    """Anything unexpected: apologise and keep the session open. Logs the type only (no content)."""
+
+    def can_handle(self, handler_input, exception) -> bool:
+        return True
+
+    def handle(self, handler_input, exception):
+        request = handler_input.request_envelope.request
+        log.error("skill error on %s: %s", getattr(request, "object_type", "?"), type(exception).__name__,
+                  exc_info=(type(exception), exception, exception.__traceback__))
+        if is_request_type("SessionEndedRequest")(handler_input) or request.object_type.startswith("AlexaSkillEvent"):
+            return handler_input.response_builder.response
+        words = phrases(getattr(request, "locale", None))
+        seed = getattr(request, "request_id", 0)
+        return (handler_input.response_builder.speak(words.say("error.generic", seed))
+                .ask(words.say("reprompt.error", seed)).response)

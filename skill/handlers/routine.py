@@ -1,0 +1,112 @@
+"""In a session: next, previous, repeat, start over, pause, resume, slower, faster."""
+from __future__ import annotations
+
+from shared_content.engine import paced_hold
+from skill.speech.ssml import Timeline
+
+from . import flow
+from .base import IntentHandler
+
+
+def active(view) -> bool:
+    return view is not None and view.state.phase != "done"
+
+
+class NextHandler(IntentHandler):
+    intents = ("AMAZON.NextIntent",)
+
+    def reply(self, turn):
+        view, cont = turn.current(), turn.cont_in or {}
+        if (active(view) and not view.position.paused and cont.get("v") == view.state.version
+                and cont.get("block") == view.state.block_index and view.state.phase in ("holding", "resting")):
+            return flow.continue_split(turn, view)
+        return flow.advance(turn, "next")
+
+
+class PreviousHandler(IntentHandler):
+    intents = ("AMAZON.PreviousIntent",)
+
+    def reply(self, turn):
+        return flow.advance(turn, "previous", opening=turn.t("nav.previous"))
+
+
+class RepeatHandler(IntentHandler):
+    """Holding: the set again from rep 1. Instructions: read them again. Resting: say the rest again."""
+
+    intents = ("AMAZON.RepeatIntent",)
+
+    def reply(self, turn):
+        view = turn.current()
+        if active(view) and view.state.phase == "resting":
+            return flow.present(turn, view)
+        return flow.advance(turn, "repeat", opening=turn.t("nav.repeat"))
+
+
+class StartOverHandler(IntentHandler):
+    intents = ("AMAZON.StartOverIntent",)
+
+    def reply(self, turn):
+        view = turn.current()
+        if view is None:
+            return flow.no_session(turn)
+        return flow.advance(turn, "start_over", opening=turn.t("nav.start_over", routine=view.routine.name),
+                            allow_done=True)
+
+
+class PauseHandler(IntentHandler):
+    intents = ("AMAZON.PauseIntent",)
+
+    def reply(self, turn):
+        view = turn.current()
+        if not active(view):
+            return flow.no_session(turn) if view is None else flow.finished_already(turn, view)
+        if not view.position.paused:
+            view = turn.command("pause", versioned=False).view or view
+        tl = Timeline().say(turn.t("pause.done", where=flow.where(turn, view.position)))
+        return turn.ask(tl, turn.t("reprompt.paused"), view)
+
+
+class ResumeHandler(IntentHandler):
+    intents = ("AMAZON.ResumeIntent",)
+
+    def reply(self, turn):
+        view = turn.current()
+        if not active(view):
+            return flow.no_session(turn) if view is None else flow.finished_already(turn, view)
+        return flow.carry_on(turn, view, Timeline().say(turn.t("resume.ok")))
+
+
+class SlowerHandler(IntentHandler):
+    intents = ("SlowerIntent",)
+
+    def reply(self, turn):
+        return change_pace(turn, "slower")
+
+
+class FasterHandler(IntentHandler):
+    intents = ("FasterIntent",)
+
+    def reply(self, turn):
+        return change_pace(turn, "faster")
+
+
+def change_pace(turn, name: str):
+    """Pace is kept per person by the Coach; say the hold length it gives, then carry on."""
+    view = turn.current()
+    if not active(view):
+        tl = Timeline().say(turn.t("pace.no_session"))
+        return turn.ask(tl, flow.prompt_for(turn, view), view)
+    outcome = turn.command(name, versioned=False)
+    view = outcome.view or view
+    seconds = hold_for(turn, view)
+    key = f"pace.{name}" if outcome.applied else f"pace.{name}_limit"
+    tl = Timeline().say(turn.t(key if seconds else "pace.no_holds", seconds=seconds))
+    return flow.present(turn, view, tl)
+
+
+def hold_for(turn, view) -> int:
+    """The hold of the current (or next timed) exercise at the session's pace."""
+    exercises = view.routine.exercises(turn.catalogue)[view.position.exercise_index:]
+    timed = [ex for ex in exercises if ex.kind == "timed"] or [ex for ex in view.routine.exercises(turn.catalogue)
+                                                               if ex.kind == "timed"]
+    return paced_hold(timed[0].hold_seconds, view.state.pace) if timed else 0

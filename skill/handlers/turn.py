@@ -1,0 +1,106 @@
+"""One request's context: who is speaking, in which locale, the Coach, session attributes.
+
+Session attributes the skill keeps (small, no personal data):
+  v        the session version the voice last spoke about; every command passes it as
+           expected_version, so a phone that already advanced makes a voice "next" a duplicate
+  pending  the yes/no question just asked: "continue", "start:<routine id>" or "unlink"
+  cont     a block whose count did not fit in one response: {"v", "block", "rep"} (next rep to count)
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from ask_sdk_model import Response
+from ask_sdk_model.ui import SsmlOutputSpeech
+
+from skill import apl
+from skill.speech.phrases import phrases, resolve_locale
+from skill.speech.ssml import Timeline, estimate_seconds
+
+log = logging.getLogger(__name__)
+
+TURN_KEY = "turn"
+
+
+class Turn:
+    def __init__(self, handler_input, coach, person):
+        self.hi = handler_input
+        self.coach = coach
+        self.person = person
+        envelope = handler_input.request_envelope
+        self.request = envelope.request
+        self.locale = resolve_locale(getattr(self.request, "locale", None))
+        self.phrases = phrases(self.locale)
+        self.seed = getattr(self.request, "request_id", None) or "seed"
+        self.attrs: dict[str, Any] = handler_input.attributes_manager.session_attributes \
+            if envelope.session is not None else {}
+        self.version: int | None = self.attrs.get("v")
+        self.pending_in: str | None = self.attrs.get("pending")
+        self.cont_in: dict[str, int] | None = self.attrs.get("cont")
+        self.pending: str | None = None
+        self.cont: dict[str, int] | None = None
+        self.now: float = coach.clock()
+        self.catalogue = coach.catalogue
+        self.apl = apl.supported(envelope)
+        self.view = None  # the session view the response speaks about, for APL and `v`
+
+    # --- words -------------------------------------------------------------------------
+    def t(self, key: str, *, seed: Any = None, **values: Any) -> str:
+        return self.phrases.say(key, seed=self.seed if seed is None else f"{self.seed}:{seed}", **values)
+
+    def longest(self, key: str, **values: Any) -> float:
+        """Estimated seconds of the longest variant of a phrase (for budgeting a lead-in)."""
+        return max(estimate_seconds(self.phrases.say(key, seed=i, **values), tail=False)
+                   for i in range(len(self.phrases.variants(key)) * 4))
+
+    # --- the session ---------------------------------------------------------------------
+    def current(self):
+        return self.coach.current(self.person.id)
+
+    def command(self, name: str, *, at: float | None = None, routine_id: str | None = None, versioned: bool = True):
+        outcome = self.coach.command(self.person.id, name, self.version if versioned else None,
+                                     routine_id=routine_id, at=at, source="voice")
+        if outcome.view is not None:
+            self.version = outcome.view.state.version
+        return outcome
+
+    # --- responses -----------------------------------------------------------------------
+    def _speech(self, body: str | Timeline) -> str:
+        return body.ssml() if isinstance(body, Timeline) else body
+
+    def ask(self, body: str | Timeline, reprompt: str, view=None) -> Response:
+        rb = self.hi.response_builder.speak(self._speech(body)).ask(reprompt)
+        return self._finish(rb, view)
+
+    def tell(self, body: str | Timeline, view=None) -> Response:
+        rb = self.hi.response_builder.speak(self._speech(body)).set_should_end_session(True)
+        return self._finish(rb, view)
+
+    def _finish(self, rb, view) -> Response:
+        if view is not None:
+            self.view = view
+            self.version = view.state.version
+        if self.apl:
+            rb.add_directive(apl.render(self, self.view))
+        return rb.response
+
+    def save(self) -> None:
+        """Write what the next turn needs into the session attributes (response interceptor)."""
+        if self.hi.request_envelope.session is None:
+            return
+        attrs = self.hi.attributes_manager.session_attributes
+        for key, value in (("v", self.version), ("pending", self.pending), ("cont", self.cont)):
+            if value is None:
+                attrs.pop(key, None)
+            else:
+                attrs[key] = value
+
+
+def turn_of(handler_input) -> Turn:
+    return handler_input.attributes_manager.request_attributes[TURN_KEY]
+
+
+def speech_of(response: Response) -> str:
+    speech = getattr(response, "output_speech", None)
+    return speech.ssml if isinstance(speech, SsmlOutputSpeech) else ""

@@ -1,0 +1,86 @@
+"""Every spoken phrase comes from skill/locales/<locale>.toml.
+
+A key ("launch.welcome") names one phrase or a list of variants; variants are picked
+deterministically from a seed (the request id), so a conversation sounds varied to a person
+and identical to a test. Placeholders are named ({exercise}, {seconds}) and their values are
+SSML-escaped, as is the phrase text itself; pass `Raw(...)` for a value that is already SSML.
+"""
+from __future__ import annotations
+
+import string
+import tomllib
+import zlib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .ssml import Raw, escape
+
+LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
+LOCALES: tuple[str, ...] = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
+DEFAULT_LOCALE = "en-US"
+
+
+def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for key, value in table.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out.update(_flatten(value, name + "."))
+        elif isinstance(value, str):
+            out[name] = [value]
+        elif isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+            out[name] = list(value)
+        else:
+            raise ValueError(f"{name}: a phrase is a string or a non-empty list of strings")
+    return out
+
+
+def placeholders(template: str) -> set[str]:
+    return {field for _, field, _, _ in string.Formatter().parse(template) if field}
+
+
+def pick(seed: str | int, key: str, count: int) -> int:
+    """The variant index for this seed and key: stable across processes (crc32, not hash())."""
+    return zlib.crc32(f"{seed}|{key}".encode()) % count
+
+
+class Phrases:
+    def __init__(self, locale: str, table: dict[str, list[str]]):
+        self.locale = locale
+        self.table = table
+
+    def keys(self) -> set[str]:
+        return set(self.table)
+
+    def variants(self, key: str) -> list[str]:
+        try:
+            return self.table[key]
+        except KeyError:
+            raise KeyError(f"no phrase {key!r} in locale {self.locale}") from None
+
+    def say(self, key: str, seed: str | int = 0, **values: Any) -> str:
+        """The phrase as SSML-safe text, placeholders filled with escaped values."""
+        options = self.variants(key)
+        template = options[pick(seed, key, len(options))]
+        safe = {k: v if isinstance(v, Raw) else escape(str(v)) for k, v in values.items()}
+        return Raw(escape(template).format_map(safe))
+
+
+def locale_path(locale: str) -> Path:
+    return LOCALES_DIR / f"{locale}.toml"
+
+
+@lru_cache(maxsize=None)
+def load(locale: str) -> Phrases:
+    with open(locale_path(locale), "rb") as fh:
+        return Phrases(locale, _flatten(tomllib.load(fh)))
+
+
+def resolve_locale(locale: str | None) -> str:
+    """A supported locale for what Alexa sent: exact, else en-US (every locale we ship is English)."""
+    return locale if locale in LOCALES else DEFAULT_LOCALE
+
+
+def phrases(locale: str | None) -> Phrases:
+    return load(resolve_locale(locale))
