@@ -53,6 +53,25 @@ def _require_postgres():
         pytest.skip("PSOAS_TEST_POSTGRES_URL not set (run .ci/run or point it at a server)")
 
 
+def _drop_database(admin, name: str) -> None:
+    """Drop a test database. WITH (FORCE) is refused while an autovacuum worker (another role)
+    is attached, so close our own leftovers and retry briefly instead."""
+    import time
+
+    import psycopg
+
+    for attempt in range(20):
+        try:
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = %s AND usename = current_user AND pid <> pg_backend_pid()", (name,))
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            return
+        except (psycopg.errors.ObjectInUse, psycopg.errors.InsufficientPrivilege):
+            time.sleep(0.1 * (attempt + 1))
+    admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+
 @pytest.fixture(scope="session")
 def _pg_template():
     """A migrated template database, made once per test process; each test copies it."""
@@ -71,13 +90,13 @@ def _pg_template():
         )
     except psycopg.OperationalError as exc:
         pytest.fail(f"PostgreSQL at {base.host}:{base.port} is not reachable: {exc}") if IN_CI else pytest.skip(str(exc))
-    admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+    _drop_database(admin, name)
     admin.execute(f'CREATE DATABASE "{name}"')
     store = Store(base.set(database=name).render_as_string(hide_password=False))
     store.migrate()
     store.dispose()
     yield admin, base, name
-    admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    _drop_database(admin, name)
     admin.close()
 
 
@@ -87,7 +106,7 @@ def postgres_url(_pg_template) -> str:
     name = f"psoas_t_{uuid.uuid4().hex[:12]}"
     admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
     yield base.set(database=name).render_as_string(hide_password=False)
-    admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    _drop_database(admin, name)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

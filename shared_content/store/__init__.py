@@ -1,0 +1,168 @@
+"""Persistence: one SQLAlchemy engine per process, the schema, and migrations shipped in the package.
+
+SQLite (the default, a file in the user data folder) is set up on every connection for many
+readers and serialised writers: WAL journal, foreign keys on, a busy timeout, and write
+transactions that start with BEGIN IMMEDIATE. Taking the write lock up front means two
+processes writing at once queue on the busy timeout instead of one failing mid-transaction
+with "database is locked" when it tries to upgrade a read lock.
+
+PostgreSQL is used when DATABASE_URL says so (`postgresql+psycopg://...`).
+"""
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from platformdirs import user_data_dir
+from sqlalchemy import Connection, create_engine, event, text
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError
+
+from shared_content.store import tables
+
+__all__ = ["Store", "default_database_url", "data_dir", "tables"]
+
+APP_NAME = "psoas-coach"
+SQLITE_BUSY_TIMEOUT_MS = 5000
+# Two processes migrating at once: the second waits for the first, which may take a while.
+MIGRATION_BUSY_TIMEOUT_MS = 60000
+# Arbitrary but fixed: every process of this app agrees on it ("psoas" in ASCII).
+PG_MIGRATION_LOCK_KEY = 0x70736F6173
+_MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+_WRITE_OPTION = "psoas_write"
+
+
+def data_dir() -> str:
+    """The per-user data folder ($XDG_DATA_HOME/psoas-coach on Linux), created if missing."""
+    path = user_data_dir(APP_NAME, appauthor=False)
+    os.makedirs(path, exist_ok=True)
+    return path
+
+
+def default_database_url() -> str:
+    return f"sqlite:///{os.path.join(data_dir(), 'psoas-coach.db')}"
+
+
+def _normalise_url(url: str):
+    """Parse `url`; plain postgres URLs get the psycopg (v3) driver, the only one installed."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise ValueError(
+            "The database URL is not a SQLAlchemy URL. Use sqlite:///path/to/file.db "
+            "or postgresql+psycopg://user:password@host/dbname."
+        ) from None
+    if parsed.drivername in ("postgres", "postgresql"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise ValueError(f"Unsupported database {parsed.get_backend_name()!r}: use SQLite or PostgreSQL.")
+    return parsed
+
+
+class Store:
+    """Owns the engine. Use `read()` and `write()` for transactions."""
+
+    def __init__(self, url: str | None = None):
+        parsed = _normalise_url(url or default_database_url())
+        self.url = parsed
+        self.dialect = parsed.get_backend_name()
+        if self.dialect == "sqlite":
+            self.engine = self._sqlite_engine(parsed)
+        else:
+            self.engine = create_engine(parsed, pool_pre_ping=True)
+
+    @staticmethod
+    def _sqlite_engine(parsed) -> Engine:
+        database = parsed.database or ""
+        if database and database != ":memory:" and not database.startswith("file:"):
+            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_connection, _record):
+            # Let SQLAlchemy's "begin" event below issue BEGIN, not the sqlite3 module.
+            dbapi_connection.isolation_level = None
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+            cursor.execute("PRAGMA synchronous=NORMAL")  # safe with WAL; durable up to the last checkpoint
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn: Connection):
+            immediate = conn.get_execution_options().get(_WRITE_OPTION)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+        return engine
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A transaction for reading (SQLite: no lock taken until something is written)."""
+        with self.engine.connect() as conn:
+            with conn.begin():
+                yield conn
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """A transaction that will write: committed on success, rolled back on any exception."""
+        with self.engine.connect() as conn:
+            conn.execution_options(**{_WRITE_OPTION: True})
+            with conn.begin():
+                yield conn
+
+    def insert(self, table):
+        """A dialect INSERT, which offers on_conflict_do_nothing()/on_conflict_do_update() on both databases."""
+        if self.dialect == "sqlite":
+            from sqlalchemy.dialects.sqlite import insert
+        else:
+            from sqlalchemy.dialects.postgresql import insert
+        return insert(table)
+
+    def migrate(self) -> None:
+        """Upgrade the schema to the newest revision. Idempotent; safe when processes start together."""
+        from alembic import command
+        from alembic.config import Config
+
+        config = Config()
+        config.set_main_option("script_location", str(_MIGRATIONS))
+        with self.engine.connect() as conn:
+            if self.dialect == "postgresql":
+                conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": PG_MIGRATION_LOCK_KEY})
+                conn.commit()  # the advisory lock is held by the session, across transactions
+                try:
+                    with conn.begin():
+                        config.attributes["connection"] = conn
+                        command.upgrade(config, "head")
+                finally:
+                    conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": PG_MIGRATION_LOCK_KEY})
+                    conn.commit()
+            else:
+                conn.exec_driver_sql(f"PRAGMA busy_timeout={MIGRATION_BUSY_TIMEOUT_MS}")
+                conn.commit()
+                conn.execution_options(**{_WRITE_OPTION: True})
+                try:
+                    # The whole upgrade runs inside one BEGIN IMMEDIATE: a second process waits here,
+                    # then finds the schema at head and does nothing.
+                    with conn.begin():
+                        config.attributes["connection"] = conn
+                        command.upgrade(config, "head")
+                finally:
+                    conn.exec_driver_sql(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+                    conn.commit()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    @staticmethod
+    def describe_url(url) -> str:
+        """The URL with any password hidden, fit for logs and messages."""
+        try:
+            return make_url(url).render_as_string(hide_password=True)
+        except ArgumentError:
+            return "<not a database URL>"
+
+    def __repr__(self) -> str:
+        return f"Store({self.describe_url(self.url)!r})"

@@ -1,0 +1,204 @@
+"""The store: schema and migrations, SQLite connection setup, transactions, URLs and the data folder."""
+from __future__ import annotations
+
+import multiprocessing
+import sqlite3
+import threading
+
+import pytest
+from sqlalchemy import inspect, select, text
+
+from shared_content.store import Store, data_dir, default_database_url
+from shared_content.store.tables import metadata, rate_limits
+
+TABLES = {"people", "devices", "sessions", "history", "pain_reports", "pairing_codes", "rate_limits", "changes"}
+
+
+@pytest.fixture
+def store(database_url):
+    s = Store(database_url)
+    s.migrate()
+    yield s
+    s.dispose()
+
+
+def test_migrate_creates_every_table_and_is_idempotent(store):
+    store.migrate()  # a second run (a restart) changes nothing and does not fail
+    names = set(inspect(store.engine).get_table_names())
+    assert TABLES <= names
+    with store.read() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0001"]
+
+
+def test_migrations_match_the_table_definitions(store):
+    """Tables created by Alembic are the ones the code queries (no drift between tables.py and migrations)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    with store.engine.connect() as conn:
+        diffs = compare_metadata(MigrationContext.configure(conn), metadata)
+    assert diffs == []
+
+
+def _migrate_in_child(url: str, barrier, errors) -> None:
+    try:
+        barrier.wait(timeout=30)
+        s = Store(url)
+        s.migrate()
+        s.dispose()
+    except Exception as exc:  # reported to the parent, which fails the test
+        errors.put(repr(exc))
+
+
+@pytest.fixture
+def fresh_database_url(request, tmp_path):
+    """An empty database (not migrated): a new SQLite file, or a new PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'fresh.db'}"
+        return
+    import uuid
+
+    from sqlalchemy.engine import make_url
+
+    admin_url = request.getfixturevalue("postgres_url")
+    base = make_url(admin_url)
+    name = f"psoas_fresh_{uuid.uuid4().hex[:10]}"
+    admin = Store(admin_url).engine.execution_options(isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield base.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.mark.parametrize("fresh_database_url", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
+                         indirect=True)
+def test_two_processes_migrating_at_once_both_succeed(fresh_database_url):
+    ctx = multiprocessing.get_context("spawn")
+    barrier, errors = ctx.Barrier(3), ctx.Queue()
+    procs = [ctx.Process(target=_migrate_in_child, args=(fresh_database_url, barrier, errors)) for _ in range(3)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(timeout=90)
+    assert [p.exitcode for p in procs] == [0, 0, 0]
+    assert errors.empty(), errors.get()
+    s = Store(fresh_database_url)
+    try:
+        assert TABLES <= set(inspect(s.engine).get_table_names())
+        with s.read() as conn:
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0001"]
+    finally:
+        s.dispose()
+
+
+def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(sqlite_url):
+    s = Store(sqlite_url)
+    s.migrate()
+    try:
+        for _ in range(2):  # every pooled connection, not just the first
+            with s.engine.connect() as a, s.engine.connect() as b:
+                for conn in (a, b):
+                    assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+                    assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+                    assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 1000
+    finally:
+        s.dispose()
+
+
+def test_concurrent_read_modify_write_transactions_never_lose_an_update(store):
+    """Eight threads each increment one counter 25 times with read-then-write transactions.
+
+    On SQLite this only holds because write transactions begin IMMEDIATE (otherwise two readers
+    both try to upgrade and one fails with "database is locked"); on PostgreSQL the row lock does it.
+    """
+    with store.write() as conn:
+        conn.execute(rate_limits.insert().values(key="counter", window_start=0.0, count=0))
+    errors: list[BaseException] = []
+
+    def work():
+        try:
+            for _ in range(25):
+                with store.write() as conn:
+                    query = select(rate_limits.c.count).where(rate_limits.c.key == "counter")
+                    if store.dialect == "postgresql":
+                        query = query.with_for_update()
+                    n = conn.execute(query).scalar_one()
+                    conn.execute(rate_limits.update().where(rate_limits.c.key == "counter").values(count=n + 1))
+        except BaseException as exc:  # collected so the main thread fails the test
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    with store.read() as conn:
+        assert conn.execute(select(rate_limits.c.count)).scalar_one() == 200
+
+
+def test_a_failed_write_transaction_leaves_nothing_behind(store):
+    with pytest.raises(RuntimeError):
+        with store.write() as conn:
+            conn.execute(rate_limits.insert().values(key="half-done", window_start=0.0, count=1))
+            raise RuntimeError("boom")
+    with store.read() as conn:
+        assert conn.execute(select(rate_limits)).all() == []
+
+
+def test_sqlite_foreign_keys_are_enforced(sqlite_url):
+    from sqlalchemy.exc import IntegrityError
+
+    from shared_content.store.tables import devices
+
+    s = Store(sqlite_url)
+    s.migrate()
+    try:
+        with pytest.raises(IntegrityError):
+            with s.write() as conn:
+                conn.execute(devices.insert().values(person_id=999, kind="phone", external_id="x", label="Phone",
+                                                     created_at=0.0, last_seen_at=0.0))
+    finally:
+        s.dispose()
+
+
+def test_describe_url_hides_the_password():
+    shown = Store.describe_url("postgresql+psycopg://coach:s3cret-pw@db.example:5432/psoas")
+    assert "s3cret-pw" not in shown
+    assert "db.example" in shown and "coach" in shown
+
+
+def test_a_bad_database_url_is_a_clear_error_without_the_password():
+    with pytest.raises(ValueError, match="sqlite:///") as info:
+        Store("not a url with s3cret-pw")
+    assert "s3cret-pw" not in str(info.value)
+    with pytest.raises(ValueError, match="SQLite or PostgreSQL"):
+        Store("mysql://u:p@host/db")
+
+
+def test_plain_postgres_urls_get_the_installed_driver():
+    s = Store("postgres://u:p@localhost/db")  # no connection is made until used
+    assert s.url.drivername == "postgresql+psycopg"
+    s.dispose()
+
+
+def test_default_database_lives_in_the_xdg_data_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    assert data_dir() == str(tmp_path / "xdg" / "psoas-coach")
+    assert (tmp_path / "xdg" / "psoas-coach").is_dir()
+    url = default_database_url()
+    assert url == f"sqlite:///{tmp_path / 'xdg' / 'psoas-coach' / 'psoas-coach.db'}"
+    s = Store(url)
+    s.migrate()
+    s.dispose()
+    with sqlite3.connect(tmp_path / "xdg" / "psoas-coach" / "psoas-coach.db") as raw:
+        assert ("people",) in raw.execute("SELECT name FROM sqlite_master WHERE type='table'").fetchall()
+
+
+def test_sqlite_parent_folder_is_created(tmp_path):
+    s = Store(f"sqlite:///{tmp_path / 'new' / 'nested' / 'coach.db'}")
+    s.migrate()
+    s.dispose()
+    assert (tmp_path / "new" / "nested" / "coach.db").exists()
