@@ -1,0 +1,121 @@
+"""Browser fixtures: a real server process and Debian's Chromium driven by Playwright.
+
+    live_server  base URL ("http://127.0.0.1:<port>") of `psoas-coach serve --dev` in its own process,
+                 with its own SQLite file (real Coach, real clock); one per test session
+    browser      Chromium at /usr/bin/chromium (never `playwright install`); one per test session
+    page         a fresh incognito context per test (a new phone: its own cookie, so its own person),
+                 phone viewport 390x844 with touch; `page.console_errors` collects console errors
+                 (CSP violations show up there)
+
+Under CI=true a server or browser that cannot start FAILS the tests; elsewhere they are skipped
+with the reason.
+"""
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("PSOAS_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "device_scale_factor": 2}
+
+
+def _unavailable(reason: str):
+    if IN_CI:
+        pytest.fail(f"CI=true but {reason}")
+    pytest.skip(reason)
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if str(Path(item.fspath)).startswith(str(Path(__file__).parent)):
+            item.add_marker(pytest.mark.browser)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """A real `psoas-coach serve --dev` process on a free port, with its own database."""
+    data = tmp_path_factory.mktemp("live-server")
+    port = _free_port()
+    env = dict(os.environ, XDG_DATA_HOME=str(data), DATABASE_URL=f"sqlite:///{data / 'psoas.db'}",
+               PSOAS_SECRET_KEY="browser-tests-" + "s" * 40, PYTHONPATH=str(ROOT), PYTHONUNBUFFERED="1")
+    log = open(data / "server.log", "w+")
+    proc = subprocess.Popen([sys.executable, "-m", "psoas_coach.cli", "serve", "--dev", "--port", str(port)],
+                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    try:
+        while True:
+            if proc.poll() is not None:
+                log.seek(0)
+                _unavailable(f"the server exited with {proc.returncode}:\n{log.read()[-3000:]}")
+            try:
+                with urllib.request.urlopen(base + "/", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except (urllib.error.URLError, ConnectionError, OSError):
+                pass
+            if time.monotonic() > deadline:
+                log.seek(0)
+                _unavailable(f"the server did not answer within 60 s:\n{log.read()[-3000:]}")
+            time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def _playwright():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:
+        _unavailable(f"Playwright is not installed: {exc}")
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(_playwright):
+    if not os.path.exists(CHROMIUM):
+        _unavailable(f"Chromium is not at {CHROMIUM} (apt-get install chromium)")
+    try:
+        b = _playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    except Exception as exc:  # noqa: BLE001 - any launch failure: fail in CI, skip elsewhere
+        _unavailable(f"Chromium at {CHROMIUM} did not start: {exc}")
+    yield b
+    b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(**PHONE)
+    context.set_default_timeout(15_000)
+    pg = context.new_page()
+    pg.console_errors = []
+    pg.on("console", lambda msg: pg.console_errors.append(msg.text) if msg.type == "error" else None)
+    pg.on("pageerror", lambda exc: pg.console_errors.append(str(exc)))
+    yield pg
+    context.close()

@@ -1,0 +1,50 @@
+"""The "make one that fits" form: valid choices redirect to a routine, anything else is a 400 with the form."""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import pytest
+
+
+def test_valid_choices_redirect_to_the_assembled_routine(phone, coach):
+    r = phone.get("/routines/assemble?" + urlencode({"minutes": 10, "focus": "stretch", "avoid": "floor"}))
+    assert r.status_code == 303
+    routine_id = r.headers["Location"].rsplit("/", 1)[1]
+    routine = coach.catalogue.routine(routine_id)
+    assert "floor" not in routine.positions
+    page = phone.get(r.headers["Location"])
+    assert page.status_code == 200 and ">Start</button>" in page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("query,message", [
+    ({"minutes": "ten"}, "whole number"),
+    ({"minutes": "0"}, "between"),
+    ({"minutes": "1000"}, "between"),
+    ({"minutes": "10", "focus": "yoga"}, "focus"),
+    ({"minutes": "10", "avoid": "ceiling"}, "positions"),
+    ({"minutes": "10", "avoid": ["floor", "seated", "standing"]}, "at least one position"),
+])
+def test_bad_choices_get_the_form_back_with_a_message(phone, query, message):
+    r = phone.get("/routines/assemble?" + urlencode(query, doseq=True))
+    assert r.status_code == 400
+    html = r.get_data(as_text=True)
+    assert message in html and 'role="alert"' in html
+    assert 'action="/routines/assemble"' in html
+
+
+FIELD = st.one_of(st.text(max_size=30), st.integers(-10**6, 10**6).map(str), st.sampled_from(
+    ["", "5", "10", "30", "90", "stretch", "release", "posture", "strengthen", "floor", "seated", "standing"]))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(minutes=FIELD, focus=FIELD, avoid=st.lists(FIELD, max_size=4))
+def test_any_form_input_is_never_a_server_error(phone, coach, minutes, focus, avoid):
+    query = urlencode({"minutes": minutes, "focus": focus, "avoid": avoid}, doseq=True)
+    r = phone.get("/routines/assemble?" + query)
+    assert r.status_code in (303, 400), r.status_code
+    if r.status_code == 303:
+        target = phone.get(r.headers["Location"])
+        assert target.status_code == 200

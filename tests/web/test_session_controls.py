@@ -1,0 +1,209 @@
+"""Starting, every control, stale double taps, CSRF, pain, finishing and history, all through the Coach."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from flask import Blueprint
+
+from tests.web.conftest import text_of
+
+
+def test_first_start_shows_the_safety_notice_then_starts(phone, coach):
+    r = phone.post("/session/start", {"routine_id": "morning-stretch"})
+    assert r.status_code == 303 and r.headers["Location"].startswith("/safety?start=morning-stretch")
+    assert coach.current(phone.person.id) is None  # not started yet
+    page = phone.get(r.headers["Location"]).get_data(as_text=True)
+    assert coach.catalogue.safety.full.replace("'", "&#39;") in page or coach.catalogue.safety.full in page
+    assert "I understand, start" in page
+    r = phone.post("/session/start", {"routine_id": "morning-stretch", "safety_ack": "yes"})
+    assert r.status_code == 303 and r.headers["Location"] == "/session"
+    assert coach.person(phone.person.id).safety_heard
+    view = coach.current(phone.person.id)
+    assert view.routine.id == "morning-stretch" and view.state.phase == "instructions"
+    # the second time, no detour
+    r = phone.post("/session/start", {"routine_id": "desk-break"})
+    assert r.headers["Location"] == "/session"
+    assert coach.current(phone.person.id).routine.id == "desk-break"
+
+
+def test_start_unknown_routine_is_404_and_starts_nothing(phone, coach):
+    phone.get("/session")
+    r = phone.post("/session/start", {"routine_id": "no-such", "safety_ack": "yes"})
+    assert r.status_code == 404
+    assert coach.current(phone.person.id) is None
+
+
+def test_no_session_page_is_friendly(phone):
+    html = phone.get("/session").get_data(as_text=True)
+    assert "No session running" in html and 'href="/"' in html
+
+
+def test_session_page_shows_exercise_in_aria_live_region_with_controls(phone):
+    view = phone.start()
+    html = phone.get("/session").get_data(as_text=True)
+    live = re.search(r'<section id="session-panel"[^>]*aria-live="polite"[^>]*>(.*?)aria-live="off"', html, re.S)
+    assert live and view.position.exercise.name in live.group(1)
+    for label in ["Next", "Back", "Pause", "Repeat", "Slower", "Faster", "Finish", "It hurts"]:
+        assert re.search(rf"<button[^>]*>{label}</button>", html), label
+    assert f'name="expected_version" value="{view.state.version}"' in html
+    assert "Next up:" in html
+    assert 'sse-connect="/session/events"' in html and 'sse-swap="session"' in html
+
+
+def test_countdown_carries_the_timeline_for_a_page_opened_mid_hold(phone, coach, clock):
+    phone.start()
+    phone.post("/session/next", {"expected_version": phone.version()})
+    view = coach.current(phone.person.id)
+    assert view.state.phase == "holding"
+    clock.advance(view.position.hold_seconds + 0.5)  # into the gap after rep 1
+    html = phone.get("/session").get_data(as_text=True)
+    attrs = dict(re.findall(r'data-([a-z-]+)="([^"]*)"', html))
+    assert float(attrs["server-now"]) == pytest.approx(clock.now, abs=0.01)
+    assert float(attrs["phase-started-at"]) == pytest.approx(view.state.phase_started_at, abs=0.01)
+    assert int(attrs["hold"]) == view.position.hold_seconds
+    assert int(attrs["reps"]) == view.position.reps
+    assert "rep-gap" in attrs and "phase-ends-at" in attrs
+    if view.position.reps > 1:
+        assert re.search(r"Rep <span data-rep>\d+</span> of", html)
+
+
+COMMAND_CHECKS = {
+    "next": lambda before, after: after.state.phase == "holding",
+    "pause": lambda before, after: after.state.paused_at is not None,
+    "repeat": lambda before, after: after.state.version == before.state.version + 1,
+    "slower": lambda before, after: after.state.pace > before.state.pace,
+    "faster": lambda before, after: after.state.pace < before.state.pace,
+    "finish": lambda before, after: after.state.phase == "done" and after.state.outcome in ("stopped", "completed"),
+    "pain": lambda before, after: after.state.phase == "done" and after.state.outcome == "pain",
+}
+
+
+@pytest.mark.parametrize("name", sorted(COMMAND_CHECKS))
+@pytest.mark.parametrize("htmx", [False, True], ids=["form", "htmx"])
+def test_each_control_changes_the_session_through_the_coach(phone, coach, name, htmx):
+    before = phone.start()
+    data = {"expected_version": before.state.version, "csrf_token": phone.csrf()}
+    if htmx:
+        r = phone.htmx("POST", f"/session/{name}", target="session-panel", data=data)
+        assert r.status_code == 200 and "<html" not in r.get_data(as_text=True)
+        assert "HX-Request" in r.headers["Vary"]
+    else:
+        r = phone.post(f"/session/{name}", data)
+        assert r.status_code == 303 and r.headers["Location"] == "/session"
+    after = coach.current(phone.person.id)
+    assert after.state.version == before.state.version + 1
+    assert COMMAND_CHECKS[name](before, after)
+
+
+def test_back_and_resume(phone, coach):
+    phone.start()
+    phone.post("/session/next", {"expected_version": phone.version()})
+    phone.post("/session/next", {"expected_version": phone.version()})
+    moved = coach.current(phone.person.id)
+    phone.post("/session/back", {"expected_version": phone.version()})
+    assert coach.current(phone.person.id).state.version == moved.state.version + 1
+    phone.post("/session/pause", {"expected_version": phone.version()})
+    html = phone.get("/session").get_data(as_text=True)
+    assert ">Resume</button>" in html and ">Pause</button>" not in html
+    phone.post("/session/resume", {"expected_version": phone.version()})
+    assert coach.current(phone.person.id).state.paused_at is None
+
+
+def test_stale_double_tap_is_a_duplicate_not_a_double_advance(phone, coach):
+    view = phone.start()
+    v = view.state.version
+    phone.post("/session/next", {"expected_version": v})
+    after_first = coach.current(phone.person.id)
+    r = phone.htmx("POST", "/session/next", target="session-panel", data={"expected_version": v, "csrf_token": phone.csrf()})
+    assert r.status_code == 200
+    assert "already done" in r.get_data(as_text=True)
+    assert coach.current(phone.person.id).state == after_first.state
+
+
+def test_illegal_command_explains_and_changes_nothing(phone, coach):
+    phone.start()
+    before = coach.current(phone.person.id)
+    r = phone.htmx("POST", "/session/resume", target="session-panel",
+                   data={"expected_version": before.state.version, "csrf_token": phone.csrf()})
+    assert r.status_code == 200 and 'class="notice"' in r.get_data(as_text=True)
+    assert coach.current(phone.person.id).state == before.state
+
+
+@pytest.mark.parametrize("bad", ["abc", "-1", "1.5", "9" * 40])
+def test_bad_expected_version_is_400_and_changes_nothing(phone, coach, bad):
+    before = phone.start()
+    r = phone.post("/session/next", {"expected_version": bad})
+    assert r.status_code == 400
+    assert coach.current(phone.person.id).state == before.state
+
+
+def test_unknown_command_is_404(phone):
+    phone.start()
+    assert phone.post("/session/explode", {"expected_version": 1}).status_code == 404
+
+
+@pytest.mark.parametrize("url,data", [
+    ("/session/start", {"routine_id": "morning-stretch", "safety_ack": "yes"}),
+    ("/session/next", {"expected_version": "1"}),
+    ("/session/finish", {"expected_version": "1"}),
+    ("/pair", {"code": "123456"}),
+])
+@pytest.mark.parametrize("token", [None, "forged-token"])
+def test_state_changes_without_the_csrf_token_are_refused(phone, coach, url, data, token):
+    view = phone.start() if url != "/session/start" else None
+    person_id = phone.person.id if view else None
+    payload = dict(data)
+    if token:
+        payload["csrf_token"] = token
+    r = phone.post(url, payload, with_token=False)
+    assert r.status_code in (400, 403)
+    assert "Reload the page" in r.get_data(as_text=True)
+    if view:
+        assert coach.current(person_id).state == view.state
+    else:
+        with phone.client.session_transaction() as s:
+            token_cookie = s.get("browser")
+        if token_cookie:
+            assert coach.current(phone.person.id) is None
+
+
+def test_csrf_token_in_the_htmx_header_is_accepted(phone, coach):
+    view = phone.start()
+    r = phone.htmx("POST", "/session/next", target="session-panel",
+                   data={"expected_version": view.state.version}, headers={"X-CSRF-Token": phone.csrf()})
+    assert r.status_code == 200
+    assert coach.current(phone.person.id).state.version == view.state.version + 1
+
+
+def test_csrf_exempt_blueprints_skip_the_check(app, phone):
+    bp = Blueprint("fake_alexa", __name__)
+    bp.csrf_exempt = True
+    bp.add_url_rule("/fake-alexa", "hook", lambda: "ok", methods=["POST"])
+    app.register_blueprint(bp)
+    assert phone.client.post("/fake-alexa", data={}).status_code == 200
+
+
+def test_it_hurts_stops_and_shows_safety_advice(phone, coach):
+    view = phone.start()
+    r = phone.htmx("POST", "/session/pain", target="session-panel",
+                   data={"expected_version": view.state.version, "csrf_token": phone.csrf()})
+    text = text_of(r.get_data(as_text=True))
+    assert "Stop" in text and "sharp pain" in text
+    assert coach.current(phone.person.id).state.outcome == "pain"
+    history = phone.get("/history").get_data(as_text=True)
+    assert "Stopped for pain" in history
+
+
+def test_stepping_to_the_end_shows_a_summary_and_history(phone, coach):
+    view = phone.start("quick-release")
+    for _ in range(200):
+        view = coach.current(phone.person.id)
+        if view.state.phase == "done":
+            break
+        phone.post("/session/next", {"expected_version": view.state.version})
+    assert view.state.phase == "done" and view.state.outcome == "completed"
+    html = phone.get("/session").get_data(as_text=True)
+    assert "complete" in html and 'href="/history"' in html
+    history = text_of(phone.get("/history").get_data(as_text=True))
+    assert view.routine.name in history and "Completed" in history

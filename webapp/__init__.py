@@ -1,0 +1,44 @@
+"""The phone web app: a Flask + htmx front end that talks only to `Coach`.
+
+`create_app(coach, secret_key, dev=False, testing=False)` builds it; nothing happens at import time.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Flask
+
+
+def create_app(coach, secret_key: str, dev: bool = False, testing: bool = False) -> Flask:
+    if not secret_key:
+        raise ValueError("create_app needs a secret_key (PSOAS_SECRET_KEY) to sign the phone's cookie")
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=secret_key,
+        TESTING=testing,
+        SESSION_COOKIE_NAME="psoas_phone",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=not dev,
+        PERMANENT_SESSION_LIFETIME=timedelta(days=365),
+        MAX_CONTENT_LENGTH=64 * 1024,
+        PSOAS_DEV=dev,
+    )
+    app.extensions["coach"] = coach
+
+    from webapp import errors, security
+    from webapp.library import bp as library_bp
+    from webapp.pairing import bp as pairing_bp
+    from webapp.pwa import bp as pwa_bp
+    from webapp.routines import bp as routines_bp
+    from webapp.safety import bp as safety_bp
+    from webapp.session import bp as session_bp
+    from webapp.web import isodate, nicedate, template_globals
+
+    security.init_app(app)
+    errors.init_app(app)
+    app.context_processor(template_globals)
+    app.jinja_env.filters.update(isodate=isodate, nicedate=nicedate)
+    for bp in (routines_bp, session_bp, pairing_bp, library_bp, safety_bp, pwa_bp):
+        app.register_blueprint(bp)
+    return app

@@ -1,0 +1,76 @@
+"""`/` lists the routines and builds one to fit; `/routines/<id>` shows one before starting."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, redirect, request, url_for
+
+from webapp.web import current_person, get_catalogue, get_coach, render_page
+
+bp = Blueprint("routines", __name__)
+
+MIN_MINUTES, MAX_MINUTES = 2, 90
+FOCUSES = ("stretch", "strengthen", "release", "posture")
+POSITIONS = ("floor", "seated", "standing")
+
+
+def _has_session() -> bool:
+    from flask import session
+
+    if "browser" not in session:  # a first visit has no person yet: don't create one just to look
+        return False
+    view = get_coach().current(current_person().id)
+    return view is not None and view.state.phase != "done"
+
+
+def _index(status: int = 200, form: dict | None = None, form_error: str | None = None):
+    return render_page(
+        "routines/index.html", status=status,
+        routines=list(get_catalogue().routines.values()), has_session=_has_session(),
+        form=form or {"minutes": "", "focus": "", "avoid": []}, form_error=form_error,
+        focuses=FOCUSES, positions=POSITIONS, min_minutes=MIN_MINUTES, max_minutes=MAX_MINUTES,
+    )
+
+
+@bp.get("/")
+def index():
+    return _index()
+
+
+def parse_assembly(args) -> tuple[dict, str | None, tuple | None]:
+    """Form fields -> (echo of the form, error message or None, (minutes, focus, avoid) when valid)."""
+    raw_minutes = (args.get("minutes") or "").strip()[:10]
+    focus = (args.get("focus") or "").strip()[:20]
+    avoid = [p[:20] for p in args.getlist("avoid")][:10]
+    form = {"minutes": raw_minutes, "focus": focus if focus in FOCUSES else "", "avoid": [p for p in avoid if p in POSITIONS]}
+    if not raw_minutes.isdigit():
+        return form, f"Enter the minutes you have as a whole number from {MIN_MINUTES} to {MAX_MINUTES}.", None
+    minutes = int(raw_minutes)
+    if not MIN_MINUTES <= minutes <= MAX_MINUTES:
+        return form, f"Choose between {MIN_MINUTES} and {MAX_MINUTES} minutes.", None
+    if focus and focus not in FOCUSES:
+        return form, "Choose a focus from the list.", None
+    unknown = [p for p in avoid if p not in POSITIONS]
+    if unknown:
+        return form, "Choose positions to avoid from the list.", None
+    if set(avoid) >= set(POSITIONS):
+        return form, "Leave at least one position you can do (floor, seated or standing).", None
+    return form, None, (minutes, focus or None, set(avoid))
+
+
+@bp.get("/routines/assemble")
+def assemble():
+    form, error, parsed = parse_assembly(request.args)
+    if error:
+        return _index(400, form, error)
+    try:
+        routine = get_catalogue().assemble(*parsed)
+    except Exception as exc:  # noqa: BLE001 - the catalogue explains why nothing fits; show it as a 400
+        return _index(400, form, f"We couldn't build a routine from those choices. {exc}".strip())
+    return redirect(url_for("routines.show", routine_id=routine.id), 303)
+
+
+@bp.get("/routines/<routine_id>")
+def show(routine_id: str):
+    from webapp.session import _routine_or_404
+
+    routine = _routine_or_404(routine_id)
+    return render_page("routines/show.html", routine=routine, exercises=routine.exercises(get_catalogue()))

@@ -1,0 +1,80 @@
+"""CSRF protection, security headers and gzip, for every response the phone app sends."""
+from __future__ import annotations
+
+import gzip
+import hmac
+import secrets
+
+from flask import current_app, request, session
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+       "manifest-src 'self'; worker-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "X-CSRF-Token"
+UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+GZIP_TYPES = {"text/html", "text/css", "application/javascript", "text/javascript", "application/json",
+              "application/manifest+json", "image/svg+xml", "text/plain"}
+GZIP_MIN_BYTES = 500
+
+
+class CSRFError(Exception):
+    """A state-changing request without this browser's token; answered with 400 and a message."""
+
+
+def csrf_token() -> str:
+    token = session.get("csrf")
+    if not token:
+        token = secrets.token_urlsafe(32)
+        session["csrf"] = token
+        session.permanent = True
+    return token
+
+
+def _exempt() -> bool:
+    app = current_app
+    view = app.view_functions.get(request.endpoint) if request.endpoint else None
+    if view is not None and getattr(view, "csrf_exempt", False):
+        return True
+    return any(getattr(app.blueprints.get(name), "csrf_exempt", False) for name in request.blueprints)
+
+
+def check_csrf():
+    if request.method not in UNSAFE_METHODS or request.endpoint is None or _exempt():
+        return None
+    expected = session.get("csrf")
+    sent = request.headers.get(CSRF_HEADER) or request.form.get(CSRF_FIELD, "")
+    if not expected or not sent or not hmac.compare_digest(str(expected), str(sent)):
+        raise CSRFError()
+    return None
+
+
+def security_headers(response):
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    return response
+
+
+def gzip_response(response):
+    if (response.status_code != 200 or response.is_streamed and not response.direct_passthrough
+            or response.mimetype not in GZIP_TYPES or "Content-Encoding" in response.headers
+            or "gzip" not in request.headers.get("Accept-Encoding", "").lower()):
+        return response
+    response.direct_passthrough = False
+    data = response.get_data()
+    response.vary.add("Accept-Encoding")
+    if len(data) <= GZIP_MIN_BYTES:
+        return response
+    response.set_data(gzip.compress(data, compresslevel=6, mtime=0))
+    response.headers["Content-Encoding"] = "gzip"
+    etag, weak = response.get_etag()
+    if etag:
+        response.set_etag(etag + "-gz", weak)
+    return response
+
+
+def init_app(app):
+    app.before_request(check_csrf)
+    app.after_request(gzip_response)
+    app.after_request(security_headers)

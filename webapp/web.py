@@ -1,0 +1,88 @@
+"""Helpers every blueprint uses: the Coach, the phone's identity, and page/partial rendering."""
+from __future__ import annotations
+
+import math
+import secrets
+from datetime import datetime, timezone
+
+from flask import current_app, make_response, request, session
+
+from webapp.security import csrf_token
+
+HTMX_VARY = "HX-Request, HX-Target"
+
+
+def get_coach():
+    return current_app.extensions["coach"]
+
+
+def get_catalogue():
+    return get_coach().catalogue
+
+
+def browser_token() -> str:
+    """The phone's long random identity, kept in the signed, HttpOnly session cookie for a year."""
+    token = session.get("browser")
+    if not token:
+        token = secrets.token_urlsafe(32)
+        session["browser"] = token
+        session.permanent = True
+    return token
+
+
+def current_person():
+    return get_coach().person_for_device("phone", browser_token())
+
+
+def is_htmx() -> bool:
+    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-Boosted") != "true"
+
+
+def render_block(template_name: str, block_name: str, **context) -> str:
+    """Render one named block of a template (the "template fragments" pattern)."""
+    app = current_app._get_current_object()
+    template = app.jinja_env.get_template(template_name)
+    app.update_template_context(context)
+    ctx = template.new_context(context)
+    return "".join(template.blocks[block_name](ctx))
+
+
+def render_page(template_name: str, status: int = 200, **context):
+    """The full page, or for an htmx request the block named after the element it targets.
+
+    HX-Target "session-panel" -> block "session_panel"; anything else -> block "main".
+    """
+    if is_htmx():
+        template = current_app.jinja_env.get_template(template_name)
+        target = (request.headers.get("HX-Target") or "").replace("-", "_")
+        block = target if target in template.blocks else "main"
+        body = render_block(template_name, block, **context)
+    else:
+        from flask import render_template
+
+        body = render_template(template_name, **context)
+    response = make_response(body, status)
+    response.vary.add("HX-Request")
+    response.vary.add("HX-Target")
+    return response
+
+
+def minutes(seconds: int | float) -> int:
+    return max(1, math.ceil((seconds or 0) / 60))
+
+
+def isodate(epoch: float) -> str:
+    return datetime.fromtimestamp(epoch, timezone.utc).isoformat(timespec="seconds")
+
+
+def nicedate(epoch: float) -> str:
+    return datetime.fromtimestamp(epoch, timezone.utc).strftime("%-d %b %Y, %H:%M UTC")
+
+
+def template_globals():
+    coach = current_app.extensions["coach"]
+    return {
+        "csrf_token": csrf_token,
+        "safety": coach.catalogue.safety,
+        "minutes": minutes,
+    }
