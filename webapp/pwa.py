@@ -1,0 +1,397 @@
+"""The progressive web app: service worker, manifest, offline page, and the JSON the offline runner needs.
+
+    GET  /sw.js                       the service worker (scope "/"), with its build id and precache list
+    GET  /manifest.webmanifest        the web app manifest (application/manifest+json)
+    GET  /offline                     shown for a page that was never saved while offline
+    GET  /api/catalogue.json          routines and exercises (names, steps): enough to show them offline
+    GET  /api/routines/<id>/plan.json the engine's blocks for a routine, with what the phone needs to
+                                      walk them without the server (base holds, pace levels, intros)
+    GET  /api/session.json            the current session (state, version, position), the server's
+                                      clock and this phone's CSRF token
+    POST /api/session/commands        a batch of commands queued offline, applied in order
+
+The batch endpoint goes through `Coach.command` with the engine's version rules, so a command whose
+expected_version is stale is a "duplicate" and changes nothing: a replayed batch is never applied
+twice. Once one command of a batch is not applied, the later ones (which were made on top of it)
+are not applied either. Each command has an id; ids applied by this process are remembered so a
+replay is answered with the original result.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+import threading
+import time
+from collections import OrderedDict
+from pathlib import Path
+
+from flask import (Blueprint, Response, current_app, jsonify, render_template, request, send_file,
+                   url_for)
+
+from shared_content.engine import COMMAND_NAMES, PACE_LEVELS, plan_for
+from shared_content.engine.plan import MAX_HOLD_SECONDS, MIN_HOLD_SECONDS, intro_seconds
+from webapp.security import CSRFError, csrf_token
+from webapp.web import current_person, get_catalogue, get_coach
+
+bp = Blueprint("pwa", __name__)
+
+STATIC = Path(__file__).resolve().parent / "static"
+# Pages the app shell needs offline. Each is fetched with the phone's cookie when the worker installs.
+SHELL_PAGES = ("/", "/session", "/library", "/safety", "/offline")
+# Endpoints (of the main web app) whose pages are worth having offline, tried by name so this
+# module keeps working whatever the other blueprints call their arguments.
+ROUTINE_PAGE_ENDPOINTS = ("routines.routine", "routines.detail", "routines.show")
+EXERCISE_PAGE_ENDPOINTS = ("library.exercise", "library.detail", "library.show")
+
+BATCH_LIMIT = 200
+MAX_HOLD_ELAPSED = 6 * 3600.0
+ID_PATTERN = re.compile(r"^[A-Za-z0-9_.:-]{1,100}$")
+BATCH_COMMANDS = set(COMMAND_NAMES) | {"start"}
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _now() -> float:
+    """The Coach's clock (tests drive it by hand), or the wall clock."""
+    clock = getattr(get_coach(), "clock", None)
+    return float(clock()) if callable(clock) else time.time()
+
+
+def _json_error(status: int, message: str, **extra):
+    response = jsonify({"error": message, **extra})
+    response.status_code = status
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.errorhandler(CSRFError)
+def _csrf_error(_exc):
+    return _json_error(400, "Missing or wrong CSRF token. Reload the page and try again.", code="csrf")
+
+
+def _no_store(response):
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _first_url(endpoints, **values):
+    for endpoint in endpoints:
+        if endpoint in current_app.view_functions:
+            for key in ("routine_id", "exercise_id", "id", "slug"):
+                try:
+                    return url_for(endpoint, **{key: next(iter(values.values()))})
+                except Exception:  # noqa: BLE001 - wrong argument name: try the next one
+                    continue
+    return None
+
+
+def _static_files() -> list[Path]:
+    folder = Path(current_app.static_folder or STATIC)
+    skip = {"sw.js", "manifest.webmanifest"}
+    return sorted(p for p in folder.rglob("*")
+                  if p.is_file() and p.name not in skip and not p.name.startswith(".")
+                  and p.suffix not in {".txt", ".md", ".map"})
+
+
+def precache_urls() -> list[str]:
+    """Every URL the service worker stores when it installs."""
+    cat = get_catalogue()
+    urls: list[str] = list(SHELL_PAGES)
+    urls.append(url_for("pwa.manifest"))
+    urls.append(url_for("pwa.catalogue_json"))
+    folder = Path(current_app.static_folder or STATIC)
+    urls += [url_for("static", filename=p.relative_to(folder).as_posix()) for p in _static_files()]
+    for routine_id in cat.routines:
+        urls.append(url_for("pwa.plan_json", routine_id=routine_id))
+        page = _first_url(ROUTINE_PAGE_ENDPOINTS, routine_id=routine_id)
+        if page:
+            urls.append(page)
+    for exercise_id in cat.exercises:
+        page = _first_url(EXERCISE_PAGE_ENDPOINTS, exercise_id=exercise_id)
+        if page:
+            urls.append(page)
+    seen: set[str] = set()
+    return [u for u in urls if not (u in seen or seen.add(u))]
+
+
+def build_id(urls: list[str]) -> str:
+    """Changes whenever a static file, the worker, the catalogue or the shell list changes."""
+    digest = hashlib.sha256()
+    for path in [STATIC / "sw.js", *_static_files()]:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    digest.update(json.dumps(_catalogue_payload(), sort_keys=True).encode())
+    digest.update("\n".join(urls).encode())
+    return digest.hexdigest()[:16]
+
+
+def _exercise_payload(ex) -> dict:
+    return {
+        "id": ex.id, "name": ex.name, "category": ex.category, "kind": ex.kind, "position": ex.position,
+        "summary": ex.summary, "steps": list(ex.steps), "hold_cue": ex.hold_cue,
+        "hold_seconds": ex.hold_seconds, "repetitions": ex.repetitions, "sets": ex.sets,
+        "per_side": ex.per_side, "cautions": list(ex.cautions), "duration_seconds": int(ex.duration_seconds),
+        "intro_seconds": intro_seconds(ex),
+    }
+
+
+def _catalogue_payload() -> dict:
+    cat = get_catalogue()
+    return {
+        "exercises": [_exercise_payload(ex) for ex in cat.exercises.values()],
+        "routines": [
+            {"id": r.id, "name": r.name, "focus": r.focus, "description": r.description,
+             "exercise_ids": list(r.exercise_ids), "duration_seconds": int(r.duration_seconds),
+             "plan_url": url_for("pwa.plan_json", routine_id=r.id)}
+            for r in cat.routines.values()
+        ],
+        "safety": {"short": cat.safety.short},
+    }
+
+
+def _plan_payload(routine, pace: float) -> dict:
+    cat = get_catalogue()
+    blocks = plan_for(routine, cat, pace)
+    base = plan_for(routine, cat, 1.0)
+    exercises = {eid: _exercise_payload(cat.exercise(eid)) for eid in routine.exercise_ids}
+    return {
+        "routine": {"id": routine.id, "name": routine.name, "exercise_ids": list(routine.exercise_ids),
+                    "duration_seconds": int(routine.duration_seconds)},
+        "pace": pace,
+        "pace_levels": list(PACE_LEVELS),
+        "min_hold_seconds": MIN_HOLD_SECONDS,
+        "max_hold_seconds": MAX_HOLD_SECONDS,
+        "blocks": [
+            {"exercise_id": b.exercise_id, "exercise_index": b.exercise_index, "side": b.side,
+             "set_no": b.set_no, "sets": b.sets, "reps": b.reps, "hold_seconds": b.hold_seconds,
+             "base_hold_seconds": catalogue_hold, "rep_gap_seconds": b.rep_gap_seconds,
+             "rest_seconds": b.rest_seconds, "is_guidance": b.is_guidance,
+             "first_of_exercise": b.first_of_exercise}
+            for b, catalogue_hold in zip(blocks, (cat.exercise(x.exercise_id).hold_seconds for x in base))
+        ],
+        "exercises": exercises,
+    }
+
+
+def _session_payload(person_id) -> dict:
+    coach = get_coach()
+    view = coach.current(person_id)
+    now = _now()
+    person = coach.person(person_id) if hasattr(coach, "person") else None
+    payload: dict = {"server_time": now, "csrf_token": csrf_token(), "session": None,
+                     "person": {"pace": getattr(person, "pace", 1.0),
+                                "safety_heard": bool(getattr(person, "safety_heard", False))}}
+    if view is None:
+        return payload
+    pos = view.position
+    payload["session"] = {
+        "version": view.state.version,
+        "state": view.state.to_dict(),
+        "routine": {"id": view.routine.id, "name": view.routine.name,
+                    "plan_url": url_for("pwa.plan_json", routine_id=view.routine.id)},
+        "position": {
+            "exercise_id": pos.exercise.id, "exercise_name": pos.exercise.name,
+            "exercise_index": pos.exercise_index, "exercise_count": pos.exercise_count,
+            "side": pos.side, "set_no": pos.set_no, "sets": pos.sets, "rep": pos.rep, "reps": pos.reps,
+            "phase": pos.phase, "seconds_left_in_phase": pos.seconds_left_in_phase,
+            "phase_ends_at": pos.phase_ends_at, "hold_seconds": pos.hold_seconds,
+            "in_rep_hold": pos.in_rep_hold, "paused": pos.paused,
+            "seconds_left_total": pos.seconds_left_total, "progress": pos.progress,
+        },
+    }
+    return payload
+
+
+# --- the worker, the manifest, the offline page ----------------------------------------------
+
+
+@bp.get("/sw.js")
+def service_worker():
+    urls = precache_urls()
+    source = (STATIC / "sw.js").read_text(encoding="utf-8")
+    source = source.replace("'__BUILD__'", json.dumps(build_id(urls)), 1)
+    source = re.sub(r"/\*__PRECACHE__\*/ *\[[^\]]*\]", lambda _m: json.dumps(urls), source, count=1)
+    response = Response(source, mimetype="application/javascript")
+    response.headers["Service-Worker-Allowed"] = "/"
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/manifest.webmanifest")
+def manifest():
+    response = send_file(STATIC / "manifest.webmanifest", mimetype="application/manifest+json",
+                         max_age=0, conditional=True)
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/offline")
+def offline():
+    return render_template("pwa/offline.html")
+
+
+# --- JSON for the offline runner --------------------------------------------------------------
+
+
+@bp.get("/api/catalogue.json")
+def catalogue_json():
+    response = jsonify(_catalogue_payload())
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/api/routines/<routine_id>/plan.json")
+def plan_json(routine_id: str):
+    cat = get_catalogue()
+    try:
+        routine = cat.routine(routine_id)
+    except (KeyError, ValueError):
+        return _json_error(404, f"No routine called {routine_id!r}.")
+    pace = request.args.get("pace", type=float)
+    if pace is None:
+        pace = current_person().pace
+    if pace not in PACE_LEVELS:
+        return _json_error(400, f"pace must be one of {list(PACE_LEVELS)}.")
+    response = jsonify(_plan_payload(routine, pace))
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/api/session.json")
+def session_json():
+    return _no_store(jsonify(_session_payload(current_person().id)))
+
+
+# --- the batch of queued commands -------------------------------------------------------------
+
+
+class _AppliedIds:
+    """Results of recently applied command ids, per process (a replay gets the same answer).
+
+    Correctness never depends on this: the version rules already refuse a replayed command.
+    """
+
+    def __init__(self, limit: int = 5000):
+        self._items: OrderedDict[tuple, dict] = OrderedDict()
+        self._lock = threading.Lock()
+        self._limit = limit
+
+    def get(self, key):
+        with self._lock:
+            return self._items.get(key)
+
+    def put(self, key, value):
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self._limit:
+                self._items.popitem(last=False)
+
+
+def _applied_ids() -> _AppliedIds:
+    """One record per app (so per Coach and database), made on first use."""
+    return current_app.extensions.setdefault("pwa_applied_ids", _AppliedIds())
+
+
+def _validate(body) -> tuple[list[dict] | None, str | None]:
+    commands = body.get("commands") if isinstance(body, dict) else body
+    if not isinstance(commands, list):
+        return None, "Send a JSON object with a list called 'commands'."
+    if len(commands) > BATCH_LIMIT:
+        return None, f"At most {BATCH_LIMIT} commands in one batch."
+    seen: set[str] = set()
+    clean: list[dict] = []
+    for i, item in enumerate(commands):
+        where = f"commands[{i}]"
+        if not isinstance(item, dict):
+            return None, f"{where} must be an object."
+        cid, name, version = item.get("id"), item.get("name"), item.get("expected_version")
+        if not isinstance(cid, str) or not ID_PATTERN.match(cid):
+            return None, f"{where}.id must be 1-100 letters, digits or -_.:"
+        if cid in seen:
+            return None, f"{where}.id {cid!r} appears twice."
+        seen.add(cid)
+        if name not in BATCH_COMMANDS:
+            return None, f"{where}.name must be one of {sorted(BATCH_COMMANDS)}."
+        if name != "start" and (isinstance(version, bool) or not isinstance(version, int) or version < 0):
+            return None, f"{where}.expected_version must be a whole number."
+        if name == "start" and version is not None and (isinstance(version, bool) or not isinstance(version, int)):
+            return None, f"{where}.expected_version must be a whole number or null."
+        elapsed = item.get("hold_elapsed")
+        if elapsed is not None and (isinstance(elapsed, bool) or not isinstance(elapsed, (int, float))
+                                    or not math.isfinite(elapsed) or elapsed < 0):
+            return None, f"{where}.hold_elapsed must be a number of seconds (0 or more)."
+        client_ts = item.get("client_ts")
+        if client_ts is not None and (isinstance(client_ts, bool) or not isinstance(client_ts, (int, float))):
+            return None, f"{where}.client_ts must be a number."
+        routine_id = item.get("routine_id")
+        if name == "start":
+            if not isinstance(routine_id, str) or not routine_id:
+                return None, f"{where}: 'start' needs a routine_id."
+            try:
+                get_catalogue().routine(routine_id)
+            except (KeyError, ValueError):
+                return None, f"{where}: no routine called {routine_id!r}."
+        ack = item.get("safety_ack", False)
+        if not isinstance(ack, bool):
+            return None, f"{where}.safety_ack must be true or false."
+        clean.append({"id": cid, "name": name, "expected_version": version, "safety_ack": ack,
+                      "hold_elapsed": None if elapsed is None else min(float(elapsed), MAX_HOLD_ELAPSED),
+                      "routine_id": routine_id if name == "start" else None})
+    return clean, None
+
+
+@bp.post("/api/session/commands")
+def session_commands():
+    body = request.get_json(silent=True)
+    if body is None:
+        return _json_error(400, "The body must be JSON.")
+    commands, problem = _validate(body)
+    if problem:
+        return _json_error(400, problem)
+
+    coach = get_coach()
+    person = current_person()
+    applied_ids = _applied_ids()
+    results: list[dict] = []
+    broken: str | None = None   # why the rest of the batch is not applied
+    for item in commands:
+        key = (person.id, item["id"])
+        remembered = applied_ids.get(key)
+        if remembered is not None:
+            results.append({**remembered, "id": item["id"], "replayed": True})
+            continue
+        if broken is not None:
+            results.append({"id": item["id"], "name": item["name"], "status": "skipped", "message": broken,
+                            "version": None})
+            continue
+        at = None
+        if item["hold_elapsed"] is not None:
+            at = _now() - item["hold_elapsed"]
+        kwargs = {"at": at, "source": "phone"}
+        if item["name"] == "start":
+            kwargs["routine_id"] = item["routine_id"]
+        if item["name"] == "start" and not person.safety_heard and not item["safety_ack"]:
+            # The same rule as the start form: the safety notice is seen once before the first routine.
+            result = {"id": item["id"], "name": item["name"], "status": "illegal", "version": None,
+                      "message": "Read the safety notice before your first routine.", "finished": False}
+        else:
+            if item["name"] == "start" and not person.safety_heard:
+                coach.set_safety_heard(person.id)
+            outcome = coach.command(person.id, item["name"], item["expected_version"], **kwargs)
+            version = outcome.view.state.version if outcome.view is not None else None
+            result = {"id": item["id"], "name": item["name"], "status": outcome.status,
+                      "message": outcome.message, "version": version, "finished": bool(outcome.finished)}
+        results.append(result)
+        if result["status"] == "applied":
+            applied_ids.put(key, result)
+        else:
+            broken = ("An earlier command in this batch was not applied, so this one, which followed it, "
+                      "was not applied either.")
+    payload = _session_payload(person.id)
+    payload["results"] = results
+    payload["applied"] = sum(1 for r in results if r["status"] == "applied" and not r.get("replayed"))
+    return _no_store(jsonify(payload))
