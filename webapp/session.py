@@ -155,9 +155,11 @@ def command(name: str):
     return redirect(url_for("session.view"), 303)
 
 
-def sse_event(event: str, html: str) -> str:
+def sse_event(event: str, html: str, event_id: int | None = None) -> str:
     data = "\n".join(f"data: {line}" for line in html.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
-    return f"event: {event}\n{data}\n\n"
+    # The id is the session version: clients (and the sync benchmark) can tell which change arrived.
+    id_line = f"id: {event_id}\n" if event_id is not None else ""
+    return f"event: {event}\n{id_line}{data}\n\n"
 
 
 @bp.get("/session/events")
@@ -167,8 +169,9 @@ def events():
     csrf_token()  # make sure the cookie holds the token before the headers go out
 
     def render_current() -> str:
-        html = render_block("session/session.html", "session_panel", **panel_context(coach.current(person_id)))
-        return sse_event("session", html)
+        view = coach.current(person_id)
+        html = render_block("session/session.html", "session_panel", **panel_context(view))
+        return sse_event("session", html, view.state.version if view else 0)
 
     @stream_with_context
     def stream():
