@@ -27,7 +27,8 @@ API_ENDPOINT = "https://api.amazonalexa.com"
 APL_MAX_VERSION = "2024.2"
 
 # Custom slot types of our interaction models, named in the ER authority string.
-SLOT_TYPES = {"routine": "RoutineName", "exercise": "ExerciseName", "minutes": "AMAZON.NUMBER"}
+SLOT_TYPES = {"routine": "RoutineName", "exercise": "ExerciseName", "minutes": "AMAZON.NUMBER",
+              "focus": "RoutineFocus", "avoid": "ExercisePosition"}
 
 SlotValue = str | tuple[str, str] | None
 

@@ -27,10 +27,28 @@ MODELS_DIR = REPO_ROOT / "interaction_models"
 
 ROUTINE_TYPE = "RoutineName"
 EXERCISE_TYPE = "ExerciseName"
+FOCUS_TYPE = "RoutineFocus"
+POSITION_TYPE = "ExercisePosition"
+
+# "a ten minute stretch without floor work": what an assembled routine favours and avoids.
+# ids are the catalogue's categories and positions (Catalogue.assemble's focus / avoid_positions).
+FOCUS_VALUES: list[tuple[str, str, list[str]]] = [
+    ("stretch", "stretch", ["stretches", "stretching", "stretch routine"]),
+    ("strengthen", "strengthening", ["strength", "strengthening exercises", "strength routine", "workout"]),
+    ("release", "release", ["releases", "relaxation", "release routine"]),
+    ("posture", "posture", ["posture check", "posture routine"]),
+]
+POSITION_VALUES: list[tuple[str, str, list[str]]] = [
+    ("floor", "floor work", ["floor", "the floor", "floor exercises", "lying down", "getting on the floor",
+                             "getting down on the floor", "lying on the floor"]),
+    ("seated", "sitting", ["sitting down", "a chair", "chair work", "seated exercises"]),
+    ("standing", "standing", ["standing up", "standing exercises"]),
+]
 
 # intent name -> slot name -> slot type
 SLOTS: dict[str, dict[str, str]] = {
-    "StartRoutineIntent": {"routine": ROUTINE_TYPE, "minutes": "AMAZON.NUMBER"},
+    "StartRoutineIntent": {"routine": ROUTINE_TYPE, "minutes": "AMAZON.NUMBER", "focus": FOCUS_TYPE,
+                           "avoid": POSITION_TYPE},
     "DescribeExerciseIntent": {"exercise": EXERCISE_TYPE},
 }
 
@@ -57,6 +75,16 @@ COMMON_SAMPLES: dict[str, list[str]] = {
         "start my exercises", "start my stretches", "let's exercise", "let's get started", "I want to stretch",
         "start a {minutes} minute routine", "give me a {minutes} minute routine", "I have {minutes} minutes",
         "I've got {minutes} minutes to exercise", "do a {minutes} minute {routine}",
+        "start a {minutes} minute {focus}", "start a {minutes} minute {focus} without {avoid}",
+        "start a {minutes} minute {focus} with no {avoid}", "give me a {minutes} minute {focus}",
+        "give me a {minutes} minute {focus} without {avoid}", "a {minutes} minute {focus}",
+        "a {minutes} minute {focus} without {avoid}", "a {minutes} minute {focus} with no {avoid}",
+        "I want a {minutes} minute {focus}", "I want a {minutes} minute {focus} without {avoid}",
+        "{minutes} minutes of {focus}", "{minutes} minutes of {focus} without {avoid}",
+        "start a {minutes} minute routine without {avoid}", "a {minutes} minute routine without {avoid}",
+        "a {minutes} minute routine with no {avoid}", "I have {minutes} minutes but no {avoid}",
+        "start a {focus} routine", "start a {focus} routine without {avoid}", "a {focus} routine without {avoid}",
+        "something without {avoid}", "a routine without {avoid}",
     ],
     "ListRoutinesIntent": [
         "what routines are there", "what routines do you have", "list the routines", "list routines",
@@ -213,6 +241,10 @@ def _slot_type_values(items) -> list[dict[str, Any]]:
     return values
 
 
+def _fixed_values(values: list[tuple[str, str, list[str]]]) -> list[dict[str, Any]]:
+    return [{"id": id_, "name": {"value": name, "synonyms": list(synonyms)}} for id_, name, synonyms in values]
+
+
 def samples_for(locale: str) -> dict[str, list[str]]:
     """Every intent's samples for ``locale`` (common + regional), duplicates removed, order kept."""
     if locale not in LOCALES:
@@ -247,6 +279,8 @@ def build_model(locale: str, catalogue=None) -> dict[str, Any]:
     types = [
         {"name": ROUTINE_TYPE, "values": _slot_type_values(catalogue.routines.values())},
         {"name": EXERCISE_TYPE, "values": _slot_type_values(catalogue.exercises.values())},
+        {"name": FOCUS_TYPE, "values": _fixed_values(FOCUS_VALUES)},
+        {"name": POSITION_TYPE, "values": _fixed_values(POSITION_VALUES)},
     ]
     return {
         "interactionModel": {

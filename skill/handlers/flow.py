@@ -42,6 +42,10 @@ def where(turn, p) -> str:
     ex = p.exercise
     if ex.kind == "guidance":
         return turn.t("where.guidance", exercise=ex.name)
+    if p.phase == "resting" and not p.paused and not last_block_of_exercise(p):
+        return turn.t("where.ready_for", exercise=ex.name, what=next_what(turn, p))
+    if p.sets == 1 and not p.side:
+        return turn.t("where.single", exercise=ex.name)
     if p.side:
         return turn.t("where.side", exercise=ex.name, set_no=p.set_no, sets=p.sets, side=turn.t(f"side.{p.side}"))
     return turn.t("where.set", exercise=ex.name, set_no=p.set_no, sets=p.sets)
@@ -60,6 +64,8 @@ def next_what(turn, p) -> str:
 
 def duration(turn, seconds: float) -> str:
     seconds = max(0, int(round(seconds)))
+    if seconds == 1:
+        return turn.t("time.second_one")
     if seconds < 90:
         return turn.t("time.seconds", seconds=seconds)
     return turn.t("time.minutes", minutes=max(2, round(seconds / 60)))
@@ -74,23 +80,47 @@ def lead(turn, p, rep: int) -> str:
     """What is said right before rep `rep` of this block starts: set, side, cue."""
     parts = []
     if rep == 1:
-        if first_block(p):
-            parts.append(turn.t("block.begin"))
         if p.side:
             parts.append(side_phrase(turn, p.side))
         if p.sets > 1:
             parts.append(turn.t("block.set", set_no=p.set_no, sets=p.sets))
-    else:
-        parts.append(turn.t("count.rep", seed=rep, rep=rep, reps=p.reps))
+        if first_block(p):
+            parts.append(turn.t("block.begin"))
+    else:  # picking a set up part way: the first words of a response
+        parts.append(turn.t("count.from", rep=rep, reps=p.reps))
     parts.append(escape(p.exercise.hold_cue))
     return " ".join(x for x in parts if x)
 
 
-def lead_budget(turn, p) -> float:
-    """An upper bound for the lead-in of whatever block "next"/"previous" may start in this exercise."""
-    sets = max(p.sets, 9)
-    return (turn.longest("block.begin") + turn.longest("block.side_right") + turn.longest("block.set", set_no=sets, sets=sets)
-            + estimate_seconds(escape(p.exercise.hold_cue), tail=False) + 0.3)
+def rep_words(turn, rep: int, reps: int) -> str:
+    """"Rep 3 of 5." (varied), and "Last one: rep 5 of 5." for the last rep of a set."""
+    return turn.t("count.last" if rep == reps > 2 else "count.rep", seed=rep, rep=rep, reps=reps)
+
+
+def lead_budget(turn, view) -> float:
+    """How long the lead-in of the block "next"/"previous"/"repeat" may start in this exercise
+    takes to say: the longest of the exact lead-ins (same request seed, so the same variants)
+    of the blocks around this one. The count then starts right after it, without a long silence."""
+    state, p = view.state, view.position
+    from shared_content.engine import plan_for
+
+    plan = plan_for(view.routine, turn.catalogue, state.pace)
+    here = state.block_index
+    longest = 0.0
+    for index in range(max(0, here - 1), min(len(plan), here + 2)):
+        block = plan[index]
+        if block.exercise_id != p.exercise.id or block.is_guidance:
+            continue
+        candidate = _BlockView(p.exercise, block.side, block.set_no, block.sets)
+        longest = max(longest, estimate_seconds(lead(turn, candidate, 1), tail=False))
+    return longest + 0.2
+
+
+class _BlockView:
+    """The bits of a Position that `lead` reads, for a block that is not the current one."""
+
+    def __init__(self, exercise, side, set_no, sets):
+        self.exercise, self.side, self.set_no, self.sets = exercise, side, set_no, sets
 
 
 def at_for(turn, seconds_into_speech: float) -> float:
@@ -119,8 +149,10 @@ def present(turn, view, tl: Timeline | None = None, *, depth: int = 0):
 def offer_routines(turn, tl: Timeline, *, suggest: str | None = None):
     routine = turn.catalogue.routine(suggest) if suggest else next(iter(turn.catalogue.routines.values()))
     turn.pending = f"start:{routine.id}"
-    tl.say(turn.t("launch.offer", routine=routine.name, minutes=max(1, round(routine.duration_seconds / 60))))
-    return turn.ask(tl, turn.t("reprompt.choose"))
+    # "the Five-minute quick release? It takes about 5 minutes" says the length twice
+    key = "launch.offer_named" if "minute" in routine.name.lower() else "launch.offer"
+    tl.say(turn.t(key, routine=routine.name, time=Raw(duration(turn, routine.duration_seconds))))
+    return turn.ask(tl, turn.t("reprompt.offer", routine=routine.name))
 
 
 def instructions(turn, view, tl: Timeline, *, depth: int = 0):
@@ -177,9 +209,7 @@ def count_block(turn, view, tl: Timeline, from_rep: int):
 
 def gap_words(turn, p, rep: int, room: float) -> str:
     """The longest announcement of the next rep that fits in the release gap."""
-    for option in (turn.t("count.rep", seed=rep, rep=rep, reps=p.reps) + " " + escape(p.exercise.hold_cue),
-                   turn.t("count.rep", seed=rep, rep=rep, reps=p.reps),
-                   turn.t("count.again")):
+    for option in (rep_words(turn, rep, p.reps), turn.t("count.again", seed=rep)):
         if estimate_seconds(option, tail=False) <= room - 0.2:
             return option
     return ""
@@ -254,7 +284,7 @@ def advance(turn, name: str, *, opening: str = "", allow_done: bool = False):
         return no_session(turn)
     if view.state.phase == "done" and not allow_done:
         return finished_already(turn, view)
-    budget = lead_budget(turn, view.position) + estimate_seconds(opening, tail=False)
+    budget = lead_budget(turn, view) + estimate_seconds(opening, tail=False)
     outcome = turn.command(name, at=at_for(turn, budget))
     if not outcome.applied:
         return refused(turn, outcome, Timeline())

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 from skill.speech.ssml import Raw, Timeline, escape
 
@@ -26,7 +27,7 @@ class DescribeExerciseHandler(IntentHandler):
         if exercise is None:
             return unknown_exercise(turn, spoken, view)
         tl = Timeline().say(flow.exercise_intro(turn, exercise)).say(amount(turn, exercise))
-        tl.say(" ".join(escape(c) for c in exercise.cautions)).say(flow.prompt_for(turn, view))
+        tl.say(" ".join(escape(c) for c in new_cautions(exercise))).say(flow.prompt_for(turn, view))
         return turn.ask(tl, flow.prompt_for(turn, view), view)
 
 
@@ -66,7 +67,7 @@ class FallbackHandler(IntentHandler):
 
 def list_routines(turn, tl: Timeline):
     count = len(turn.catalogue.routines)
-    tl.say(turn.t("list.routines", count=count, routines=Raw(launch.routine_names(turn))))
+    tl.say(turn.t("list.routines", count=count, routines=Raw(launch.routine_names(turn, with_time=True))))
     return turn.ask(tl, turn.t("reprompt.choose"))
 
 
@@ -91,21 +92,48 @@ def unknown_exercise(turn, spoken, view):
 
 
 def amount(turn, exercise) -> str:
+    """"Hold for 5 seconds, 3 times on each side, in 2 sets." / "Hold for 30 seconds, 2 times." / "..., once."."""
     if exercise.kind == "guidance":
         return ""
-    key = "describe.amount_sides" if exercise.per_side else "describe.amount"
-    return turn.t(key, seconds=exercise.hold_seconds, reps=exercise.repetitions, sets=exercise.sets)
+    reps, sets = exercise.repetitions, exercise.sets
+    if reps == 1:  # one hold per set: the sets are just more holds
+        reps, sets = sets, 1
+    times = turn.t("describe.once") if reps == 1 else turn.t("describe.times", count=reps)
+    if exercise.per_side:
+        times = turn.t("describe.each_side", times=times)
+    if sets > 1:
+        times = turn.t("describe.in_sets", times=times, sets=sets)
+    return turn.t("describe.amount", seconds=exercise.hold_seconds, times=times)
+
+
+_WORD = re.compile(r"[a-z']+")
+
+
+def new_cautions(exercise) -> list[str]:
+    """The cautions the steps have not already said (most of a caution's words in one step)."""
+    steps = [set(_WORD.findall(step.lower())) for step in exercise.steps]
+    out = []
+    for caution in exercise.cautions:
+        words = set(_WORD.findall(caution.lower()))
+        if words and any(len(words & step) >= 0.7 * len(words) for step in steps):
+            continue
+        out.append(caution)
+    return out
 
 
 def phase_left(turn, view) -> str:
     p = view.position
     left = math.ceil(p.seconds_left_in_phase or 0)
+    time = Raw(flow.duration(turn, left))
     if p.paused:
         return turn.t("time.paused")
     if view.state.phase == "holding" and p.in_rep_hold:
-        return turn.t("time.hold_left", seconds=left, rep=p.rep, reps=p.reps)
+        return turn.t("time.hold_left", time=time, rep=p.rep, reps=p.reps)
     if view.state.phase == "holding":
-        return turn.t("time.gap_left", seconds=left, rep=p.rep, reps=p.reps)
+        lead_in = p.phase_ends_at is not None and view.state.phase_started_at is not None \
+            and p.phase_ends_at <= view.state.phase_started_at + 1e-6
+        upcoming = p.rep if lead_in else min(p.rep + 1, p.reps)  # in a gap, p.rep is the rep just done
+        return turn.t("time.gap_left", time=time, rep=upcoming, reps=p.reps)
     if view.state.phase == "resting" and left > 0:
-        return turn.t("time.rest_left", seconds=left)
+        return turn.t("time.rest_left", time=time)
     return ""

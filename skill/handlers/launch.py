@@ -31,8 +31,11 @@ class StartRoutineHandler(IntentHandler):
         spoken, resolved = slot(turn, "routine")
         routine = find_routine(turn, spoken, resolved)
         minutes, _ = slot(turn, "minutes")
-        if minutes is not None:
-            return start_by_minutes(turn, minutes, routine)
+        focus_said, focus = slot(turn, "focus")
+        avoid_said, avoid = slot(turn, "avoid")
+        if minutes is not None or ((focus or avoid) and routine is None):
+            return start_by_minutes(turn, minutes, routine, focus=focus, avoid=avoid,
+                                    said=(focus_said or "", avoid_said or ""))
         if routine is None:
             return unknown_routine(turn, spoken)
         return start_routine(turn, routine)
@@ -60,32 +63,63 @@ def find_routine(turn, spoken: str | None, resolved: str | None):
     return turn.catalogue.find_routine(spoken) if spoken else None
 
 
-def start_by_minutes(turn, minutes: str, like=None):
-    """"Give me a 10 minute routine": an assembled routine (its id rebuilds it in any process)."""
-    focus = like.focus if like is not None and like.focus != "mixed" else None
+DEFAULT_MINUTES = 10  # "a stretch routine without floor work", no length given
+
+
+def start_by_minutes(turn, minutes: str | None, like=None, *, focus: str | None = None, avoid: str | None = None,
+                     said: tuple[str, str] = ("", "")):
+    """"Give me a 10 minute stretch without floor work": an assembled routine (its id rebuilds
+    it in any process). `focus` is a category id, `avoid` a position id (slot resolutions)."""
+    if focus is None and like is not None and like.focus != "mixed":
+        focus = like.focus
     try:
-        routine = turn.catalogue.assemble(int(minutes), focus)
+        count = int(minutes) if minutes is not None else DEFAULT_MINUTES
     except ValueError:
+        count = 0
+    if not 1 <= count <= 90:
         tl = Timeline().say(turn.t("routine.minutes_range", said=minutes))
         return turn.ask(tl, turn.t("reprompt.choose"))
-    return start_routine(turn, routine)
+    try:
+        routine = turn.catalogue.assemble(count, focus, {avoid} if avoid else None)
+    except ValueError:
+        tl = Timeline().say(turn.t("routine.nothing_fits", avoid=said[1] or avoid or ""))
+        return turn.ask(tl, turn.t("reprompt.choose"))
+    notes = []
+    if avoid:
+        exercises = routine.exercises(turn.catalogue)
+        if focus and not any(ex.category == focus for ex in exercises):
+            notes.append(turn.t("routine.no_focus", focus=said[0] or focus, avoid=said[1] or avoid))
+        elif routine.duration_seconds < 0.6 * count * 60:
+            notes.append(turn.t("routine.shorter", avoid=said[1] or avoid))
+    return start_routine(turn, routine, notes=notes)
 
 
-def start_routine(turn, routine):
+def start_routine(turn, routine, *, notes: list[str] = ()):
     outcome = turn.command("start", routine_id=routine.id, versioned=False)
     if not outcome.applied:
         return flow.refused(turn, outcome, Timeline())
     count = len(routine.exercise_ids)
-    tl = Timeline().say(turn.t("routine.starting", routine=routine.name, count=count,
-                               time=Raw(flow.duration(turn, routine.duration_seconds))))
+    tl = Timeline()
+    for note in notes:
+        tl.say(note)
+    # after a note ("none of my stretches work without floor work"), the assembled routine's
+    # name ("10-minute stretch routine") would contradict it: say what fits instead
+    key = "routine.starting_fitted" if notes else "routine.starting"
+    tl.say(turn.t(key if count != 1 else key + "_one", routine=routine.name, count=count,
+                  time=Raw(flow.duration(turn, routine.duration_seconds))))
     tl.say(escape(turn.catalogue.safety.short))
     return flow.present(turn, outcome.view, tl)
 
 
-def routine_names(turn) -> str:
-    items = [turn.t("list.item", routine=r.name, time=Raw(flow.duration(turn, r.duration_seconds)))
-             for r in turn.catalogue.routines.values()]
-    return join_list(turn, items)
+def routine_names(turn, *, with_time: bool = False) -> str:
+    """"A, B, and C"; with times, one short sentence each: "A, about 5 minutes. And B, 3 minutes."."""
+    routines = list(turn.catalogue.routines.values())
+    if not with_time:
+        return join_list(turn, [escape(r.name) for r in routines])
+    items = [turn.t("list.item", routine=r.name, time=Raw(flow.duration(turn, r.duration_seconds))) for r in routines]
+    if len(items) > 1:
+        items[-1] = turn.t("list.last", item=Raw(items[-1]))
+    return Raw(" ".join(items))
 
 
 def join_list(turn, items: list[str]) -> str:

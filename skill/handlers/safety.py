@@ -1,7 +1,7 @@
 """Pain: stop at once, give the safety advice, end the session. Nothing about it is logged."""
 from __future__ import annotations
 
-from skill.speech.ssml import Timeline
+from skill.speech.ssml import Timeline, escape
 
 from .base import IntentHandler
 
@@ -14,5 +14,6 @@ class PainHandler(IntentHandler):
         if view is not None and view.state.phase != "done":
             # unversioned: whatever the phone did meanwhile, pain stops the session
             view = turn.command("pain", versioned=False).view or view
-        tl = Timeline().say(turn.t("pain.stop")).say(turn.t("pain.advice"))
+        # the catalogue's own safety notice, word for word, after the stop
+        tl = Timeline().say(turn.t("pain.stop")).say(turn.t("pain.advice")).say(escape(turn.catalogue.safety.full))
         return turn.tell(tl, view)

@@ -2,7 +2,9 @@
 
 Holds up to 10 s are counted every second ("1 <break/> 2 <break/> ..."); longer holds are
 counted in steps of five ("1 ... 5 ... 10 ... 15 ... 20") with breaks filling the time.
-Count word k starts k - 1 seconds into the hold (the "one" is said as the hold begins), and
+Count word k starts about k - 1 seconds into the hold (the "one" is said as the hold begins;
+the count runs evenly a little quicker than one a second, so the last number and the release
+fit without being rushed together), and
 the release phrase ("and release") is placed so that the whole fragment, with the small
 silence a voice leaves at the end of an utterance, lasts the hold's length. Inside a longer
 response that silence is given back as a break (see `hold_into`), so a count of N seconds
@@ -34,13 +36,14 @@ def hold_into(tl: Timeline, seconds: int, release: str) -> Timeline:
     release_len = estimate_seconds(release, tail=False)
     end_of_words = start + seconds - TAIL_SECONDS
     marks = count_marks(seconds)
+    # The last number must leave room for itself and the release phrase. Rather than pull only
+    # that one earlier ("... 3, 4-5-and-release"), the whole count is evenly a touch quicker.
+    last_word = estimate_seconds(str(marks[-1]), tail=False)
+    latest = end_of_words - release_len - last_word - MIN_GAP - start
+    scale = min(1.0, latest / (marks[-1] - 1)) if marks[-1] > 1 else 1.0
     for i, mark in enumerate(marks):
         word = str(mark)
-        planned = start + mark - 1
-        if i == len(marks) - 1:
-            # the last number must leave room for itself and the release phrase
-            latest = end_of_words - release_len - estimate_seconds(word, tail=False) - MIN_GAP
-            planned = min(planned, latest)
+        planned = start + (mark - 1) * scale
         if i:
             tl.wait_until(max(planned, tl.at + MIN_GAP))
         tl.say(word)
