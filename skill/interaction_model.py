@@ -55,6 +55,7 @@ SLOTS: dict[str, dict[str, str]] = {
 CUSTOM_INTENTS = (
     "StartRoutineIntent", "ListRoutinesIntent", "DescribeExerciseIntent", "LinkPhoneIntent",
     "UnlinkPhoneIntent", "PainIntent", "HowMuchLongerIntent", "SlowerIntent", "FasterIntent",
+    "SkipExerciseIntent",
 )
 BUILTIN_INTENTS = tuple(f"AMAZON.{n}" for n in (
     "NextIntent", "PreviousIntent", "RepeatIntent", "PauseIntent", "ResumeIntent", "StartOverIntent",
@@ -142,9 +143,18 @@ COMMON_SAMPLES: dict[str, list[str]] = {
         "pick up the pace", "quicker", "go quicker", "a bit faster", "faster pace", "make the holds shorter",
         "hurry up", "less time please",
     ],
+    # The whole exercise, not just this set ("next" ends a set): the engine's "skip".
+    "SkipExerciseIntent": [
+        "skip this exercise", "skip this one", "skip it", "skip the exercise", "skip this exercise please",
+        "next exercise", "move on to the next exercise", "go to the next exercise", "skip to the next exercise",
+        "jump to the next exercise", "on to the next exercise", "I don't want to do this one",
+        "I don't want to do this exercise", "I'd rather skip this one", "let's skip this one",
+        "let's skip this exercise", "can we skip this one", "can we skip this exercise", "skip the rest of this exercise",
+        "leave this one out", "pass on this one", "skip over this one", "I'll skip this one",
+    ],
     "AMAZON.NextIntent": [
-        "next", "next step", "next exercise", "next one", "move on", "I'm ready", "ready", "okay I'm ready",
-        "let's go", "go ahead", "skip", "skip this one", "skip this exercise", "what's next",
+        "next", "next step", "next one", "move on", "I'm ready", "ready", "okay I'm ready",
+        "let's go", "go ahead", "skip", "what's next",
     ],
     "AMAZON.PreviousIntent": [
         "previous", "go back", "back", "previous exercise", "last exercise", "the one before", "go back one",
@@ -306,7 +316,7 @@ DESCRIPTION = (
     "Psoas Coach talks you through short routines for the psoas and hip flexors: gentle stretches, core "
     "strengthening, release techniques and posture checks. Pick a routine such as the morning stretch, the desk "
     "break or the quick release, and the coach explains each step, counts every hold aloud and tells you when to "
-    "rest. Say next, pause, go back, slower or faster at any time. Ask how to do an exercise, or how much longer "
+    "rest. Say next, pause, go back, skip this exercise, slower or faster at any time. Ask how to do an exercise, or how much longer "
     "is left. Link your phone with a six digit code to follow the same session on screen with a live countdown; "
     "either device can move the routine along.\n\n" + DISCLAIMER
 )

@@ -1,7 +1,7 @@
 """Request handlers, one small class per intent, grouped by session phase:
 
     launch.py     choosing: LaunchRequest, StartRoutineIntent
-    routine.py    in a session: Next, Previous, Repeat, StartOver, Pause, Resume, Slower, Faster
+    routine.py    in a session: Next, Previous, Repeat, SkipExercise, StartOver, Pause, Resume, Slower, Faster
     answers.py    Yes / No to the pending question
     info.py       ListRoutines, DescribeExercise, HowMuchLonger, Help, Fallback
     safety.py     PainIntent
@@ -18,7 +18,7 @@ from .lifecycle import (ErrorHandler, NavigateHomeHandler, SessionEndedHandler, 
                         StopHandler)
 from .linking import LinkPhoneHandler, UnlinkPhoneHandler
 from .routine import (FasterHandler, NextHandler, PauseHandler, PreviousHandler, RepeatHandler, ResumeHandler,
-                      SlowerHandler, StartOverHandler)
+                      SkipExerciseHandler, SlowerHandler, StartOverHandler)
 from .safety import PainHandler
 
 
@@ -27,7 +27,7 @@ def request_handlers() -> list:
     return [
         PainHandler(),
         LaunchHandler(), StartRoutineHandler(),
-        NextHandler(), PreviousHandler(), RepeatHandler(), StartOverHandler(),
+        NextHandler(), PreviousHandler(), RepeatHandler(), SkipExerciseHandler(), StartOverHandler(),
         PauseHandler(), ResumeHandler(), SlowerHandler(), FasterHandler(),
         YesHandler(), NoHandler(),
         ListRoutinesHandler(), DescribeExerciseHandler(), HowMuchLongerHandler(), HelpHandler(),

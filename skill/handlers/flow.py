@@ -14,6 +14,7 @@ rep with "say next to keep going"; `turn.cont` remembers the next rep.
 """
 from __future__ import annotations
 
+from shared_content.engine import plan_for
 from skill.speech.counting import hold_into
 from skill.speech.ssml import RESPONSE_BUDGET_SECONDS, Raw, Timeline, escape, estimate_seconds
 
@@ -102,8 +103,6 @@ def lead_budget(turn, view) -> float:
     takes to say: the longest of the exact lead-ins (same request seed, so the same variants)
     of the blocks around this one. The count then starts right after it, without a long silence."""
     state, p = view.state, view.position
-    from shared_content.engine import plan_for
-
     plan = plan_for(view.routine, turn.catalogue, state.pace)
     here = state.block_index
     longest = 0.0
@@ -181,7 +180,9 @@ def holding(turn, view, tl: Timeline, *, from_rep: int | None = None, depth: int
         slack = state.phase_started_at + (rep - 1) * cycle - at_for(turn, tl.at)
     if slack is None or not 0 <= slack <= LEAD_PAD_MAX:
         rewind = "repeat" if state.phase == "holding" else "previous"
-        outcome = turn.command(rewind, at=at_for(turn, tl.at) - (rep - 1) * cycle)
+        # The rewind restarts this block at the session's pace, which is not the running
+        # hold's after a mid-hold "slower"/"faster": place rep `rep` with the new block's cycle.
+        outcome = turn.command(rewind, at=at_for(turn, tl.at) - (rep - 1) * restart_cycle(turn, view))
         if not outcome.applied:
             return refused(turn, outcome, tl, depth)
         view, slack = outcome.view, 0.0
@@ -189,6 +190,14 @@ def holding(turn, view, tl: Timeline, *, from_rep: int | None = None, depth: int
             return present(turn, view, tl, depth=depth + 1)
     tl.wait(slack)
     return count_block(turn, view, tl, rep)
+
+
+def restart_cycle(turn, view) -> float:
+    """Seconds from one rep's start to the next in this block once it is (re)started now:
+    "repeat" (holding) and "previous" (from its rest) start it at the session's pace, while
+    the position's hold is the one the running block was started with (engine: block_pace)."""
+    block = plan_for(view.routine, turn.catalogue, view.state.pace)[view.state.block_index]
+    return block.hold_seconds + block.rep_gap_seconds
 
 
 def count_block(turn, view, tl: Timeline, from_rep: int):

@@ -1,4 +1,4 @@
-"""In a session: next, previous, repeat, start over, pause, resume, slower, faster."""
+"""In a session: next, previous, repeat, skip this exercise, start over, pause, resume, slower, faster."""
 from __future__ import annotations
 
 from shared_content.engine import paced_hold
@@ -40,6 +40,29 @@ class RepeatHandler(IntentHandler):
         if active(view) and view.state.phase == "resting":
             return flow.present(turn, view)
         return flow.advance(turn, "repeat", opening=turn.t("nav.repeat"))
+
+
+class SkipExerciseHandler(IntentHandler):
+    """The rest of this exercise is left out ("next" only ends a set): the next exercise starts
+    as any exercise does, instructions then the count; after the last one the routine is finished."""
+
+    intents = ("SkipExerciseIntent",)
+
+    def reply(self, turn):
+        view = turn.current()
+        if view is None:
+            return flow.no_session(turn)
+        if view.state.phase == "done":
+            return flow.finished_already(turn, view)
+        skipped = view.position.exercise
+        outcome = turn.command("skip")
+        if not outcome.applied:
+            return flow.refused(turn, outcome, Timeline())
+        view = outcome.view
+        if view.state.phase == "done":
+            tl = Timeline().say(turn.t("skip.last", exercise=skipped.name, routine=view.routine.name))
+            return turn.tell(tl, view)
+        return flow.present(turn, view, Timeline().say(turn.t("skip.done", exercise=skipped.name)))
 
 
 class StartOverHandler(IntentHandler):

@@ -10,7 +10,7 @@ INTENTS = [
     ("AMAZON.PauseIntent", None), ("AMAZON.ResumeIntent", None), ("AMAZON.StartOverIntent", None),
     ("AMAZON.YesIntent", None), ("AMAZON.NoIntent", None), ("AMAZON.HelpIntent", None),
     ("AMAZON.StopIntent", None), ("AMAZON.CancelIntent", None), ("AMAZON.FallbackIntent", None),
-    ("AMAZON.NavigateHomeIntent", None), ("SlowerIntent", None), ("FasterIntent", None),
+    ("AMAZON.NavigateHomeIntent", None), ("SlowerIntent", None), ("FasterIntent", None), ("SkipExerciseIntent", None),
     ("HowMuchLongerIntent", None), ("ListRoutinesIntent", None), ("PainIntent", None),
     ("LinkPhoneIntent", None), ("UnlinkPhoneIntent", None),
     ("StartRoutineIntent", {"routine": ("morning stretch", "morning-stretch")}),
