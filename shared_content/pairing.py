@@ -32,6 +32,7 @@ rare; the serialisation costs nothing noticeable.
 from __future__ import annotations
 
 import hashlib
+import math
 import re
 import secrets
 from dataclasses import dataclass
@@ -64,6 +65,8 @@ class PairingOutcome:
     ok: bool
     message: str
     person_id: int | None = None
+    limited: bool = False                    # refused by a rate limit (even a right code waits it out)
+    retry_after_seconds: int | None = None   # when limited: seconds until the window ends
 
 
 def normalise_code(raw) -> str | None:
@@ -116,16 +119,19 @@ def issue_code(conn: Connection, person_id: int, now: float) -> str:
     return code
 
 
-def _limit_message(conn: Connection, keys: dict[str, str], now: float) -> str | None:
+def _limit_outcome(conn: Connection, keys: dict[str, str], now: float) -> PairingOutcome | None:
+    """A refusal when this browser or this address is over its limit, else None."""
     limits = {"browser": BROWSER_WRONG_TRY_LIMIT, "ip": IP_WRONG_TRY_LIMIT}
     for kind, key in keys.items():
         row = conn.execute(select(rate_limits).where(rate_limits.c.key == key)).first()
         if row is None or row.window_start + RATE_WINDOW_SECONDS <= now or row.count < limits[kind]:
             continue
-        minutes = max(1, round((row.window_start + RATE_WINDOW_SECONDS - now) / 60))
+        seconds = max(1, math.ceil(row.window_start + RATE_WINDOW_SECONDS - now))
+        minutes = max(1, round(seconds / 60))
         where = "this phone" if kind == "browser" else "this network"
-        return (f"Too many wrong codes from {where}. Wait {minutes} minute{'s' if minutes != 1 else ''}, "
-                "then try again with a new code from Alexa.")
+        message = (f"Too many wrong codes from {where}. Wait {minutes} minute{'s' if minutes != 1 else ''}, "
+                   "then try again with a new code from Alexa.")
+        return PairingOutcome(False, message, limited=True, retry_after_seconds=seconds)
     return None
 
 
@@ -160,9 +166,9 @@ def redeem(store: Store, browser_token: str, raw_code, client_ip: str | None, no
     with store.write() as conn:
         if store.dialect == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_PAIRING_LOCK_KEY})
-        limited = _limit_message(conn, keys, now)
-        if limited:
-            return PairingOutcome(False, limited)
+        limited = _limit_outcome(conn, keys, now)
+        if limited is not None:
+            return limited
         digest = hash_code(code)
         row = conn.execute(
             select(pairing_codes).where(pairing_codes.c.code_hash == digest, _live(now))

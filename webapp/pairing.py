@@ -12,16 +12,6 @@ from webapp.web import browser_token, current_person, get_coach, render_page
 
 bp = Blueprint("pairing", __name__)
 
-LIMITED_WORDS = ("too many", "wait", "try again later", "limit")
-
-
-def _is_limited(outcome) -> bool:
-    limited = getattr(outcome, "limited", None)
-    if limited is not None:
-        return bool(limited)
-    return any(word in (outcome.message or "").lower() for word in LIMITED_WORDS)
-
-
 @bp.get("/pair")
 def pair():
     return render_page("pairing/pair.html", error=None)
@@ -35,11 +25,11 @@ def redeem():
                            error="Enter the six digits Alexa said, like 123456.")
     outcome = get_coach().redeem_pairing_code(browser_token(), code, request.remote_addr or "")
     if not outcome.ok:
-        status = 429 if _is_limited(outcome) else 400
+        status = 429 if outcome.limited else 400
         response = render_page("pairing/pair.html", status=status,
                                error=outcome.message or "That code didn't work. Ask Alexa for a new one.")
-        if status == 429:
-            response.headers["Retry-After"] = "300"
+        if outcome.limited:
+            response.headers["Retry-After"] = str(outcome.retry_after_seconds or 600)
         return response
     flash(outcome.message or "This phone is now linked to your Alexa.")
     return redirect(url_for("pairing.devices", linked=1), 303)

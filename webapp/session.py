@@ -84,7 +84,9 @@ def _pace_text(pace: float) -> str:
 
 def _duration_text(state) -> str:
     seconds = max(0, int((state.finished_at or state.started_at) - state.started_at))
-    return f"{seconds // 60} min {seconds % 60} s"
+    if seconds < 60:
+        return f"{seconds} s"
+    return f"{seconds // 60} min" + (f" {seconds % 60} s" if seconds % 60 else "")
 
 
 def panel_context(view, notice: str | None = None) -> dict:

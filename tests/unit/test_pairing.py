@@ -131,7 +131,7 @@ def test_badly_formed_codes_are_explained_and_not_counted(coach_, speaker, typed
     code = coach_.create_pairing_code(speaker.id)
     for _ in range(30):
         outcome = coach_.redeem_pairing_code("phone-1", typed, "10.0.0.1")
-        assert (outcome.ok, outcome.message) == (False, "Enter the six digits Alexa said.")
+        assert (outcome.ok, outcome.message, outcome.limited) == (False, "Enter the six digits Alexa said.", False)
     assert coach_.redeem_pairing_code("phone-1", code, "10.0.0.1").ok
 
 
@@ -139,9 +139,11 @@ def test_five_wrong_tries_lock_that_browser_out_for_a_while(coach_, speaker, clo
     code = coach_.create_pairing_code(speaker.id)
     for _ in range(5):
         wrong = coach_.redeem_pairing_code("phone-1", other_code(code), "10.0.0.1")
-        assert not wrong.ok and "didn't work" in wrong.message
+        assert not wrong.ok and "didn't work" in wrong.message and not wrong.limited
+    clock.advance(60)
     locked = coach_.redeem_pairing_code("phone-1", code, "10.0.0.99")  # even the right code, from a new address
-    assert not locked.ok and "Wait" in locked.message
+    assert not locked.ok and locked.limited and "Wait" in locked.message
+    assert locked.retry_after_seconds == 540 and "Wait 9 minutes" in locked.message
     assert coach_.person_for_device("phone", "phone-1").id != speaker.id
     # another phone is not affected, and the code is still good
     assert coach_.redeem_pairing_code("phone-2", code, "10.0.0.2").ok
@@ -156,7 +158,7 @@ def test_wrong_tries_from_one_network_are_limited_across_browsers(coach_, speake
     for i in range(pairing.IP_WRONG_TRY_LIMIT):
         assert not coach_.redeem_pairing_code(f"guesser-{i}", other_code(code), "203.0.113.7").ok
     locked = coach_.redeem_pairing_code("yet-another-browser", code, "203.0.113.7")
-    assert not locked.ok and "network" in locked.message
+    assert not locked.ok and locked.limited and "network" in locked.message
     assert coach_.redeem_pairing_code("honest-phone", code, "198.51.100.1").ok
 
 
@@ -165,7 +167,7 @@ def test_a_code_dies_after_too_many_wrong_guesses_from_anywhere(coach_, speaker)
     for i in range(pairing.CODE_WRONG_TRY_LIMIT):
         assert not coach_.redeem_pairing_code(f"bot-{i}", other_code(code), f"192.0.2.{i}").ok
     dead = coach_.redeem_pairing_code("honest-phone", code, "198.51.100.1")
-    assert not dead.ok
+    assert not dead.ok and not dead.limited  # the code is dead, the phone is not limited
     # a new code starts with a clean count
     assert coach_.redeem_pairing_code("honest-phone", coach_.create_pairing_code(speaker.id), "198.51.100.1").ok
 

@@ -172,3 +172,13 @@ def test_first_load_of_home_stays_under_60_kb_gzipped(phone):
         assert r.status_code == 200, url
         total += len(r.get_data())
     assert total < 60 * 1024, f"first load of / is {total} bytes gzipped"
+
+
+@pytest.mark.parametrize("url, current", [("/", "Routines"), ("/routines/quick-release", "Routines"),
+                                          ("/session", "Session"), ("/library/pelvic-tilt", "Library"),
+                                          ("/history", "History"), ("/pair", "Link Alexa"), ("/safety", None)])
+def test_main_navigation_marks_the_current_place(phone, url, current):
+    html = phone.get(url).get_data(as_text=True)
+    nav = html[html.index('<nav aria-label="Main">'):html.index("</nav>")]
+    marked = re.findall(r'aria-current="page">([^<]+)</a>', nav)
+    assert marked == ([current] if current else [])

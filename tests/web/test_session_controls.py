@@ -207,3 +207,19 @@ def test_stepping_to_the_end_shows_a_summary_and_history(phone, coach):
     assert "complete" in html and 'href="/history"' in html
     history = text_of(phone.get("/history").get_data(as_text=True))
     assert view.routine.name in history and "Completed" in history
+
+
+@pytest.mark.parametrize("seconds, text", [(0, "0 s"), (42, "42 s"), (60, "1 min"), (61, "1 min 1 s"), (754, "12 min 34 s")])
+def test_session_time_reads_naturally(seconds, text):
+    from types import SimpleNamespace
+
+    from webapp.session import _duration_text
+    assert _duration_text(SimpleNamespace(started_at=1000.0, finished_at=1000.0 + seconds)) == text
+
+
+def test_paused_session_offers_resume_as_the_main_button(phone):
+    phone.start()
+    phone.post("/session/pause", {"expected_version": phone.version()})
+    html = phone.get("/session").get_data(as_text=True)
+    assert re.search(r'id="btn-resume" class="btn primary"', html)
+    assert "Paused. Tap Resume" in html

@@ -95,6 +95,38 @@
   });
   document.addEventListener("htmx:afterSettle", function () { tick(); updateWakeLock(); });
 
+  /* After the panel changes (a tap here, or Alexa moving on), keep the person oriented:
+     bring the top of the panel back into view if they had scrolled past it (the timer and
+     the exercise name live there), and keep keyboard focus in the panel: on the same button
+     where it survives (htmx restores it by id), on its twin (Pause <-> Resume), or on the
+     panel's heading. */
+  var TWINS = { "btn-pause": "btn-resume", "btn-resume": "btn-pause" };
+  var lastFocus = null; // id ("" when it has none) of the last element focused inside the panel, else null
+  function sessionPanel(evt) {
+    var el = (evt.detail && evt.detail.target) || evt.target; // SSE swaps fire on the panel itself
+    return el && el.id === "session-panel" ? el : null;
+  }
+  document.addEventListener("focusin", function (evt) {
+    var panel = document.getElementById("session-panel");
+    lastFocus = panel && panel.contains(evt.target) ? (evt.target.id || "") : null;
+  });
+  document.addEventListener("htmx:afterSwap", function (evt) {
+    var panel = sessionPanel(evt);
+    if (panel && panel.getBoundingClientRect().top < 0) { panel.scrollIntoView({ block: "start" }); }
+  });
+  // Focus moves once the new buttons are live (htmx wires them up as the swap settles).
+  document.addEventListener("htmx:afterSettle", function (evt) {
+    var panel = sessionPanel(evt);
+    if (!panel) { return; }
+    var active = document.activeElement;
+    if (lastFocus === null || (active && active !== document.body && document.contains(active))) { return; }
+    var next = (lastFocus && (document.getElementById(lastFocus) || document.getElementById(TWINS[lastFocus] || "")))
+      || panel.querySelector("h2");
+    if (!next) { return; }
+    if (next.tagName === "H2") { next.setAttribute("tabindex", "-1"); }
+    next.focus({ preventScroll: true });
+  });
+
   function init() {
     tick();
     updateWakeLock();

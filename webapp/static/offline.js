@@ -344,6 +344,11 @@
     return '';
   }
 
+  function durationText(secs) {
+    if (secs < 60) return secs + ' s';
+    return Math.floor(secs / 60) + ' min' + (secs % 60 ? ' ' + (secs % 60) + ' s' : '');
+  }
+
   function paceText(pace) {
     if (Math.abs(pace - 1) < 1e-9) return 'normal holds';
     return 'holds at ' + Math.round(pace * 100) + '% of normal (' + (pace > 1 ? 'slower' : 'faster') + ')';
@@ -372,15 +377,15 @@
     if (run.notice) html.push('<p class="notice" role="status">' + esc(run.notice) + '</p>');
     if (s.phase === 'done') {
       var title = s.outcome === 'pain' ? 'Stopped: take care of yourself'
-        : s.outcome === 'completed' ? 'Well done: ' + plan.routine.name + ' complete'
-        : 'Session finished: ' + plan.routine.name;
+        : s.outcome === 'completed' ? 'Well done! Routine complete.'
+        : 'Session finished';
       var secs = Math.max(0, Math.floor((s.finished_at || s.started_at) - s.started_at));
       html.push('<div class="done"><h2' + (s.outcome === 'pain' ? ' class="stop-title"' : '') + '>' + esc(title) + '</h2>');
       if (s.outcome === 'pain') {
-        html.push('<p class="lead">Stop the exercise and rest in a comfortable position. Don\'t push through sharp pain.</p>');
+        html.push('<p class="lead">Rest in a comfortable position. Don\'t push through sharp pain.</p>');
       }
       html.push('<dl class="facts"><div><dt>Routine</dt><dd>' + esc(plan.routine.name) + '</dd></div>' +
-        '<div><dt>Time</dt><dd>' + Math.floor(secs / 60) + ' min ' + (secs % 60) + ' s</dd></div>' +
+        '<div><dt>Time</dt><dd>' + durationText(secs) + '</dd></div>' +
         '<div><dt>Exercises</dt><dd>' + (p.exercise_index + 1) + ' of ' + p.exercise_count + '</dd></div></dl>' +
         '<p>It will be saved to your history when this phone is back online.</p></div>');
       panel.innerHTML = html.join('');
@@ -392,7 +397,6 @@
       where = 'Set ' + p.block.set_no + ' of ' + p.block.sets +
         (p.block.side ? ' · ' + p.block.side.charAt(0).toUpperCase() + p.block.side.slice(1) + ' side' : '');
     }
-    if (p.paused) where += (where ? ' · ' : '') + '<strong>Paused</strong>';
     html.push('<div class="now"><p class="progress-text">Exercise ' + (p.exercise_index + 1) + ' of ' +
       p.exercise_count + ' · ' + esc(plan.routine.name) + '</p>' +
       '<h2 class="exercise-name" id="exercise-name">' + esc(p.exercise.name) + '</h2>' +
@@ -412,18 +416,17 @@
       }
     }
     var steps = (p.exercise.steps || []).map(function (st) { return '<li>' + esc(st) + '</li>'; }).join('');
-    if (p.phase === 'instructions') {
-      html.push('<ol class="steps steps-now">' + steps + '</ol>');
-    } else {
+    if (p.phase === 'instructions') html.push('<ol class="steps steps-now">' + steps + '</ol>');
+    var v = s.version;
+    html.push('<div class="controls">' + control(v, 'next', 'Next', 'primary wide') + control(v, 'back', 'Back') +
+      (p.paused ? control(v, 'resume', 'Resume', 'primary') : control(v, 'pause', 'Pause')) +
+      control(v, 'repeat', 'Repeat') + control(v, 'slower', 'Slower') + control(v, 'faster', 'Faster') +
+      control(v, 'finish', 'Finish') + control(v, 'pain', 'It hurts', 'danger wide') + '</div>');
+    if (p.phase !== 'instructions') {
       html.push('<details class="steps-details"><summary>Show the steps</summary><ol class="steps">' + steps + '</ol></details>');
     }
     html.push('<p class="next-up"><span class="label">Next up:</span> ' +
       esc(p.next_exercise ? p.next_exercise.name : "Last exercise, then you're done") + '</p>');
-    var v = s.version;
-    html.push('<div class="controls">' + control(v, 'next', 'Next', 'primary wide') + control(v, 'back', 'Back') +
-      (p.paused ? control(v, 'resume', 'Resume') : control(v, 'pause', 'Pause')) +
-      control(v, 'repeat', 'Repeat') + control(v, 'slower', 'Slower') + control(v, 'faster', 'Faster') +
-      control(v, 'finish', 'Finish') + control(v, 'pain', 'It hurts', 'danger wide') + '</div>');
     html.push('<p class="pace">Pace: ' + esc(paceText(s.pace)) + '</p></div>');
     panel.innerHTML = html.join('');
     panel.setAttribute('data-offline-phase', s.phase);

@@ -60,7 +60,31 @@ def test_too_many_wrong_codes_is_429(phone, coach, speaker):
     assert statuses[0] == 400 and statuses[-1] == 429
     r = phone.post("/pair", {"code": code})
     assert r.status_code == 429  # even the right code waits out the limit
-    assert "Too many" in r.get_data(as_text=True) and r.headers.get("Retry-After")
+    assert "Too many" in r.get_data(as_text=True)
+    assert 0 < int(r.headers["Retry-After"]) <= 600
+
+
+def test_429_comes_from_the_limited_flag_not_the_words(phone, monkeypatch):
+    from shared_content.pairing import PairingOutcome
+    from webapp import pairing as web_pairing
+
+    class FakeCoach:
+        def __init__(self, outcome):
+            self.outcome = outcome
+
+        def redeem_pairing_code(self, *args):
+            return self.outcome
+
+    wordy = PairingOutcome(False, "Too many tries? Wait, that code has expired; the limit is ten minutes.")
+    monkeypatch.setattr(web_pairing, "get_coach", lambda: FakeCoach(wordy))
+    r = phone.post("/pair", {"code": "123456"})
+    assert r.status_code == 400 and "Retry-After" not in r.headers
+
+    quiet = PairingOutcome(False, "Please hold on a moment.", limited=True, retry_after_seconds=123)
+    monkeypatch.setattr(web_pairing, "get_coach", lambda: FakeCoach(quiet))
+    r = phone.post("/pair", {"code": "123456"})
+    assert r.status_code == 429 and r.headers["Retry-After"] == "123"
+    assert "Please hold on a moment." in r.get_data(as_text=True)
 
 
 def test_devices_lists_and_unlinks(phone, coach, speaker):
