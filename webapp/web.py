@@ -1,11 +1,12 @@
 """Helpers every blueprint uses: the Coach, the phone's identity, and page/partial rendering."""
 from __future__ import annotations
 
-import math
 import secrets
 from datetime import datetime, timezone
 
 from flask import current_app, make_response, request, session
+
+from shared_content.catalogue import about_minutes
 
 from webapp.security import csrf_token
 
@@ -68,7 +69,7 @@ def render_page(template_name: str, status: int = 200, **context):
 
 
 def minutes(seconds: int | float) -> int:
-    return max(1, math.ceil((seconds or 0) / 60))
+    return about_minutes(seconds or 0)
 
 
 def isodate(epoch: float) -> str:

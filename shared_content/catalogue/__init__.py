@@ -6,6 +6,6 @@
 """
 from shared_content.catalogue.catalogue import Catalogue
 from shared_content.catalogue.loader import CatalogueError, load_catalogue
-from shared_content.catalogue.model import Exercise, Routine, SafetyNotice
+from shared_content.catalogue.model import Exercise, Routine, SafetyNotice, about_minutes
 
-__all__ = ["Catalogue", "CatalogueError", "Exercise", "Routine", "SafetyNotice", "load_catalogue"]
+__all__ = ["Catalogue", "CatalogueError", "Exercise", "Routine", "SafetyNotice", "about_minutes", "load_catalogue"]

@@ -232,6 +232,11 @@ class Routine(RoutineEntry):
         return [catalogue.exercise(exercise_id) for exercise_id in self.exercise_ids]
 
 
+def about_minutes(seconds: float) -> int:
+    """Whole minutes as both front ends say them ("about 5 minutes"): nearest, halves up, at least 1."""
+    return max(1, int(seconds / 60 + 0.5))
+
+
 class SafetyNotice(_Strict):
     """The words both front ends show or say: `short` each start, `full` once per person."""
 

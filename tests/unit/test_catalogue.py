@@ -285,3 +285,10 @@ def test_catalogue_entries_cannot_be_changed_by_a_caller(cat):
     with pytest.raises(Exception):
         cat.exercise("plank").hold_seconds = 99  # type: ignore[misc]
     assert cat.exercise("plank").hold_seconds == 30
+
+
+def test_minutes_are_rounded_the_same_way_for_every_front_end():
+    from shared_content.catalogue import about_minutes
+
+    # 5:15 is "about 5 minutes", 4:30 rounds up, and nothing is ever "0 minutes".
+    assert [about_minutes(s) for s in (315, 290, 270, 269, 20, 0)] == [5, 5, 5, 4, 1, 1]

@@ -394,8 +394,10 @@
     }
     var where = '';
     if (p.phase !== 'instructions' || p.exercise.kind !== 'guidance') {
-      where = 'Set ' + p.block.set_no + ' of ' + p.block.sets +
-        (p.block.side ? ' · ' + p.block.side.charAt(0).toUpperCase() + p.block.side.slice(1) + ' side' : '');
+      // Same wording as the server's panel: no "Set 1 of 1" for single-set exercises.
+      where = [p.block.sets > 1 ? 'Set ' + p.block.set_no + ' of ' + p.block.sets : '',
+        p.block.side ? p.block.side.charAt(0).toUpperCase() + p.block.side.slice(1) + ' side' : '']
+        .filter(Boolean).join(' · ');
     }
     html.push('<div class="now"><p class="progress-text">Exercise ' + (p.exercise_index + 1) + ' of ' +
       p.exercise_count + ' · ' + esc(plan.routine.name) + '</p>' +
