@@ -1,6 +1,6 @@
 """`psoas-coach talk`: the voice console. Type what you would say to Alexa.
 
-    psoas-coach talk [--url URL] [--speak] [--locale en-US] [--user-id ID] [--apl]
+    psoas-coach talk [--url URL] [--speak] [--realtime] [--locale en-US] [--user-id ID] [--apl]
 
 Each line is matched to an intent and slots with the interaction model's own samples and slot
 values (skill.utterance_matcher), sent as a real request envelope (skill.envelopes) by HTTP POST
@@ -9,6 +9,13 @@ reprompt, and a note when a card or a screen (APL) document came back. Session a
 carried from each response into the next request, like Alexa does. Lines can be piped in:
 
     printf 'open psoas coach\\nstart the morning stretch\\nnext\\n' | psoas-coach talk
+
+A reply that counts a hold or waits out a rest takes far longer to say than to read: after
+it the console prints a dim note with the skill's own estimate of its spoken length
+(skill.speech.ssml.estimate_seconds), e.g. "(about 35 s spoken on a speaker)". With
+`--realtime` the console also waits that long before it reads the next line, so typed (or
+piped) answers reach the skill when they would from a person listening to a speaker; in a
+terminal, Ctrl-C cuts the wait short, like talking over Alexa.
 
 "quit" or "exit" (or end of input) leaves the console, ending any open session with a
 SessionEndedRequest. "open psoas coach" or "launch" sends a LaunchRequest.
@@ -23,6 +30,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 import uuid
 from pathlib import Path
 from typing import Any, TextIO
@@ -30,6 +38,8 @@ from typing import Any, TextIO
 DEFAULT_URL = "http://127.0.0.1:8000/alexa"
 CONSOLE_COMMANDS = {"quit", "exit", ":q"}
 PROMPT = "you> "
+TIMED_BREAKS_SECONDS = 2.0   # a reply with at least this much silence in it counts or rests
+DIM, RESET = "\033[2m", "\033[0m"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -79,6 +89,29 @@ def ssml_to_text(ssml: str | None) -> str:
     return text.strip()
 
 
+def spoken_seconds(ssml: str | None) -> float | None:
+    """The skill's estimate of how long a reply takes to say on a speaker, for replies that
+    count holds or wait out rests (their breaks add up to TIMED_BREAKS_SECONDS or more); None
+    for ordinary replies, whose length a reader can judge."""
+    from skill.speech.ssml import break_seconds, estimate_seconds
+
+    if not ssml or sum(break_seconds(ssml)) < TIMED_BREAKS_SECONDS:
+        return None
+    return estimate_seconds(ssml)
+
+
+def spoken_note(seconds: float) -> str:
+    seconds = int(round(seconds))
+    if seconds < 90:
+        return f"(about {seconds} s spoken on a speaker)"
+    minutes, rest = divmod(seconds, 60)
+    return f"(about {minutes} min {rest} s spoken on a speaker)" if rest else f"(about {minutes} min spoken on a speaker)"
+
+
+def _wait(seconds: float) -> None:
+    time.sleep(seconds)
+
+
 def _speech(output: dict[str, Any] | None) -> tuple[str, str]:
     """(readable text, raw ssml) of an outputSpeech object."""
     if not output:
@@ -122,7 +155,8 @@ class ServerUnreachable(Exception):
 
 class Console:
     def __init__(self, url: str, *, locale: str = "en-US", user_id: str, apl: bool = False,
-                 speak: bool = False, out: TextIO = sys.stdout, model: dict | None = None, timeout: float = 30.0):
+                 speak: bool = False, realtime: bool = False, out: TextIO = sys.stdout, model: dict | None = None,
+                 timeout: float = 30.0):
         import requests
 
         from skill.utterance_matcher import UtteranceMatcher
@@ -130,7 +164,8 @@ class Console:
         if model is None:
             model = _load_model(locale)
         self.url, self.locale, self.user_id, self.apl = url, locale, user_id, apl
-        self.out, self.timeout = out, timeout
+        self.out, self.timeout, self.realtime = out, timeout, realtime
+        self.dim = bool(getattr(out, "isatty", lambda: False)())
         self.matcher = UtteranceMatcher(model)
         self.slot_types = {
             (i["name"], s["name"]): s["type"]
@@ -145,6 +180,10 @@ class Console:
 
     def say(self, text: str = "") -> None:
         print(text, file=self.out, flush=True)
+
+    def note(self, text: str) -> None:
+        """A side remark, dim on a terminal."""
+        self.say(f"  {DIM}{text}{RESET}" if self.dim else f"  {text}")
 
     # -- requests ----------------------------------------------------------------------------
     def _build(self, utterance: str) -> tuple[dict[str, Any], str]:
@@ -212,12 +251,28 @@ class Console:
                 self.say(f"  [screen: {kind.rsplit('.', 1)[-1]}]")
             elif kind:
                 self.say(f"  [directive: {kind}]")
+        seconds = spoken_seconds(ssml)
+        if seconds is not None:
+            self.note(spoken_note(seconds))
+        started = time.monotonic()
         if self.speaker and ssml:
             try:
-                subprocess.run([self.speaker, "-m"], input=ssml.encode("utf-8"), check=False, timeout=120,
+                subprocess.run([self.speaker, "-m"], input=ssml.encode("utf-8"), check=False, timeout=300,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             except (OSError, subprocess.TimeoutExpired):
                 self.say("(espeak-ng could not speak that)")
+        if self.realtime and seconds is not None:
+            # espeak-ng already took its time; wait out only what is left of the estimate
+            self.hold_on(seconds - (time.monotonic() - started))
+
+    def hold_on(self, seconds: float) -> None:
+        """--realtime: let the reply's spoken length pass before the next line is read."""
+        if seconds <= 0:
+            return
+        try:
+            _wait(seconds)
+        except KeyboardInterrupt:  # talking over the speaker
+            self.note("(wait cut short)")
 
     def send(self, utterance: str) -> None:
         envelope, label = self._build(utterance)
@@ -288,6 +343,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--url", default=os.environ.get("PSOAS_ALEXA_URL", DEFAULT_URL),
                    help=f"the skill endpoint (default {DEFAULT_URL})")
     p.add_argument("--speak", action="store_true", help="also speak replies with espeak-ng, if installed")
+    p.add_argument("--realtime", action="store_true",
+                   help="after a reply that counts or rests, wait as long as it takes to say before reading "
+                        "the next line (Ctrl-C cuts a wait short)")
     p.add_argument("--locale", default="en-US", choices=LOCALES)
     p.add_argument("--user-id", default=None, help="Alexa user id to send (default: one stable id per machine)")
     p.add_argument("--apl", action="store_true", help="pretend the device has a screen (APL)")
@@ -299,7 +357,7 @@ def main(argv: list[str] | None = None, *, stdin: TextIO | None = None, stdout: 
     stdin = stdin or sys.stdin
     out = stdout or sys.stdout
     console = Console(args.url, locale=args.locale, user_id=args.user_id or default_user_id(), apl=args.apl,
-                      speak=args.speak, out=out)
+                      speak=args.speak, realtime=args.realtime, out=out)
     if stdin.isatty():
         console.say(f"Psoas Coach voice console -> {args.url} ({args.locale}). "
                     "Say 'open psoas coach' to begin; 'quit' leaves.")

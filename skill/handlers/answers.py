@@ -23,7 +23,7 @@ class YesHandler(IntentHandler):
             return linking.unlink_phones(turn)
         view = turn.current()
         if view is not None and view.state.phase != "done":
-            return flow.advance(turn, "next")
+            return flow.move_on(turn)
         return flow.no_session(turn)
 
 

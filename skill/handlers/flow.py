@@ -9,6 +9,10 @@ takes the command itself, timed so the engine's timeline matches the speech:
   rest) so that rep starts exactly when the voice starts counting it;
 * resting: say how long is left, wait it out (when it fits) and ask for "next".
 
+"next" (or "yes") always means the next side, set or exercise now (`move_on`): while the
+engine is still holding (the person spoke during the count) the voice applies "next" twice,
+holding -> resting -> the next block, in one turn.
+
 A set whose count does not fit in one response (RESPONSE_BUDGET_SECONDS) stops after a
 rep with "say next to keep going"; `turn.cont` remembers the next rep.
 """
@@ -297,6 +301,35 @@ def advance(turn, name: str, *, opening: str = "", allow_done: bool = False):
     outcome = turn.command(name, at=at_for(turn, budget))
     if not outcome.applied:
         return refused(turn, outcome, Timeline())
+    return present(turn, outcome.view, Timeline().say(opening))
+
+
+def move_on(turn):
+    """"next" (or "yes" meaning next) from the voice: the person wants what follows now.
+
+    In a rest (running or over) one engine "next" starts the next block, as `advance` does.
+    While the engine is still holding (the person spoke during the count, before the stored
+    timeline reached the end of the set) one engine "next" would only end the set early and
+    start its rest, so a second "next" would be needed: instead the voice applies "next" and,
+    when that left the session resting, "next" again, in the same turn, chaining the expected
+    versions (each applied command is published, so the phone follows both steps). Then it
+    speaks the next side, set or exercise, opened with "Moving on.". A duplicate (the phone
+    moved first) joins the session where it is now, as any refused command does.
+    The engine is unchanged: the phone's Next still ends a hold in its rest."""
+    view = turn.current()
+    if view is None:
+        return no_session(turn)
+    if view.state.phase != "holding":
+        return advance(turn, "next")
+    opening = turn.t("nav.next")
+    at = at_for(turn, lead_budget(turn, view) + estimate_seconds(opening, tail=False))
+    outcome = turn.command("next", at=at)
+    if outcome.applied and outcome.view.state.phase == "resting":
+        outcome = turn.command("next", at=at)
+    if not outcome.applied:
+        return refused(turn, outcome, Timeline())
+    if outcome.view.state.phase == "done":
+        opening = ""  # "Moving on. That's the routine complete." - the finish speaks for itself
     return present(turn, outcome.view, Timeline().say(opening))
 
 

@@ -20,7 +20,7 @@ class NextHandler(IntentHandler):
         if (active(view) and not view.position.paused and cont.get("v") == view.state.version
                 and cont.get("block") == view.state.block_index and view.state.phase in ("holding", "resting")):
             return flow.continue_split(turn, view)
-        return flow.advance(turn, "next")
+        return flow.move_on(turn)
 
 
 class PreviousHandler(IntentHandler):
