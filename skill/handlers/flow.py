@@ -18,6 +18,7 @@ rep with "say next to keep going"; `turn.cont` remembers the next rep.
 """
 from __future__ import annotations
 
+from shared_content.catalogue import about_minutes
 from shared_content.engine import plan_for
 from skill.speech.counting import hold_into
 from skill.speech.ssml import RESPONSE_BUDGET_SECONDS, Raw, Timeline, escape, estimate_seconds
@@ -73,7 +74,7 @@ def duration(turn, seconds: float) -> str:
         return turn.t("time.second_one")
     if seconds < 90:
         return turn.t("time.seconds", seconds=seconds)
-    return turn.t("time.minutes", minutes=max(2, round(seconds / 60)))
+    return turn.t("time.minutes", minutes=max(2, about_minutes(seconds)))
 
 
 def exercise_intro(turn, ex) -> str:
