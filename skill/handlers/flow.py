@@ -358,6 +358,16 @@ def finished_already(turn, view):
     return offer_routines(turn, tl, suggest=view.routine.id)
 
 
+def not_running(turn, view):
+    """The answer when there is no session to act on (none at all, or one already finished);
+    None while a session is running, paused or not, so the caller carries on."""
+    if view is None:
+        return no_session(turn)
+    if view.state.phase == "done":
+        return finished_already(turn, view)
+    return None
+
+
 def phase_key(view) -> str:
     if view is None:
         return "none"

@@ -36,10 +36,8 @@ class HowMuchLongerHandler(IntentHandler):
 
     def reply(self, turn):
         view = turn.current()
-        if view is None:
-            return flow.no_session(turn)
-        if view.state.phase == "done":
-            return flow.finished_already(turn, view)
+        if (answer := flow.not_running(turn, view)) is not None:
+            return answer
         tl = Timeline().say(turn.t("time.routine_left", time=Raw(flow.duration(turn, view.position.seconds_left_total))))
         tl.say(phase_left(turn, view)).say(flow.prompt_for(turn, view))
         return turn.ask(tl, flow.prompt_for(turn, view), view)

@@ -50,10 +50,8 @@ class SkipExerciseHandler(IntentHandler):
 
     def reply(self, turn):
         view = turn.current()
-        if view is None:
-            return flow.no_session(turn)
-        if view.state.phase == "done":
-            return flow.finished_already(turn, view)
+        if (answer := flow.not_running(turn, view)) is not None:
+            return answer
         skipped = view.position.exercise
         outcome = turn.command("skip")
         if not outcome.applied:
@@ -81,8 +79,8 @@ class PauseHandler(IntentHandler):
 
     def reply(self, turn):
         view = turn.current()
-        if not active(view):
-            return flow.no_session(turn) if view is None else flow.finished_already(turn, view)
+        if (answer := flow.not_running(turn, view)) is not None:
+            return answer
         if not view.position.paused:
             view = turn.command("pause", versioned=False).view or view
         tl = Timeline().say(turn.t("pause.done", where=flow.where(turn, view.position)))
@@ -94,8 +92,8 @@ class ResumeHandler(IntentHandler):
 
     def reply(self, turn):
         view = turn.current()
-        if not active(view):
-            return flow.no_session(turn) if view is None else flow.finished_already(turn, view)
+        if (answer := flow.not_running(turn, view)) is not None:
+            return answer
         return flow.carry_on(turn, view, Timeline().say(turn.t("resume.ok")))
 
 

@@ -6,6 +6,8 @@
     page         a fresh incognito context per test (a new phone: its own cookie, so its own person),
                  phone viewport 390x844 with touch; `page.console_errors` collects console errors
                  (CSP violations show up there)
+    wait_until   the poller `wait_until(page, script, timeout=20.0, message="")`: polls a JS function
+                 until it returns something truthy (page.wait_for_function needs eval, which the CSP forbids)
 
 Under CI=true a server or browser that cannot start FAILS the tests; elsewhere they are skipped
 with the reason.
@@ -107,6 +109,35 @@ def browser(_playwright):
         _unavailable(f"Chromium at {CHROMIUM} did not start: {exc}")
     yield b
     b.close()
+
+
+def _wait_until(page, script: str, timeout: float = 20.0, message: str = ""):
+    """Poll a JS function until it returns something truthy.
+
+    page.wait_for_function evaluates strings with eval, which the app's CSP forbids. A page that
+    reloads itself meanwhile (the offline queue does, once synced) is simply polled again."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            value = page.evaluate(script)
+        except PlaywrightError as exc:
+            if "context was destroyed" not in str(exc) and "navigat" not in str(exc):
+                raise
+            value = None
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {message or script}")
+        page.wait_for_timeout(100)
+
+
+@pytest.fixture
+def wait_until():
+    """`wait_until(page, script, timeout=20.0, message="")`: poll a JS function until it returns
+    something truthy (see _wait_until)."""
+    return _wait_until
 
 
 @pytest.fixture

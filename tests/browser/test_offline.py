@@ -3,34 +3,12 @@ server catches up exactly once when the network is back (real Chromium, real ser
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
-from playwright.sync_api import Error as PlaywrightError
 
 pytestmark = pytest.mark.browser
 
 ROUTINE_ID = "quick-release"
-
-
-def wait_until(page, script: str, timeout: float = 20.0, message: str = ""):
-    """Poll a JS function until it returns something truthy.
-
-    page.wait_for_function evaluates strings with eval, which the app's CSP forbids. A page that
-    reloads itself meanwhile (the offline queue does, once synced) is simply polled again."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            value = page.evaluate(script)
-        except PlaywrightError as exc:
-            if "context was destroyed" not in str(exc) and "navigat" not in str(exc):
-                raise
-            value = None
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {message or script}")
-        page.wait_for_timeout(100)
 
 
 def server_session(page, live_server):
@@ -40,7 +18,7 @@ def server_session(page, live_server):
     return response.json()["session"]
 
 
-def start_routine_online(page, live_server):
+def start_routine_online(page, live_server, wait_until):
     page.goto(live_server + "/")
     wait_until(page, "async () => { const r = await navigator.serviceWorker.getRegistration();"
                      " return !!(r && r.active && r.active.state === 'activated'); }",
@@ -62,8 +40,8 @@ def start_routine_online(page, live_server):
     return name
 
 
-def test_whole_routine_offline_then_sync_records_history_once(page, live_server):
-    first_exercise = start_routine_online(page, live_server)
+def test_whole_routine_offline_then_sync_records_history_once(page, live_server, wait_until):
+    first_exercise = start_routine_online(page, live_server, wait_until)
     version_before = server_session(page, live_server)["version"]
 
     page.context.set_offline(True)
@@ -114,10 +92,10 @@ def test_whole_routine_offline_then_sync_records_history_once(page, live_server)
     assert page.locator("ul.history > li").count() == 1
 
 
-def test_offline_hold_runs_out_and_the_server_agrees(page, live_server):
+def test_offline_hold_runs_out_and_the_server_agrees(page, live_server, wait_until):
     """Holds that run out on the phone become rests there, and the server's timeline matches
     after the sync (Next then moves to the next set, as it did on the phone)."""
-    start_routine_online(page, live_server)
+    start_routine_online(page, live_server, wait_until)
     page.context.set_offline(True)
     page.reload()
     page.locator("#btn-next").click()                       # into the first hold (3 x 5 s + gaps)
@@ -134,10 +112,10 @@ def test_offline_hold_runs_out_and_the_server_agrees(page, live_server):
     assert (state["block_index"], state["phase"], state["version"]) == (local["block_index"], "holding", local["version"])
 
 
-def test_start_a_routine_offline(page, live_server):
+def test_start_a_routine_offline(page, live_server, wait_until):
     """A routine the phone never ran can be started with no network (its plan was precached);
     the start and the buttons reach the server, in order, when the network is back."""
-    start_routine_online(page, live_server)          # the safety notice is seen once, online
+    start_routine_online(page, live_server, wait_until)  # the safety notice is seen once, online
     before = server_session(page, live_server)
     page.context.set_offline(True)
     page.goto(live_server + "/routines/morning-stretch")

@@ -2,35 +2,13 @@
 from __future__ import annotations
 
 import os
-import time
 
 import pytest
-from playwright.sync_api import Error as PlaywrightError
 
 pytestmark = pytest.mark.browser
 
 
-def wait_until(page, script: str, timeout: float = 20.0, message: str = ""):
-    """Poll a JS function until it returns something truthy.
-
-    page.wait_for_function evaluates strings with eval, which the app's CSP forbids. A page that
-    reloads itself meanwhile (the offline queue does, once synced) is simply polled again."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            value = page.evaluate(script)
-        except PlaywrightError as exc:
-            if "context was destroyed" not in str(exc) and "navigat" not in str(exc):
-                raise
-            value = None
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {message or script}")
-        page.wait_for_timeout(100)
-
-
-def wait_for_worker(page) -> None:
+def wait_for_worker(page, wait_until) -> None:
     """Until a service worker is active for the page, then reload so it controls the page."""
     wait_until(page, "async () => { const r = await navigator.serviceWorker.getRegistration();"
                      " return !!(r && r.active && r.active.state === 'activated'); }",
@@ -57,10 +35,10 @@ def profile_page(browser, live_server, tmp_path):
         context.close()
 
 
-def test_chromium_reports_the_app_installable(profile_page, live_server):
+def test_chromium_reports_the_app_installable(profile_page, live_server, wait_until):
     page = profile_page
     page.goto(live_server + "/")
-    wait_for_worker(page)
+    wait_for_worker(page, wait_until)
     cdp = page.context.new_cdp_session(page)
     errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
     assert errors == []
@@ -69,9 +47,9 @@ def test_chromium_reports_the_app_installable(profile_page, live_server):
     assert not manifest.get("errors")
 
 
-def test_service_worker_controls_the_page_after_a_reload(page, live_server):
+def test_service_worker_controls_the_page_after_a_reload(page, live_server, wait_until):
     page.goto(live_server + "/")
-    wait_for_worker(page)
+    wait_for_worker(page, wait_until)
     scope = page.evaluate("navigator.serviceWorker.getRegistration().then(r => r.scope)")
     assert scope == live_server + "/"
     assert page.evaluate("navigator.serviceWorker.controller.scriptURL") == live_server + "/sw.js"
@@ -92,9 +70,9 @@ def test_service_worker_controls_the_page_after_a_reload(page, live_server):
     assert csp == []
 
 
-def test_pages_open_offline_once_visited(page, live_server):
+def test_pages_open_offline_once_visited(page, live_server, wait_until):
     page.goto(live_server + "/")
-    wait_for_worker(page)
+    wait_for_worker(page, wait_until)
     page.context.set_offline(True)
     try:
         page.goto(live_server + "/library")

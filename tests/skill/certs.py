@@ -172,6 +172,23 @@ def build_pki(now: dt.datetime | None = None) -> TestPKI:
     )
 
 
+def chain_files(pki: TestPKI) -> dict[str, bytes]:
+    """The files a ChainServer serves for the verifier tests: each chain of `pki` at its path,
+    plus two that are not certificates at all."""
+    return {
+        "/echo.api/echo-api-cert.pem": pki.good_chain,
+        "/echo.api/wrong-san.pem": pki.wrong_san_chain,
+        "/echo.api/wildcard.pem": pki.wildcard_san_chain,
+        "/echo.api/expired.pem": pki.expired_chain,
+        "/echo.api/future.pem": pki.not_yet_valid_chain,
+        "/echo.api/untrusted.pem": pki.untrusted_chain,
+        "/echo.api/leaf-only.pem": pki.leaf_only_chain,
+        "/echo.api/ec-leaf.pem": pki.ec_leaf_chain,
+        "/echo.api/garbage.pem": b"this is not a certificate",
+        "/echo.api/empty.pem": b"",
+    }
+
+
 # --------------------------------------------------------------------------- a real local chain server
 
 class ChainServer:

@@ -1,8 +1,10 @@
-"""Fixtures for the skill tests: the real skill on the real Coach (tests/conftest.py)."""
+"""Fixtures for the skill tests: the real skill on the real Coach (tests/conftest.py), and the
+local test PKI with a real chain server for the request verifier (tests/skill/certs.py)."""
 from __future__ import annotations
 
 import pytest
 
+from tests.skill.certs import ChainServer, build_pki, chain_files
 from voice_helpers import Voice
 
 
@@ -25,3 +27,17 @@ def make_voice(voice_skill, clock):
     def make(**kwargs):
         return Voice(voice_skill, clock, **kwargs)
     return make
+
+
+@pytest.fixture(scope="module")
+def pki():
+    """A fresh test PKI per module (tests/skill/certs.py)."""
+    return build_pki()
+
+
+@pytest.fixture(scope="module")
+def server(pki):
+    """A ChainServer per module serving every chain of `pki` under /echo.api/ (certs.chain_files)."""
+    srv = ChainServer(chain_files(pki))
+    yield srv
+    srv.close()

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from skill import envelopes
 from skill.endpoint import MAX_BODY_BYTES, alexa_blueprint
 from skill.verification import default_verifiers
-from tests.skill.certs import ChainServer, build_pki, sign
+from tests.skill.certs import sign
 
 SKILL_ID = "amzn1.ask.skill.11111111-2222-3333-4444-555555555555"
 GOOD_URL = "https://s3.amazonaws.com/echo.api/echo-api-cert.pem"
@@ -45,24 +45,6 @@ def minimal_skill():
         return handler_input.response_builder.response
 
     return sb.create()
-
-
-@pytest.fixture(scope="module")
-def pki():
-    return build_pki()
-
-
-@pytest.fixture(scope="module")
-def server(pki):
-    srv = ChainServer({
-        "/echo.api/echo-api-cert.pem": pki.good_chain,
-        "/echo.api/wrong-san.pem": pki.wrong_san_chain,
-        "/echo.api/expired.pem": pki.expired_chain,
-        "/echo.api/future.pem": pki.not_yet_valid_chain,
-        "/echo.api/untrusted.pem": pki.untrusted_chain,
-    })
-    yield srv
-    srv.close()
 
 
 @pytest.fixture(scope="module")

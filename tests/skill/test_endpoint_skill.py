@@ -13,22 +13,10 @@ pytest.importorskip("skill.builder", reason="skill/builder.py is not written yet
 from skill import envelopes  # noqa: E402
 from skill.endpoint import APOLOGY_TEXT, alexa_blueprint  # noqa: E402
 from skill.verification import default_verifiers  # noqa: E402
-from tests.skill.certs import ChainServer, build_pki, sign  # noqa: E402
+from tests.skill.certs import sign  # noqa: E402
 
 SKILL_ID = "amzn1.ask.skill.real-skill-test"
 GOOD_URL = "https://s3.amazonaws.com/echo.api/echo-api-cert.pem"
-
-
-@pytest.fixture(scope="module")
-def pki():
-    return build_pki()
-
-
-@pytest.fixture(scope="module")
-def server(pki):
-    srv = ChainServer({"/echo.api/echo-api-cert.pem": pki.good_chain})
-    yield srv
-    srv.close()
 
 
 def signed_post(client, env: dict):

@@ -23,32 +23,9 @@ from skill.verification import (
     parse_timestamp,
     remove_dot_segments,
 )
-from tests.skill.certs import ChainServer, build_pki, sign
+from tests.skill.certs import ChainServer, sign
 
 GOOD_URL = "https://s3.amazonaws.com/echo.api/echo-api-cert.pem"
-
-
-@pytest.fixture(scope="module")
-def pki():
-    return build_pki()
-
-
-@pytest.fixture(scope="module")
-def server(pki):
-    srv = ChainServer({
-        "/echo.api/echo-api-cert.pem": pki.good_chain,
-        "/echo.api/wrong-san.pem": pki.wrong_san_chain,
-        "/echo.api/wildcard.pem": pki.wildcard_san_chain,
-        "/echo.api/expired.pem": pki.expired_chain,
-        "/echo.api/future.pem": pki.not_yet_valid_chain,
-        "/echo.api/untrusted.pem": pki.untrusted_chain,
-        "/echo.api/leaf-only.pem": pki.leaf_only_chain,
-        "/echo.api/ec-leaf.pem": pki.ec_leaf_chain,
-        "/echo.api/garbage.pem": b"this is not a certificate",
-        "/echo.api/empty.pem": b"",
-    })
-    yield srv
-    srv.close()
 
 
 def verifier(pki, server, **kw) -> RequestVerifier:

@@ -19,18 +19,18 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def store(database_url):
-    store = Store(database_url)
-    store.migrate()   # creates the `changes` table the SQLite bus uses
-    yield store
-    store.dispose()
-
-
-@pytest.fixture
 def bus(store):
     bus = ChangeBus.for_engine(store.engine, poll_interval=0.02)
     yield bus
     bus.close()
+
+
+def run_in_another_process(store, code: str) -> subprocess.CompletedProcess:
+    """Run `code` in a fresh Python process, with the store's database URL in BUS_TEST_URL."""
+    url = store.url.render_as_string(hide_password=False)
+    env = {**os.environ, "BUS_TEST_URL": url, "PYTHONPATH": str(REPO)}
+    return subprocess.run([sys.executable, "-c", code], env=env, cwd=REPO, capture_output=True, text=True,
+                          timeout=60)
 
 
 def publish(store, bus, person_id, version):
@@ -101,10 +101,7 @@ def test_a_publisher_in_another_process_reaches_us(store, bus):
         "    bus.publish(conn, 42, 9)\n"
         "bus.close()\n"
     )
-    url = store.url.render_as_string(hide_password=False)
-    env = {**os.environ, "BUS_TEST_URL": url, "PYTHONPATH": str(REPO)}
-    done = subprocess.run([sys.executable, "-c", code], env=env, cwd=REPO, capture_output=True, text=True,
-                          timeout=60)
+    done = run_in_another_process(store, code)
     assert done.returncode == 0, done.stderr
     assert sub.wait(2.0) == 9
 
@@ -225,10 +222,7 @@ def test_works_under_gevent_monkey_patching(store):
         "assert not bus.is_running\n"
         "print(sorted(got), len(ticks))\n"
     )
-    url = store.url.render_as_string(hide_password=False)
-    env = {**os.environ, "BUS_TEST_URL": url, "PYTHONPATH": str(REPO)}
-    done = subprocess.run([sys.executable, "-c", code], env=env, cwd=REPO, capture_output=True, text=True,
-                          timeout=60)
+    done = run_in_another_process(store, code)
     assert done.returncode == 0, done.stderr
     # All three waiters woke, and other greenlets kept running meanwhile (the hub was never blocked).
     assert done.stdout.split() == ["[8,", "8,", "8]", "20"]

@@ -13,7 +13,6 @@ from sqlalchemy import func, select
 
 from shared_content import pairing
 from shared_content.service import Coach
-from shared_content.store import Store
 from shared_content.store.tables import pain_reports, pairing_codes, people
 
 SPEAKER = "amzn1.ask.account.SPEAKER"
@@ -25,14 +24,6 @@ class PublishRecorder:
 
     def publish(self, conn, person_id, version):
         self.published.append((person_id, version))
-
-
-@pytest.fixture
-def store(database_url):
-    s = Store(database_url)
-    s.migrate()
-    yield s
-    s.dispose()
 
 
 @pytest.fixture

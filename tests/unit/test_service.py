@@ -11,7 +11,6 @@ import pytest
 from sqlalchemy import func, select
 
 from shared_content.service import NO_SESSION, Coach
-from shared_content.store import Store
 from shared_content.store.tables import devices, history, pain_reports, people, sessions
 
 ROUTINE = "quick-release"
@@ -33,14 +32,6 @@ class PublishRecorder:
 class FailingBus(PublishRecorder):
     def publish(self, conn, person_id, version):
         raise RuntimeError("bus is down")
-
-
-@pytest.fixture
-def store(database_url):
-    s = Store(database_url)
-    s.migrate()
-    yield s
-    s.dispose()
 
 
 @pytest.fixture

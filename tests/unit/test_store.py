@@ -14,14 +14,6 @@ from shared_content.store.tables import metadata, rate_limits
 TABLES = {"people", "devices", "sessions", "history", "pain_reports", "pairing_codes", "rate_limits", "changes"}
 
 
-@pytest.fixture
-def store(database_url):
-    s = Store(database_url)
-    s.migrate()
-    yield s
-    s.dispose()
-
-
 def test_migrate_creates_every_table_and_is_idempotent(store):
     store.migrate()  # a second run (a restart) changes nothing and does not fail
     names = set(inspect(store.engine).get_table_names())
