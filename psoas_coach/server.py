@@ -35,15 +35,17 @@ def gunicorn_options(host: str, port: int, workers: int) -> dict:
         "accesslog": None,
         "errorlog": "-",
         "loglevel": "info",
+        # One control socket per machine by default ($HOME/.gunicorn): servers would trip over it.
+        "control_socket_disable": True,
     }
 
 
 def serve(settings: Settings, host: str, port: int, workers: int | None = None) -> int:
     if workers is None:
         workers = 1 if settings.dev else 2
-    from shared_content.store import Store, default_database_url
-
-    Store(settings.database_url or default_database_url()).migrate()
+    # No database work here: the workers migrate as they build the app (Coach.from_url, safe
+    # when several start at once). Loading the PostgreSQL driver in this master, before the
+    # gevent workers patch the standard library, would leave psycopg with blocking waits.
     print(f"Psoas Coach on http://{host}:{port}/  (Alexa endpoint: POST /alexa{', unverified: --dev' if settings.dev else ''})",
           flush=True)
     _Gunicorn(settings, gunicorn_options(host, port, workers)).run()

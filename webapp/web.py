@@ -61,6 +61,10 @@ def render_page(template_name: str, status: int = 200, **context):
     else:
         from flask import render_template
 
+        # Give a new phone its identity with the first page it loads, so the background
+        # requests that page starts (offline.js) and a quick form post can't each mint a
+        # different identity, with the last cookie winning.
+        browser_token()
         body = render_template(template_name, **context)
     response = make_response(body, status)
     response.vary.add("HX-Request")

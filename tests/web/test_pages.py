@@ -182,3 +182,19 @@ def test_main_navigation_marks_the_current_place(phone, url, current):
     nav = html[html.index('<nav aria-label="Main">'):html.index("</nav>")]
     marked = re.findall(r'aria-current="page">([^<]+)</a>', nav)
     assert marked == ([current] if current else [])
+
+
+def test_first_page_gives_the_phone_its_identity_before_any_background_request(app):
+    """Two requests racing from a new phone (offline.js's fetch and a quick /pair post) must not
+    mint two identities: the first page's cookie already carries it, so both act for one person."""
+    client = app.test_client()
+    client.get("/pair")
+    with client.session_transaction() as s:
+        token = s.get("browser")
+    assert token
+    name = app.config["SESSION_COOKIE_NAME"]
+    racer = app.test_client()
+    racer.set_cookie(name, client.get_cookie(name).value)
+    racer.get("/api/session.json")
+    with racer.session_transaction() as s:
+        assert s.get("browser") == token
