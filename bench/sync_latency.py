@@ -45,8 +45,6 @@ from tests.e2e.servers import start_server  # noqa: E402
 RESULTS_DIR = REPO_ROOT / "bench" / "results"
 MISS_AFTER_SECONDS = 5.0
 TARGET_P95_MS, TARGET_RSS_MB = 150.0, 400.0
-# --gevent-first: run the CLI after gevent's monkey-patching (see the option's help).
-GEVENT_FIRST = "from gevent import monkey; monkey.patch_all(); import sys; from psoas_coach.cli import main; sys.exit(main())"
 
 
 def raise_nofile(want: int) -> int:
@@ -332,9 +330,8 @@ async def run_load(server, links: list[dict], rate: float, duration: float, rout
 
 def one_size(n: int, args, tmp: Path) -> dict:
     print(f"\n== {n} phones: starting the server (serve --dev --workers {args.workers}) ...", flush=True)
-    entry = ["-c", GEVENT_FIRST] if args.gevent_first else None
     server = start_server(tmp / f"n{n}", mode="dev", workers=args.workers, database_url=args.database_url,
-                          nofile=max(4096, 2 * n + 512), entry=entry)
+                          nofile=max(4096, 2 * n + 512))
     try:
         t = time.monotonic()
         links = link_all(server.url, n)
@@ -386,11 +383,6 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--database-url", default=None, help="default: a fresh SQLite file per size")
     p.add_argument("--routine", default="full-relief", help="routine the speakers start (long, so it rarely ends)")
     p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--gevent-first", action="store_true",
-                   help="WORKAROUND: start the server with gevent monkey-patching done before the CLI runs. "
-                        "`serve` migrates in the gunicorn master, which imports psycopg before the gevent "
-                        "workers patch; psycopg then keeps its blocking C wait, and a worker's LISTEN loop "
-                        "starves every other request in it (PostgreSQL only). Not needed once serve() is fixed.")
     args = p.parse_args(argv)
     random.seed(args.seed)
     if max(args.phones) > 5000 or args.duration > 300 or args.rate > 200:
@@ -426,7 +418,6 @@ def main(argv: list[str] | None = None) -> int:
         "alexa_verification": "off (serve --dev; unsigned bench requests)",
         "server": f"psoas-coach serve --dev --workers {args.workers} (gunicorn, gevent)",
         "database": "postgresql" if (args.database_url or "").startswith("postgresql") else "sqlite",
-        "gevent_first_workaround": args.gevent_first,
         "rate_per_second": args.rate, "duration_seconds": args.duration, "routine": args.routine,
         "targets": {"p95_ms": TARGET_P95_MS, "rss_mb": TARGET_RSS_MB}, "results": results,
     }, indent=2))
