@@ -1,4 +1,5 @@
-"""`/safety`: the plain safety notice, always one tap away; also the gate before a first session."""
+"""`/safety`: the plain safety notice, always one tap away, also the gate before a first session;
+and the privacy and terms pages the skill manifest links to."""
 from __future__ import annotations
 
 from flask import Blueprint, request
@@ -18,3 +19,13 @@ def notice():
         except Exception:  # noqa: BLE001 - an unknown routine just shows the plain notice
             start_routine = None
     return render_page("safety.html", start_routine=start_routine)
+
+
+@bp.get("/privacy")
+def privacy():
+    return render_page("privacy.html")
+
+
+@bp.get("/terms")
+def terms():
+    return render_page("terms.html")

@@ -56,6 +56,7 @@ def test_the_checker_itself_finds_problems(page, live_server):
 
 @pytest.mark.parametrize("path", [
     "/", f"/routines/{ROUTINE_ID}", "/library", f"/library/{EXERCISE_ID}", "/safety", f"/safety?start={ROUTINE_ID}",
+    "/privacy", "/terms",
     "/pair", "/devices", "/history", "/session", "/offline",
 ])
 def test_page_has_no_serious_violations(page, live_server, path):

@@ -7,7 +7,8 @@ import pytest
 
 from webapp import create_app
 
-ALL_GET_PAGES = ["/", "/routines/morning-stretch", "/library", "/safety", "/session", "/history", "/pair", "/devices"]
+ALL_GET_PAGES = ["/", "/routines/morning-stretch", "/library", "/safety", "/session", "/history", "/pair", "/devices",
+                 "/privacy", "/terms"]
 
 
 @pytest.fixture

@@ -198,3 +198,16 @@ def test_first_page_gives_the_phone_its_identity_before_any_background_request(a
     racer.get("/api/session.json")
     with racer.session_transaction() as s:
         assert s.get("browser") == token
+
+
+def test_privacy_and_terms_linked_from_the_skill_manifest_are_served(phone):
+    from urllib.parse import urlsplit
+
+    from skill.interaction_model import build_manifest
+
+    compliance = build_manifest("https://coach.example.org/alexa")["manifest"]["privacyAndCompliance"]
+    for urls in compliance["locales"].values():
+        for key, must_say in (("privacyPolicyUrl", "Removing your data"), ("termsOfUseUrl", "not medical advice")):
+            page = phone.get(urlsplit(urls[key]).path)
+            assert page.status_code == 200
+            assert must_say in page.get_data(as_text=True)
