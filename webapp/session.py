@@ -170,8 +170,11 @@ def events():
     person_id = current_person().id
     csrf_token()  # make sure the cookie holds the token before the headers go out
 
-    def render_current() -> str:
-        view = coach.current(person_id)
+    def session_key(view):
+        # A new run restarts versions, so the run's start time is part of what "changed" means.
+        return (view.state.started_at, view.state.version) if view else None
+
+    def render(view) -> str:
         html = render_block("session/session.html", "session_panel", **panel_context(view))
         return sse_event("session", html, view.state.version if view else 0)
 
@@ -180,10 +183,19 @@ def events():
         sub = coach.bus.subscribe(person_id)  # subscribe first, so no change slips between read and wait
         try:
             yield "retry: 3000\n\n"
-            yield render_current()
+            view = coach.current(person_id)
+            sent = session_key(view)
+            yield render(view)
             while True:
-                version = sub.wait(HEARTBEAT_SECONDS)
-                yield render_current() if version is not None else ": heartbeat\n\n"
+                notified = sub.wait(HEARTBEAT_SECONDS) is not None
+                view = coach.current(person_id)
+                # When quiet, still compare with the stored state: a notification lost (say,
+                # while the PostgreSQL listener reconnected) is repaired within one heartbeat.
+                if notified or session_key(view) != sent:
+                    sent = session_key(view)
+                    yield render(view)
+                else:
+                    yield ": heartbeat\n\n"
         finally:
             sub.close()
 

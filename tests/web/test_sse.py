@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import queue
 import threading
+import time
 
 import pytest
 
@@ -37,8 +38,13 @@ def parse(event: str) -> tuple[str | None, str]:
 
 
 def next_session_event(q: queue.Queue, timeout=10.0) -> str:
+    """The next `session` event within `timeout` seconds overall (heartbeats don't extend it)."""
+    deadline = time.monotonic() + timeout
     while True:
-        name, data = parse(q.get(timeout=timeout))
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise AssertionError(f"no session event within {timeout} s")
+        name, data = parse(q.get(timeout=left))
         if name == "session":
             return data
 
@@ -100,3 +106,25 @@ def test_stream_with_no_session_sends_the_friendly_panel(phone):
     response.close()
     text = b"".join(c if isinstance(c, bytes) else c.encode() for c in chunks).decode()
     assert "event: session" in text and "No session running" in text
+
+
+def test_a_lost_notification_is_repaired_at_the_next_heartbeat(phone, coach, monkeypatch):
+    """If a change's notification never arrives (say the PostgreSQL listener was reconnecting),
+    the phone still gets the new step within one heartbeat instead of showing a stale one."""
+    monkeypatch.setattr(session_module, "HEARTBEAT_SECONDS", 0.3)
+    view = phone.start()
+    q, stop = queue.Queue(), threading.Event()
+    reader = threading.Thread(target=read_events, args=(phone, q, stop), daemon=True)
+    reader.start()
+    q.get(timeout=10)  # the response
+    try:
+        next_session_event(q)
+        monkeypatch.setattr(coach.bus, "publish", lambda *args, **kwargs: None)  # the notification is lost
+        coach.command(phone.person.id, "next", view.state.version, source="voice")
+        repaired = next_session_event(q, timeout=5)
+        assert f'name="expected_version" value="{view.state.version + 1}"' in repaired
+    finally:
+        stop.set()
+        monkeypatch.undo()
+        coach.command(phone.person.id, "pause", source="voice")  # wake the reader so it can stop
+        reader.join(timeout=5)
