@@ -38,9 +38,8 @@ from urllib.parse import urlsplit
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-CHROMIUM = os.environ.get("PSOAS_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+
 BUDGET_KB = 60
 ROUTINE_FOR_SESSION = "morning-stretch"
 QUIET_SECONDS = 1.5        # no new request for this long: the load (and SW install) is over

@@ -15,6 +15,34 @@ IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 PG_URL = os.environ.get("PSOAS_TEST_POSTGRES_URL", "")
 
 
+def unavailable(reason: str):
+    """A real part (browser, database) that cannot start: fail under CI, skip with the reason elsewhere."""
+    if IN_CI:
+        pytest.fail(f"CI=true but {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium driven by Playwright, one for the whole run. Browser and e2e tests share it:
+    Playwright's sync API allows only one running instance per thread."""
+    from tests.chromium import CHROMIUM, CHROMIUM_ARGS
+
+    if not os.path.exists(CHROMIUM):
+        unavailable(f"Chromium is not at {CHROMIUM} (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:
+        unavailable(f"Playwright is not installed: {exc}")
+    with sync_playwright() as playwright:
+        try:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        except Exception as exc:  # noqa: BLE001 - any launch failure: fail in CI, skip elsewhere
+            unavailable(f"Chromium at {CHROMIUM} did not start: {exc}")
+        yield browser
+        browser.close()
+
+
 class FakeClock:
     """A clock the test moves by hand: `clock()` is now, `clock.advance(s)` moves it."""
 

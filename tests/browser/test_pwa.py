@@ -1,9 +1,9 @@
 """The phone app is installable and its service worker takes over the pages (real Chromium)."""
 from __future__ import annotations
 
-import os
-
 import pytest
+
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS
 
 pytestmark = pytest.mark.browser
 
@@ -15,11 +15,6 @@ def wait_for_worker(page, wait_until) -> None:
                message="the service worker to activate")
     page.reload()
     wait_until(page, "() => navigator.serviceWorker.controller !== null", message="the worker to control the page")
-
-
-CHROMIUM = os.environ.get("PSOAS_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 @pytest.fixture

@@ -18,9 +18,6 @@ if str(REPO_ROOT) not in sys.path:  # `tests.e2e.servers` importable however pyt
 from tests.e2e.servers import start_server  # noqa: E402
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-CHROMIUM = os.environ.get("PSOAS_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 def pytest_collection_modifyitems(items):
@@ -37,23 +34,9 @@ def _cannot(reason: str):
 
 
 @pytest.fixture(scope="session")
-def e2e_browser():
-    """One headless Debian Chromium for the whole run (never downloads a browser)."""
-    if not Path(CHROMIUM).exists():
-        _cannot(f"Chromium not found at {CHROMIUM}")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as exc:
-        _cannot(f"playwright is not installed: {exc}")
-    pw = sync_playwright().start()
-    try:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-    except Exception as exc:  # noqa: BLE001
-        pw.stop()
-        _cannot(f"Chromium at {CHROMIUM} did not start: {exc}")
-    yield browser
-    browser.close()
-    pw.stop()
+def e2e_browser(chromium):
+    """The run's one headless Debian Chromium (tests/conftest.py)."""
+    return chromium
 
 
 @pytest.fixture
