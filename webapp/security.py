@@ -21,13 +21,18 @@ class CSRFError(Exception):
     """A state-changing request without this browser's token; answered with 400 and a message."""
 
 
-def csrf_token() -> str:
-    token = session.get("csrf")
-    if not token:
-        token = secrets.token_urlsafe(32)
-        session["csrf"] = token
+def session_secret(key: str) -> str:
+    """A random value kept in the signed session cookie under `key`, made on first use (1 year)."""
+    value = session.get(key)
+    if not value:
+        value = secrets.token_urlsafe(32)
+        session[key] = value
         session.permanent = True
-    return token
+    return value
+
+
+def csrf_token() -> str:
+    return session_secret("csrf")
 
 
 def _exempt() -> bool:

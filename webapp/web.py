@@ -1,14 +1,13 @@
 """Helpers every blueprint uses: the Coach, the phone's identity, and page/partial rendering."""
 from __future__ import annotations
 
-import secrets
 from datetime import datetime, timezone
 
 from flask import current_app, make_response, request, session
 
 from shared_content.catalogue import about_minutes
 
-from webapp.security import csrf_token
+from webapp.security import csrf_token, session_secret
 
 HTMX_VARY = "HX-Request, HX-Target"
 
@@ -23,12 +22,7 @@ def get_catalogue():
 
 def browser_token() -> str:
     """The phone's long random identity, kept in the signed, HttpOnly session cookie for a year."""
-    token = session.get("browser")
-    if not token:
-        token = secrets.token_urlsafe(32)
-        session["browser"] = token
-        session.permanent = True
-    return token
+    return session_secret("browser")
 
 
 def current_person():
