@@ -1,7 +1,7 @@
 """`/` lists the routines and builds one to fit; `/routines/<id>` shows one before starting."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, request, url_for
+from flask import Blueprint, redirect, request, url_for
 
 from webapp.web import current_person, get_catalogue, get_coach, render_page
 

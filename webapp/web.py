@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from flask import current_app, make_response, request, session
+from flask import current_app, make_response, request
 
 from shared_content.catalogue import about_minutes
 

@@ -9,7 +9,6 @@ from ask_sdk_core.utils import is_request_type
 from skill.speech.phrases import phrases
 from skill.speech.ssml import Timeline
 
-from . import flow
 from .base import IntentHandler
 
 log = logging.getLogger(__name__)

@@ -2,7 +2,6 @@
 and behind the Lambda entry point."""
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 import pytest

@@ -5,8 +5,6 @@ import queue
 import threading
 import time
 
-import pytest
-
 from webapp import session as session_module
 
 
