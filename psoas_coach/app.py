@@ -17,4 +17,10 @@ def create_app(settings: Settings | None = None, coach=None) -> Flask:
     app.register_blueprint(
         alexa_blueprint(coach, skill_id=settings.alexa_skill_id, verify=settings.verify_alexa)
     )
+    if settings.proxy_hops:
+        # Behind a proxy every phone shares the proxy's address; pairing's per-address limit
+        # needs the client's own, from the headers of the proxies we were told to trust.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops)
     return app

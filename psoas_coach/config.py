@@ -18,6 +18,7 @@ class Settings:
     alexa_skill_id: str | None
     verify_alexa: bool
     dev: bool
+    proxy_hops: int = 0  # reverse proxies in front whose X-Forwarded-For/-Proto we trust
 
 
 def is_loopback(host: str) -> bool:
@@ -48,7 +49,11 @@ def settings_from_env(dev: bool = False) -> Settings:
     secret = os.environ.get("PSOAS_SECRET_KEY") or (dev_secret() if dev else None)
     if not secret:
         raise SystemExit("PSOAS_SECRET_KEY is not set. Set it to a long random string, or use --dev on a loopback host.")
+    hops = os.environ.get("PSOAS_PROXY_HOPS", "0").strip() or "0"
+    if not hops.isdigit() or int(hops) > 5:
+        raise SystemExit(f"PSOAS_PROXY_HOPS must be a whole number from 0 to 5 (got {hops!r}).")
     return Settings(
+        proxy_hops=int(hops),
         database_url=os.environ.get("DATABASE_URL") or None,
         secret_key=secret,
         alexa_skill_id=os.environ.get("ALEXA_SKILL_ID") or None,

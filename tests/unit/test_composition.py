@@ -1,0 +1,56 @@
+"""The composition root: settings from the environment, --dev only on loopback, proxy headers."""
+from __future__ import annotations
+
+import pytest
+from flask import request
+
+from psoas_coach.app import create_app
+from psoas_coach.cli import main
+from psoas_coach.config import Settings, is_loopback, settings_from_env
+
+
+def settings(**overrides) -> Settings:
+    base = dict(database_url=None, secret_key="s" * 40, alexa_skill_id=None, verify_alexa=False, dev=True)
+    return Settings(**{**base, **overrides})
+
+
+@pytest.mark.parametrize("host, loopback", [
+    ("127.0.0.1", True), ("127.0.0.2", True), ("::1", True), ("[::1]", True), ("localhost", True),
+    ("0.0.0.0", False), ("192.168.1.20", False), ("::", False),
+])
+def test_loopback_hosts(host, loopback):
+    assert is_loopback(host) is loopback
+
+
+def test_dev_is_refused_on_a_public_host(capsys):
+    assert main(["serve", "--dev", "--host", "0.0.0.0", "--port", "1"]) == 2
+    assert "loopback" in capsys.readouterr().err
+
+
+def test_without_dev_a_secret_key_is_required(monkeypatch):
+    monkeypatch.delenv("PSOAS_SECRET_KEY", raising=False)
+    with pytest.raises(SystemExit, match="PSOAS_SECRET_KEY"):
+        settings_from_env(dev=False)
+
+
+@pytest.mark.parametrize("hops", ["x", "-1", "9"])
+def test_proxy_hops_must_be_a_small_whole_number(monkeypatch, hops):
+    monkeypatch.setenv("PSOAS_SECRET_KEY", "k" * 40)
+    monkeypatch.setenv("PSOAS_PROXY_HOPS", hops)
+    with pytest.raises(SystemExit, match="PSOAS_PROXY_HOPS"):
+        settings_from_env()
+
+
+@pytest.mark.parametrize("hops, seen", [(0, "127.0.0.1"), (1, "203.0.113.9")])
+def test_client_address_comes_from_trusted_proxy_headers_only(coach, hops, seen):
+    app = create_app(settings(proxy_hops=hops), coach=coach)
+    app.add_url_rule("/_address", "address", lambda: request.remote_addr)
+    answer = app.test_client().get("/_address", headers={"X-Forwarded-For": "203.0.113.9"},
+                                   environ_base={"REMOTE_ADDR": "127.0.0.1"})
+    assert answer.get_data(as_text=True) == seen
+
+
+def test_one_app_serves_the_phone_pages_and_the_alexa_endpoint(coach):
+    client = create_app(settings(), coach=coach).test_client()
+    assert client.get("/").status_code == 200
+    assert client.post("/alexa", data="not json", content_type="application/json").status_code == 400
