@@ -344,6 +344,24 @@ def _validate(body) -> tuple[list[dict] | None, str | None]:
     return clean, None
 
 
+SKIPPED_AFTER_REFUSAL = ("An earlier command in this batch was not applied, so this one, which followed it, "
+                         "was not applied either.")
+
+
+def _apply_queued(coach, person, item: dict) -> dict:
+    """Apply one queued command through the Coach, under the same rules as a live tap."""
+    result = {"id": item["id"], "name": item["name"], "version": None, "finished": False}
+    if item["name"] == "start" and not person.safety_heard:
+        if not item["safety_ack"]:  # the start form's rule: the safety notice is seen before a first routine
+            return {**result, "status": "illegal", "message": "Read the safety notice before your first routine."}
+        coach.set_safety_heard(person.id)
+    at = None if item["hold_elapsed"] is None else _now() - item["hold_elapsed"]
+    outcome = coach.command(person.id, item["name"], item["expected_version"], at=at, source="phone",
+                            routine_id=item["routine_id"])
+    return {**result, "status": outcome.status, "message": outcome.message, "finished": bool(outcome.finished),
+            "version": outcome.view.state.version if outcome.view is not None else None}
+
+
 @bp.post("/api/session/commands")
 def session_commands():
     body = request.get_json(silent=True)
@@ -352,45 +370,19 @@ def session_commands():
     commands, problem = _validate(body)
     if problem:
         return _json_error(400, problem)
-
-    coach = get_coach()
-    person = current_person()
-    applied_ids = _applied_ids()
+    coach, person, applied_ids = get_coach(), current_person(), _applied_ids()
     results: list[dict] = []
-    broken: str | None = None   # why the rest of the batch is not applied
     for item in commands:
         key = (person.id, item["id"])
-        remembered = applied_ids.get(key)
-        if remembered is not None:
+        if (remembered := applied_ids.get(key)) is not None:   # a replayed batch gets its first answer
             results.append({**remembered, "id": item["id"], "replayed": True})
-            continue
-        if broken is not None:
-            results.append({"id": item["id"], "name": item["name"], "status": "skipped", "message": broken,
-                            "version": None})
-            continue
-        at = None
-        if item["hold_elapsed"] is not None:
-            at = _now() - item["hold_elapsed"]
-        kwargs = {"at": at, "source": "phone"}
-        if item["name"] == "start":
-            kwargs["routine_id"] = item["routine_id"]
-        if item["name"] == "start" and not person.safety_heard and not item["safety_ack"]:
-            # The same rule as the start form: the safety notice is seen once before the first routine.
-            result = {"id": item["id"], "name": item["name"], "status": "illegal", "version": None,
-                      "message": "Read the safety notice before your first routine.", "finished": False}
+        elif any(r["status"] != "applied" and not r.get("replayed") for r in results):
+            results.append({"id": item["id"], "name": item["name"], "status": "skipped",
+                            "message": SKIPPED_AFTER_REFUSAL, "version": None})
         else:
-            if item["name"] == "start" and not person.safety_heard:
-                coach.set_safety_heard(person.id)
-            outcome = coach.command(person.id, item["name"], item["expected_version"], **kwargs)
-            version = outcome.view.state.version if outcome.view is not None else None
-            result = {"id": item["id"], "name": item["name"], "status": outcome.status,
-                      "message": outcome.message, "version": version, "finished": bool(outcome.finished)}
-        results.append(result)
-        if result["status"] == "applied":
-            applied_ids.put(key, result)
-        else:
-            broken = ("An earlier command in this batch was not applied, so this one, which followed it, "
-                      "was not applied either.")
+            results.append(_apply_queued(coach, person, item))
+            if results[-1]["status"] == "applied":
+                applied_ids.put(key, results[-1])
     payload = _session_payload(person.id)
     payload["results"] = results
     payload["applied"] = sum(1 for r in results if r["status"] == "applied" and not r.get("replayed"))
