@@ -43,20 +43,14 @@ def _talk(argv: list[str]) -> int:
     return talk_main(argv)
 
 
-# These own their options; argparse would swallow a leading "--url" before REMAINDER sees it.
-PASS_THROUGH = {"content": _content, "talk": _talk}
+def _export(argv: list[str]) -> int:
+    from skill.skill_package import main as export_main
+
+    return export_main(argv, prog="psoas-coach export-skill-package")
 
 
-def _export(args: argparse.Namespace) -> int:
-    from skill.skill_package import export_skill_package
-
-    try:
-        path = export_skill_package(args.directory, args.endpoint)
-    except ValueError as exc:
-        print(f"psoas-coach export-skill-package: {exc}", file=sys.stderr)
-        return 2
-    print(f"Wrote the ASK CLI skill package to {path}")
-    return 0
+# These parse their own options; argparse would swallow a leading "--url" before REMAINDER sees it.
+PASS_THROUGH = {"content": _content, "talk": _talk, "export-skill-package": _export}
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -75,10 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("content", help="list or check the exercise catalogue (content list|check --help)")
     sub.add_parser("talk", help="the voice console: type what you would say to Alexa (talk --help)")
 
-    export = sub.add_parser("export-skill-package", help="write an ASK CLI skill-package/ folder")
-    export.add_argument("directory")
-    export.add_argument("--endpoint", help="public https URL of /alexa (default: $PSOAS_PUBLIC_URL)")
-    export.set_defaults(func=_export)
+    sub.add_parser("export-skill-package", help="write an ASK CLI skill-package/ folder (DIR [--endpoint URL])")
     return parser
 
 

@@ -73,8 +73,8 @@ def export_skill_package(directory: str | os.PathLike, endpoint_url: str | None 
     return package
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m skill.skill_package",
+def main(argv: list[str] | None = None, prog: str = "python -m skill.skill_package") -> int:
+    parser = argparse.ArgumentParser(prog=prog,
                                      description="write an ASK CLI skill-package/ folder")
     parser.add_argument("directory")
     parser.add_argument("--endpoint", default=None,
@@ -83,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         path = export_skill_package(args.directory, args.endpoint)
     except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"{prog}: {exc}", file=sys.stderr)
         return 2
     print(f"Wrote the ASK CLI skill package to {path}")
     return 0

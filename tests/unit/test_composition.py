@@ -54,3 +54,13 @@ def test_one_app_serves_the_phone_pages_and_the_alexa_endpoint(coach):
     client = create_app(settings(), coach=coach).test_client()
     assert client.get("/").status_code == 200
     assert client.post("/alexa", data="not json", content_type="application/json").status_code == 400
+
+
+def test_export_skill_package_command_writes_the_package_and_refuses_plain_http(tmp_path, capsys):
+    assert main(["export-skill-package", str(tmp_path), "--endpoint", "https://coach.example.org/alexa"]) == 0
+    package = tmp_path / "skill-package"
+    assert (package / "skill.json").exists()
+    assert sorted(p.name for p in (package / "interactionModels" / "custom").iterdir()) == [
+        "en-AU.json", "en-CA.json", "en-GB.json", "en-IN.json", "en-US.json"]
+    assert main(["export-skill-package", str(tmp_path / "other"), "--endpoint", "http://coach.example.org/alexa"]) == 2
+    assert "HTTPS" in capsys.readouterr().err
