@@ -13,6 +13,7 @@ without a target. Exits 0 when the target is met, 1 when missed, 2 when a run fa
 
     python bench/cold_start.py [--runs 5] [--limit 60]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -55,8 +56,15 @@ def time_serve(tmp: Path, limit: float) -> float:
     log = open(log_path, "w")
     cmd = [PYTHON, "-m", "psoas_coach.cli", "serve", "--dev", "--host", "127.0.0.1", "--port", str(port)]
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, cwd=REPO, env=_env(data_home), stdin=subprocess.DEVNULL, stdout=log,
-                            stderr=subprocess.STDOUT, start_new_session=True)
+    proc = subprocess.Popen(
+        cmd,
+        cwd=REPO,
+        env=_env(data_home),
+        stdin=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     server = ServerProcess(proc, url, port, 1, "dev", "", data_home, log_path, {})
     server._log_file = log
     try:
@@ -114,8 +122,14 @@ store.dispose()
 
 def time_migrate(tmp: Path) -> float:
     db = tmp / "fresh.db"
-    done = subprocess.run([PYTHON, "-c", MIGRATE_SNIPPET, f"sqlite:///{db}"], cwd=REPO, env=_env(tmp),
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [PYTHON, "-c", MIGRATE_SNIPPET, f"sqlite:///{db}"],
+        cwd=REPO,
+        env=_env(tmp),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     if done.returncode != 0 or not db.exists():
         raise RuntimeError(f"Store.migrate() failed ({done.returncode}):\n{done.stderr[-2000:]}")
     return float(done.stdout.strip().splitlines()[-1])
@@ -136,12 +150,15 @@ def run_many(label: str, fn, runs: int) -> list[float]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--limit", type=float, default=SERVE_LIMIT_S, help="serve target in seconds (default 60)")
+    parser.add_argument(
+        "--limit", type=float, default=SERVE_LIMIT_S, help="serve target in seconds (default 60)"
+    )
     args = parser.parse_args(argv)
     results = {}
     try:
         results["serve --dev: launch to first 200 from /"] = run_many(
-            "serve", lambda tmp: time_serve(tmp, args.limit), args.runs)
+            "serve", lambda tmp: time_serve(tmp, args.limit), args.runs
+        )
         results["psoas-coach content list --format json"] = run_many("content", time_content, args.runs)
         results["Store.migrate() on a fresh SQLite file"] = run_many("migrate", time_migrate, args.runs)
     except (RuntimeError, subprocess.TimeoutExpired, ValueError) as exc:
@@ -153,10 +170,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name:<44} {statistics.median(times):>9.3f} {min(times):>7.3f} {max(times):>7.3f}  {target}")
     serve = results["serve --dev: launch to first 200 from /"]
     ok = max(serve) < args.limit
-    print(f"RESULT: cold start to first 200 median {statistics.median(serve):.2f} s (max {max(serve):.2f} s, "
-          f"limit {args.limit:g} s) {'OK' if ok else 'MISSED'}; content list "
-          f"{statistics.median(results['psoas-coach content list --format json']):.2f} s; migrate "
-          f"{statistics.median(results['Store.migrate() on a fresh SQLite file']):.2f} s")
+    print(
+        f"RESULT: cold start to first 200 median {statistics.median(serve):.2f} s (max {max(serve):.2f} s, "
+        f"limit {args.limit:g} s) {'OK' if ok else 'MISSED'}; content list "
+        f"{statistics.median(results['psoas-coach content list --format json']):.2f} s; migrate "
+        f"{statistics.median(results['Store.migrate() on a fresh SQLite file']):.2f} s"
+    )
     return 0 if ok else 1
 
 

@@ -7,6 +7,7 @@ print intended vs measured seconds. Exits 1 when any hold is off by more than 10
 
     python bench/hold_timing.py [--locale en-GB] [--keep DIR]
 """
+
 from __future__ import annotations
 
 import argparse

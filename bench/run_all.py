@@ -12,6 +12,7 @@ Exits 0 when every benchmark met its target, 1 otherwise (missed, failed, timed 
 
     python bench/run_all.py [--quick] [--only NAME ...] [--skip NAME ...] [--timeout S]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -59,7 +60,7 @@ def args_for(name: str, quick: bool) -> list[str]:
     out, i = [], 0
     while i < len(wanted):
         flag = wanted[i]
-        value = wanted[i + 1:i + 2] if i + 1 < len(wanted) and not wanted[i + 1].startswith("--") else []
+        value = wanted[i + 1 : i + 2] if i + 1 < len(wanted) and not wanted[i + 1].startswith("--") else []
         if flag in source:
             out += [flag, *value]
         else:
@@ -75,8 +76,16 @@ def run_one(name: str, extra: list[str], timeout: float) -> dict:
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH", "")]))
     env["PYTHONUNBUFFERED"] = "1"
     started = time.monotonic()
-    proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True, bufsize=1, start_new_session=True)
+    proc = subprocess.Popen(
+        cmd,
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        bufsize=1,
+        start_new_session=True,
+    )
     lines: list[str] = []
 
     def pump():
@@ -91,6 +100,7 @@ def run_one(name: str, extra: list[str], timeout: float) -> dict:
         status = STATUS.get(rc, "ERROR")
     except subprocess.TimeoutExpired:
         import signal
+
         try:
             os.killpg(proc.pid, signal.SIGTERM)
             proc.wait(15)
@@ -104,8 +114,11 @@ def run_one(name: str, extra: list[str], timeout: float) -> dict:
     reader.join(5)
     seconds = time.monotonic() - started
     results = [line for line in lines if line.startswith("RESULT:")]
-    headline = results[-1][len("RESULT:"):].strip() if results else next(
-        (line.strip() for line in reversed(lines) if line.strip()), "(no output)")
+    headline = (
+        results[-1][len("RESULT:") :].strip()
+        if results
+        else next((line.strip() for line in reversed(lines) if line.strip()), "(no output)")
+    )
     if status == "TIMEOUT":
         headline = f"killed after {timeout:.0f} s; last: {headline}"
     return {"name": name, "status": status, "rc": rc, "seconds": seconds, "headline": headline}
@@ -116,8 +129,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="smaller runs of the long benchmarks")
     parser.add_argument("--only", nargs="+", metavar="NAME", help="run only these (e.g. page_weight)")
     parser.add_argument("--skip", nargs="+", metavar="NAME", default=[], help="leave these out")
-    parser.add_argument("--timeout", type=float, default=None,
-                        help="seconds per benchmark before it is killed (default 600 with --quick, else 3600)")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=None,
+        help="seconds per benchmark before it is killed (default 600 with --quick, else 3600)",
+    )
     args = parser.parse_args(argv)
     timeout = args.timeout or (600.0 if args.quick else 3600.0)
 
@@ -127,7 +144,10 @@ def main(argv: list[str] | None = None) -> int:
         wanted = [strip(n) for n in args.only]
         unknown = [n for n in wanted if n not in names]
         if unknown:
-            print(f"run_all: no benchmark called {', '.join(unknown)} (have: {', '.join(names)})", file=sys.stderr)
+            print(
+                f"run_all: no benchmark called {', '.join(unknown)} (have: {', '.join(names)})",
+                file=sys.stderr,
+            )
             return 2
         names = [n for n in names if n in wanted]
     names = [n for n in names if n not in {strip(s) for s in args.skip}]
@@ -140,8 +160,10 @@ def main(argv: list[str] | None = None) -> int:
     for r in rows:
         print(f"{r['name']:<{width}}  {r['status']:<7} {r['seconds']:>7.1f}  {r['headline']}")
     failed = [r["name"] for r in rows if r["status"] != "PASS"]
-    print(f"\n{len(rows) - len(failed)}/{len(rows)} met their targets"
-          + (f"; not met or not run: {', '.join(failed)}" if failed else ""))
+    print(
+        f"\n{len(rows) - len(failed)}/{len(rows)} met their targets"
+        + (f"; not met or not run: {', '.join(failed)}" if failed else "")
+    )
     return 1 if failed else 0
 
 

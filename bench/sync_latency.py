@@ -16,6 +16,7 @@ newer one). Prints a table and writes JSON to bench/results/.
 Targets: p95 < 150 ms at 1,000 phones; server memory (VmRSS of gunicorn master + workers) < 400 MB.
 The server needs `ulimit -n` >= 4096: it is raised in the server's process (preexec) and here.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,14 +33,14 @@ import tempfile
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
 from skill import envelopes  # noqa: E402
-from tests.e2e.clients import SseStream, panel_version, pairing_code, sse_request  # noqa: E402
+from tests.e2e.clients import SseStream, pairing_code, panel_version, sse_request  # noqa: E402
 from tests.e2e.servers import start_server  # noqa: E402
 
 RESULTS_DIR = REPO_ROOT / "bench" / "results"
@@ -66,6 +67,7 @@ def percentile(values: list[float], q: float) -> float | None:
 
 # --- setup: N phones linked to N speakers, over real HTTP ---------------------------------------
 
+
 def link_one(base_url: str, index: int) -> dict:
     import requests
 
@@ -74,10 +76,13 @@ def link_one(base_url: str, index: int) -> dict:
     page = http.get(base_url + "/pair", timeout=30).text
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     env = envelopes.intent("LinkPhoneIntent", user_id=user_id, new_session=True)
-    reply = http.post(base_url + "/alexa", data=json.dumps(env), headers={"Content-Type": "application/json"},
-                      timeout=30).json()
+    reply = http.post(
+        base_url + "/alexa", data=json.dumps(env), headers={"Content-Type": "application/json"}, timeout=30
+    ).json()
     code = pairing_code(reply["response"]["outputSpeech"]["ssml"])
-    r = http.post(base_url + "/pair", data={"csrf_token": token, "code": code}, allow_redirects=False, timeout=30)
+    r = http.post(
+        base_url + "/pair", data={"csrf_token": token, "code": code}, allow_redirects=False, timeout=30
+    )
     if r.status_code != 303:
         raise RuntimeError(f"POST /pair answered {r.status_code}")
     cookie = "; ".join(f"{c.name}={c.value}" for c in http.cookies)
@@ -92,10 +97,11 @@ def link_all(base_url: str, n: int, threads: int = 12) -> list[dict]:
 
 # --- the phones: one raw-socket SSE reader each ---------------------------------------------------
 
+
 class Phone:
     def __init__(self, index: int, cookie: str):
         self.index, self.cookie = index, cookie
-        self.first_seen: dict[int, float] = {}   # version -> when an event for it first arrived
+        self.first_seen: dict[int, float] = {}  # version -> when an event for it first arrived
         self.max_version = 0
         self.waiters: list[tuple[int, asyncio.Future]] = []
         self.connected = asyncio.Event()
@@ -156,12 +162,20 @@ class Phone:
 
 # --- the speakers: /alexa over raw asyncio HTTP -----------------------------------------------------
 
-async def post_json(host: str, port: int, path: str, payload: dict, timeout: float = 30.0) -> tuple[int, dict]:
+
+async def post_json(
+    host: str, port: int, path: str, payload: dict, timeout: float = 30.0
+) -> tuple[int, dict]:
     body = json.dumps(payload).encode()
     reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port), timeout)
     try:
-        writer.write((f"POST {path} HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Type: application/json\r\n"
-                      f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n").encode() + body)
+        writer.write(
+            (
+                f"POST {path} HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Type: application/json\r\n"
+                f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+            ).encode()
+            + body
+        )
         await writer.drain()
         raw = await asyncio.wait_for(reader.read(), timeout)  # until the server closes
     finally:
@@ -175,7 +189,7 @@ async def post_json(host: str, port: int, path: str, payload: dict, timeout: flo
             size = int(line.split(b";")[0] or b"0", 16)
             if size == 0:
                 break
-            out, buf = out + buf[:size], buf[size + 2:]
+            out, buf = out + buf[:size], buf[size + 2 :]
         rest = out
     return status, json.loads(rest or b"{}")
 
@@ -195,21 +209,39 @@ async def voice_command(host: str, port: int, speaker: Speaker, routine_id: str,
         if not speaker.started:
             name = "StartRoutineIntent"
             speaker.session_id, speaker.attributes = envelopes.new_session_id(), {}
-            env = envelopes.intent(name, {"routine": (routine_id.replace("-", " "), routine_id)},
-                                   user_id=speaker.user_id, new_session=True, session_id=speaker.session_id)
+            env = envelopes.intent(
+                name,
+                {"routine": (routine_id.replace("-", " "), routine_id)},
+                user_id=speaker.user_id,
+                new_session=True,
+                session_id=speaker.session_id,
+            )
         else:
-            name = random.choice(("AMAZON.NextIntent", "AMAZON.NextIntent", "AMAZON.NextIntent",
-                                  "AMAZON.PreviousIntent", "AMAZON.PreviousIntent"))
+            name = random.choice(
+                (
+                    "AMAZON.NextIntent",
+                    "AMAZON.NextIntent",
+                    "AMAZON.NextIntent",
+                    "AMAZON.PreviousIntent",
+                    "AMAZON.PreviousIntent",
+                )
+            )
             new = speaker.session_id is None
             if new:
                 speaker.session_id, speaker.attributes = envelopes.new_session_id(), {}
-            env = envelopes.intent(name, None, user_id=speaker.user_id, new_session=new,
-                                   attributes=speaker.attributes, session_id=speaker.session_id)
+            env = envelopes.intent(
+                name,
+                None,
+                user_id=speaker.user_id,
+                new_session=new,
+                attributes=speaker.attributes,
+                session_id=speaker.session_id,
+            )
         before = speaker.attributes.get("v") or 0
         sent = time.monotonic()
         try:
             status, reply = await post_json(host, port, "/alexa", env)
-        except (OSError, asyncio.TimeoutError, ValueError) as exc:
+        except (TimeoutError, OSError, ValueError) as exc:
             stats["errors"].append(f"{name}: {exc!r}")
             return
         arrived = time.monotonic()
@@ -239,7 +271,7 @@ async def voice_command(host: str, port: int, speaker: Speaker, routine_id: str,
         try:
             got = await asyncio.wait_for(fut, MISS_AFTER_SECONDS)
             stats["latency_ms"].append(max(0.0, (got - arrived) * 1000))
-        except asyncio.TimeoutError:
+        except TimeoutError:
             stats["missed"] += 1
             phone.waiters = [w for w in phone.waiters if w[1] is not fut]
     finally:
@@ -248,6 +280,7 @@ async def voice_command(host: str, port: int, speaker: Speaker, routine_id: str,
 
 # --- one run ---------------------------------------------------------------------------------------
 
+
 async def run_load(server, links: list[dict], rate: float, duration: float, routine_id: str) -> dict:
     host, port = "127.0.0.1", server.port
     phones = [Phone(i, link["cookie"]) for i, link in enumerate(links)]
@@ -255,11 +288,11 @@ async def run_load(server, links: list[dict], rate: float, duration: float, rout
     tasks = []
     t0 = time.monotonic()
     for start in range(0, len(phones), 100):  # connect in waves, so the listen backlog never overflows
-        batch = phones[start:start + 100]
+        batch = phones[start : start + 100]
         tasks += [asyncio.create_task(p.run(host, port)) for p in batch]
         try:
             await asyncio.wait_for(asyncio.gather(*(p.connected.wait() for p in batch)), 60)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             break
     connect_s = time.monotonic() - t0
     live = [p for p in phones if p.events > 0 and p.error is None]
@@ -269,13 +302,22 @@ async def run_load(server, links: list[dict], rate: float, duration: float, rout
         for t in tasks:
             t.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-        raise RuntimeError(f"only {len(live)} of {len(phones)} phones got their first live event within 60 s "
-                           f"per wave of 100 (the server stopped answering /session/events)")
+        raise RuntimeError(
+            f"only {len(live)} of {len(phones)} phones got their first live event within 60 s "
+            f"per wave of 100 (the server stopped answering /session/events)"
+        )
     await asyncio.sleep(1.0)
     rss_connected = server.rss_bytes()
 
-    stats = {"latency_ms": [], "voice_ms": [], "missed": 0, "before_response": 0, "unchanged": 0,
-             "errors": [], "commands": {}}
+    stats = {
+        "latency_ms": [],
+        "voice_ms": [],
+        "missed": 0,
+        "before_response": 0,
+        "unchanged": 0,
+        "errors": [],
+        "commands": {},
+    }
     rss_peak = rss_connected
     pending: set[asyncio.Task] = set()
     interval = 1.0 / rate
@@ -311,18 +353,38 @@ async def run_load(server, links: list[dict], rate: float, duration: float, rout
 
     lat = stats["latency_ms"]
     return {
-        "phones": len(phones), "phones_live": len(live), "connect_seconds": round(connect_s, 2),
+        "phones": len(phones),
+        "phones_live": len(live),
+        "connect_seconds": round(connect_s, 2),
         "phones_connected_at_end": still_connected,
-        "commands_sent": sent, "commands_skipped_busy": skipped, "seconds": round(elapsed, 1),
+        "commands_sent": sent,
+        "commands_skipped_busy": skipped,
+        "seconds": round(elapsed, 1),
         "rate_per_second": round(sent / elapsed, 1) if elapsed else 0,
-        "commands": stats["commands"], "changes_measured": len(lat) + stats["missed"],
-        "unchanged": stats["unchanged"], "missed": stats["missed"], "before_response": stats["before_response"],
-        "errors": len(stats["errors"]), "error_samples": stats["errors"][:5],
-        "latency_ms": {k: (round(v, 1) if v is not None else None) for k, v in {
-            "p50": percentile(lat, 0.50), "p95": percentile(lat, 0.95), "p99": percentile(lat, 0.99),
-            "max": max(lat) if lat else None, "mean": statistics.fmean(lat) if lat else None}.items()},
-        "voice_response_ms": {k: (round(v, 1) if v is not None else None) for k, v in {
-            "p50": percentile(stats["voice_ms"], 0.5), "p95": percentile(stats["voice_ms"], 0.95)}.items()},
+        "commands": stats["commands"],
+        "changes_measured": len(lat) + stats["missed"],
+        "unchanged": stats["unchanged"],
+        "missed": stats["missed"],
+        "before_response": stats["before_response"],
+        "errors": len(stats["errors"]),
+        "error_samples": stats["errors"][:5],
+        "latency_ms": {
+            k: (round(v, 1) if v is not None else None)
+            for k, v in {
+                "p50": percentile(lat, 0.50),
+                "p95": percentile(lat, 0.95),
+                "p99": percentile(lat, 0.99),
+                "max": max(lat) if lat else None,
+                "mean": statistics.fmean(lat) if lat else None,
+            }.items()
+        },
+        "voice_response_ms": {
+            k: (round(v, 1) if v is not None else None)
+            for k, v in {
+                "p50": percentile(stats["voice_ms"], 0.5),
+                "p95": percentile(stats["voice_ms"], 0.95),
+            }.items()
+        },
         "server_rss_mb": {"connected": round(rss_connected / 2**20, 1), "peak": round(rss_peak / 2**20, 1)},
         "server_rss_by_pid_mb": {str(p): round(b / 2**20, 1) for p, b in server.rss_by_pid().items()},
     }
@@ -330,13 +392,21 @@ async def run_load(server, links: list[dict], rate: float, duration: float, rout
 
 def one_size(n: int, args, tmp: Path) -> dict:
     print(f"\n== {n} phones: starting the server (serve --dev --workers {args.workers}) ...", flush=True)
-    server = start_server(tmp / f"n{n}", mode="dev", workers=args.workers, database_url=args.database_url,
-                          nofile=max(4096, 2 * n + 512))
+    server = start_server(
+        tmp / f"n{n}",
+        mode="dev",
+        workers=args.workers,
+        database_url=args.database_url,
+        nofile=max(4096, 2 * n + 512),
+    )
     try:
         t = time.monotonic()
         links = link_all(server.url, n)
         link_s = time.monotonic() - t
-        print(f"   linked {n} phones to {n} speakers over HTTP in {link_s:.1f} s; connecting SSE ...", flush=True)
+        print(
+            f"   linked {n} phones to {n} speakers over HTTP in {link_s:.1f} s; connecting SSE ...",
+            flush=True,
+        )
         try:
             result = asyncio.run(run_load(server, links, args.rate, args.duration, args.routine))
         except RuntimeError as exc:
@@ -350,8 +420,19 @@ def one_size(n: int, args, tmp: Path) -> dict:
 
 
 def print_table(results: list[dict]) -> None:
-    cols = ["phones", "live", "cmds", "changes", "p50 ms", "p95 ms", "p99 ms", "max ms", "missed", "errors",
-            "RSS MB (peak)"]
+    cols = [
+        "phones",
+        "live",
+        "cmds",
+        "changes",
+        "p50 ms",
+        "p95 ms",
+        "p99 ms",
+        "max ms",
+        "missed",
+        "errors",
+        "RSS MB (peak)",
+    ]
     rows = []
     failed = [r for r in results if "failed" in r]
     results = [r for r in results if "failed" not in r]
@@ -359,8 +440,21 @@ def print_table(results: list[dict]) -> None:
         print(f"{r['phones']} phones: FAILED: {r['failed']}")
     for r in results:
         lat = r["latency_ms"]
-        rows.append([r["phones"], r["phones_live"], r["commands_sent"], r["changes_measured"], lat["p50"], lat["p95"],
-                     lat["p99"], lat["max"], r["missed"], r["errors"], r["server_rss_mb"]["peak"]])
+        rows.append(
+            [
+                r["phones"],
+                r["phones_live"],
+                r["commands_sent"],
+                r["changes_measured"],
+                lat["p50"],
+                lat["p95"],
+                lat["p99"],
+                lat["max"],
+                r["missed"],
+                r["errors"],
+                r["server_rss_mb"]["peak"],
+            ]
+        )
     widths = [max(len(str(c)), *(len(str(row[i])) for row in rows)) for i, c in enumerate(cols)]
     print("\n" + "  ".join(str(c).rjust(w) for c, w in zip(cols, widths)))
     for row in rows:
@@ -368,10 +462,12 @@ def print_table(results: list[dict]) -> None:
     for r in results:
         p95, rss = r["latency_ms"]["p95"], r["server_rss_mb"]["peak"]
         ok95 = p95 is not None and p95 < TARGET_P95_MS
-        print(f"{r['phones']} phones: p95 {p95} ms ({'meets' if ok95 else 'MISSES'} < {TARGET_P95_MS:g} ms), "
-              f"memory {rss} MB ({'meets' if rss < TARGET_RSS_MB else 'MISSES'} < {TARGET_RSS_MB:g} MB), "
-              f"voice /alexa p50 {r['voice_response_ms']['p50']} ms, {r['before_response']} events arrived before "
-              f"the voice response, {r['unchanged']} commands changed nothing")
+        print(
+            f"{r['phones']} phones: p95 {p95} ms ({'meets' if ok95 else 'MISSES'} < {TARGET_P95_MS:g} ms), "
+            f"memory {rss} MB ({'meets' if rss < TARGET_RSS_MB else 'MISSES'} < {TARGET_RSS_MB:g} MB), "
+            f"voice /alexa p50 {r['voice_response_ms']['p50']} ms, {r['before_response']} events arrived before "
+            f"the voice response, {r['unchanged']} commands changed nothing"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -381,7 +477,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--duration", type=float, default=30.0, help="seconds of voice load per size (default 30)")
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--database-url", default=None, help="default: a fresh SQLite file per size")
-    p.add_argument("--routine", default="full-relief", help="routine the speakers start (long, so it rarely ends)")
+    p.add_argument(
+        "--routine", default="full-relief", help="routine the speakers start (long, so it rarely ends)"
+    )
     p.add_argument("--seed", type=int, default=1)
     args = p.parse_args(argv)
     random.seed(args.seed)
@@ -390,14 +488,22 @@ def main(argv: list[str] | None = None) -> int:
     nofile = raise_nofile(max(4096, 2 * max(args.phones) + 512))
 
     print("Psoas Coach voice-to-screen latency bench")
-    print(f"  server: psoas-coach serve --dev --workers {args.workers} = the production gunicorn config "
-          f"(gevent workers, worker_connections 4000), in its own process, ulimit -n >= 4096")
-    print("  NOTE: Alexa request signature verification is OFF for this bench (--dev): it sends unsigned "
-          "requests because it has no Amazon-signed ones.")
-    print(f"  database: {args.database_url or 'a fresh SQLite file per size'}; load: {args.rate:g} voice "
-          f"commands/s for {args.duration:g} s; this process's open-files limit: {nofile}")
-    print(f"  machine: {os.cpu_count()} cores, {platform.platform()}, Python {platform.python_version()}; "
-          "the load generator shares the cores with the server")
+    print(
+        f"  server: psoas-coach serve --dev --workers {args.workers} = the production gunicorn config "
+        f"(gevent workers, worker_connections 4000), in its own process, ulimit -n >= 4096"
+    )
+    print(
+        "  NOTE: Alexa request signature verification is OFF for this bench (--dev): it sends unsigned "
+        "requests because it has no Amazon-signed ones."
+    )
+    print(
+        f"  database: {args.database_url or 'a fresh SQLite file per size'}; load: {args.rate:g} voice "
+        f"commands/s for {args.duration:g} s; this process's open-files limit: {nofile}"
+    )
+    print(
+        f"  machine: {os.cpu_count()} cores, {platform.platform()}, Python {platform.python_version()}; "
+        "the load generator shares the cores with the server"
+    )
 
     results = []
     with tempfile.TemporaryDirectory(prefix="psoas-bench-") as tmp:
@@ -406,21 +512,35 @@ def main(argv: list[str] | None = None) -> int:
             r = results[-1]
             if "failed" in r:
                 continue
-            print(f"   {n} phones: {r['changes_measured']} changes, p95 {r['latency_ms']['p95']} ms, "
-                  f"missed {r['missed']}, RSS peak {r['server_rss_mb']['peak']} MB", flush=True)
+            print(
+                f"   {n} phones: {r['changes_measured']} changes, p95 {r['latency_ms']['p95']} ms, "
+                f"missed {r['missed']}, RSS peak {r['server_rss_mb']['peak']} MB",
+                flush=True,
+            )
     print_table(results)
 
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     out = RESULTS_DIR / f"sync_latency-{stamp}.json"
-    out.write_text(json.dumps({
-        "bench": "sync_latency", "at": stamp, "cpu_count": os.cpu_count(), "platform": platform.platform(),
-        "alexa_verification": "off (serve --dev; unsigned bench requests)",
-        "server": f"psoas-coach serve --dev --workers {args.workers} (gunicorn, gevent)",
-        "database": "postgresql" if (args.database_url or "").startswith("postgresql") else "sqlite",
-        "rate_per_second": args.rate, "duration_seconds": args.duration, "routine": args.routine,
-        "targets": {"p95_ms": TARGET_P95_MS, "rss_mb": TARGET_RSS_MB}, "results": results,
-    }, indent=2))
+    out.write_text(
+        json.dumps(
+            {
+                "bench": "sync_latency",
+                "at": stamp,
+                "cpu_count": os.cpu_count(),
+                "platform": platform.platform(),
+                "alexa_verification": "off (serve --dev; unsigned bench requests)",
+                "server": f"psoas-coach serve --dev --workers {args.workers} (gunicorn, gevent)",
+                "database": "postgresql" if (args.database_url or "").startswith("postgresql") else "sqlite",
+                "rate_per_second": args.rate,
+                "duration_seconds": args.duration,
+                "routine": args.routine,
+                "targets": {"p95_ms": TARGET_P95_MS, "rss_mb": TARGET_RSS_MB},
+                "results": results,
+            },
+            indent=2,
+        )
+    )
     print(f"\nJSON: {out.relative_to(REPO_ROOT)}")
     return 0
 

@@ -1,4 +1,5 @@
 """Builds the one WSGI app: the phone app (webapp) plus the Alexa endpoint (skill), both on one Coach."""
+
 from __future__ import annotations
 
 from flask import Flask

@@ -2,6 +2,7 @@
 
 Each subcommand imports its part only when run, so `psoas-coach content list` needs no web stack.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -13,8 +14,10 @@ def _serve(args: argparse.Namespace) -> int:
     from psoas_coach.server import serve
 
     if args.dev and not is_loopback(args.host):
-        print(f"--dev turns off Alexa request verification, so it only runs on a loopback host, not {args.host!r}.",
-              file=sys.stderr)
+        print(
+            f"--dev turns off Alexa request verification, so it only runs on a loopback host, not {args.host!r}.",
+            file=sys.stderr,
+        )
         return 2
     settings = settings_from_env(dev=args.dev)
     return serve(settings, host=args.host, port=args.port, workers=args.workers)
@@ -54,14 +57,20 @@ PASS_THROUGH = {"content": _content, "talk": _talk, "export-skill-package": _exp
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="psoas-coach", description="Psoas Coach: voice and screen exercise coach.")
+    parser = argparse.ArgumentParser(
+        prog="psoas-coach", description="Psoas Coach: voice and screen exercise coach."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     serve = sub.add_parser("serve", help="serve the phone app and the Alexa endpoint")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=None, help="worker processes (default: 1 with --dev, else 2)")
-    serve.add_argument("--dev", action="store_true", help="accept unsigned Alexa requests; loopback hosts only")
+    serve.add_argument(
+        "--workers", type=int, default=None, help="worker processes (default: 1 with --dev, else 2)"
+    )
+    serve.add_argument(
+        "--dev", action="store_true", help="accept unsigned Alexa requests; loopback hosts only"
+    )
     serve.set_defaults(func=_serve)
 
     sub.add_parser("migrate", help="create or upgrade the database").set_defaults(func=_migrate)
@@ -69,7 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("content", help="list or check the exercise catalogue (content list|check --help)")
     sub.add_parser("talk", help="the voice console: type what you would say to Alexa (talk --help)")
 
-    sub.add_parser("export-skill-package", help="write an ASK CLI skill-package/ folder (DIR [--endpoint URL])")
+    sub.add_parser(
+        "export-skill-package", help="write an ASK CLI skill-package/ folder (DIR [--endpoint URL])"
+    )
     return parser
 
 

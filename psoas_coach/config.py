@@ -1,4 +1,5 @@
 """Settings from the environment, read when the app is built (never at import time)."""
+
 from __future__ import annotations
 
 import ipaddress
@@ -48,7 +49,9 @@ def dev_secret() -> str:
 def settings_from_env(dev: bool = False) -> Settings:
     secret = os.environ.get("PSOAS_SECRET_KEY") or (dev_secret() if dev else None)
     if not secret:
-        raise SystemExit("PSOAS_SECRET_KEY is not set. Set it to a long random string, or use --dev on a loopback host.")
+        raise SystemExit(
+            "PSOAS_SECRET_KEY is not set. Set it to a long random string, or use --dev on a loopback host."
+        )
     hops = os.environ.get("PSOAS_PROXY_HOPS", "0").strip() or "0"
     if not hops.isdigit() or int(hops) > 5:
         raise SystemExit(f"PSOAS_PROXY_HOPS must be a whole number from 0 to 5 (got {hops!r}).")

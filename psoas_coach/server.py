@@ -1,4 +1,5 @@
 """Runs the app under gunicorn with gevent workers: one process holds many live phone connections."""
+
 from __future__ import annotations
 
 from gunicorn.app.base import BaseApplication
@@ -46,7 +47,9 @@ def serve(settings: Settings, host: str, port: int, workers: int | None = None) 
     # No database work here: the workers migrate as they build the app (Coach.from_url, safe
     # when several start at once). Loading the PostgreSQL driver in this master, before the
     # gevent workers patch the standard library, would leave psycopg with blocking waits.
-    print(f"Psoas Coach on http://{host}:{port}/  (Alexa endpoint: POST /alexa{', unverified: --dev' if settings.dev else ''})",
-          flush=True)
+    print(
+        f"Psoas Coach on http://{host}:{port}/  (Alexa endpoint: POST /alexa{', unverified: --dev' if settings.dev else ''})",
+        flush=True,
+    )
     _Gunicorn(settings, gunicorn_options(host, port, workers)).run()
     return 0

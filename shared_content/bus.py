@@ -16,13 +16,14 @@ dict person_id -> subscriptions, so thousands of waiting phones cost one Conditi
 Only `threading` primitives are used: under gevent monkey-patching they become greenlet
 friendly, and psycopg switches to gevent-aware waiting by itself. No asyncio.
 """
+
 from __future__ import annotations
 
 import logging
 import os
 import threading
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
@@ -30,8 +31,8 @@ from sqlalchemy.engine import Connection, Engine
 log = logging.getLogger(__name__)
 
 CHANNEL = "psoas_changes"
-READY_TIMEOUT = 5.0            # how long subscribe() waits for the listener to be in place
-PRUNE_AFTER_SECONDS = 600.0    # SQLite: change rows older than this are deleted
+READY_TIMEOUT = 5.0  # how long subscribe() waits for the listener to be in place
+PRUNE_AFTER_SECONDS = 600.0  # SQLite: change rows older than this are deleted
 PRUNE_EVERY_SECONDS = 60.0
 MAX_BACKOFF_SECONDS = 5.0
 
@@ -39,7 +40,7 @@ MAX_BACKOFF_SECONDS = 5.0
 class Subscription:
     """Waits for changes to one person's session. Cheap: a Condition and an int."""
 
-    def __init__(self, bus: "ChangeBus", person_id: int):
+    def __init__(self, bus: ChangeBus, person_id: int):
         self.person_id = person_id
         self._bus = bus
         self._cond = threading.Condition(threading.Lock())
@@ -64,7 +65,7 @@ class Subscription:
             self._cond.notify_all()
         self._bus._unregister(self)
 
-    def __enter__(self) -> "Subscription":
+    def __enter__(self) -> Subscription:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -85,7 +86,7 @@ class ChangeBus:
         self._pid: int | None = None
 
     @staticmethod
-    def for_engine(engine: Engine, poll_interval: float = 0.05) -> "ChangeBus":
+    def for_engine(engine: Engine, poll_interval: float = 0.05) -> ChangeBus:
         backend = engine.dialect.name
         if backend == "sqlite":
             return SqliteChangeBus(engine, poll_interval)
@@ -153,7 +154,9 @@ class ChangeBus:
                 return
             self._pid = os.getpid()
             self._ready = threading.Event()
-            self._thread = threading.Thread(target=self._run, name=f"{type(self).__name__}-listener", daemon=True)
+            self._thread = threading.Thread(
+                target=self._run, name=f"{type(self).__name__}-listener", daemon=True
+            )
             self._thread.start()
         if not self._ready.wait(READY_TIMEOUT):
             log.warning("change bus listener not ready after %.0f s; live updates may lag", READY_TIMEOUT)
@@ -189,7 +192,9 @@ class SqliteChangeBus(ChangeBus):
                 with self.engine.connect() as conn:
                     if last_seq is None:
                         # Only changes after the listener started matter: subscribers re-read state on start.
-                        last_seq = conn.execute(text("SELECT COALESCE(MAX(seq), 0) FROM changes")).scalar_one()
+                        last_seq = conn.execute(
+                            text("SELECT COALESCE(MAX(seq), 0) FROM changes")
+                        ).scalar_one()
                         self._ready.set()
                     rows = conn.execute(
                         text("SELECT seq, person_id, version FROM changes WHERE seq > :last ORDER BY seq"),
@@ -211,8 +216,10 @@ class SqliteChangeBus(ChangeBus):
     def _prune(self) -> None:
         try:
             with self.engine.begin() as conn:
-                conn.execute(text("DELETE FROM changes WHERE at < :cutoff"),
-                             {"cutoff": self._clock() - PRUNE_AFTER_SECONDS})
+                conn.execute(
+                    text("DELETE FROM changes WHERE at < :cutoff"),
+                    {"cutoff": self._clock() - PRUNE_AFTER_SECONDS},
+                )
         except Exception:  # noqa: BLE001 - pruning is housekeeping; another process may hold the lock
             log.debug("change bus prune skipped", exc_info=True)
 
@@ -223,8 +230,10 @@ class PostgresChangeBus(ChangeBus):
     NOTIFY_TIMEOUT = 0.25  # how often the listener looks up to see if it should stop
 
     def publish(self, conn: Connection, person_id: int, version: int) -> None:
-        conn.execute(text("SELECT pg_notify(:channel, :payload)"),
-                     {"channel": CHANNEL, "payload": f"{int(person_id)}:{int(version)}"})
+        conn.execute(
+            text("SELECT pg_notify(:channel, :payload)"),
+            {"channel": CHANNEL, "payload": f"{int(person_id)}:{int(version)}"},
+        )
 
     def _conninfo(self) -> str:
         # SQLAlchemy's "postgresql+psycopg://" is not a libpq URI; plain "postgresql://" is.
@@ -246,8 +255,9 @@ class PostgresChangeBus(ChangeBus):
             except Exception:  # noqa: BLE001 - reconnect on any connection failure
                 if self._stop.is_set():
                     break
-                log.warning("change bus lost its PostgreSQL connection; reconnecting in %.1f s", delay,
-                            exc_info=True)
+                log.warning(
+                    "change bus lost its PostgreSQL connection; reconnecting in %.1f s", delay, exc_info=True
+                )
                 delay = self._backoff(delay)
 
     def _handle(self, payload: str) -> None:

@@ -29,6 +29,7 @@ On PostgreSQL every redemption takes one transaction-scoped advisory lock, so li
 code use and the merge are serialised (SQLite gets the same from BEGIN IMMEDIATE). Pairing is
 rare; the serialisation costs nothing noticeable.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -53,7 +54,9 @@ PG_PAIRING_LOCK_KEY = 0x7061697273  # "pairs"
 
 BAD_FORMAT = "Enter the six digits Alexa said."
 WRONG_CODE = "That code didn't work. Check the six digits, or ask Alexa for a new code."
-STALE_CODE = "That code has expired or was already used. Say \"Alexa, ask psoas coach to link my phone\" for a new one."
+STALE_CODE = (
+    'That code has expired or was already used. Say "Alexa, ask psoas coach to link my phone" for a new one.'
+)
 LINKED = "Your phone is linked. It now follows the same session as your Alexa device."
 ALREADY_LINKED = "This phone was already linked to you. Nothing changed."
 
@@ -65,8 +68,8 @@ class PairingOutcome:
     ok: bool
     message: str
     person_id: int | None = None
-    limited: bool = False                    # refused by a rate limit (even a right code waits it out)
-    retry_after_seconds: int | None = None   # when limited: seconds until the window ends
+    limited: bool = False  # refused by a rate limit (even a right code waits it out)
+    retry_after_seconds: int | None = None  # when limited: seconds until the window ends
 
 
 def normalise_code(raw) -> str | None:
@@ -88,8 +91,10 @@ def _hashed_key(kind: str, value: str) -> str:
 
 
 def _live(now: float):
-    return (pairing_codes.c.used_at.is_(None)) & (pairing_codes.c.expires_at > now) & (
-        pairing_codes.c.wrong_tries < CODE_WRONG_TRY_LIMIT
+    return (
+        (pairing_codes.c.used_at.is_(None))
+        & (pairing_codes.c.expires_at > now)
+        & (pairing_codes.c.wrong_tries < CODE_WRONG_TRY_LIMIT)
     )
 
 
@@ -101,7 +106,7 @@ def issue_code(conn: Connection, person_id: int, now: float) -> str:
     # Housekeeping: codes long past their life are of no use to anyone.
     conn.execute(delete(pairing_codes).where(pairing_codes.c.expires_at < now - 86400))
     for _ in range(20):
-        code = f"{secrets.randbelow(10 ** CODE_DIGITS):0{CODE_DIGITS}d}"
+        code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
         digest = hash_code(code)
         clash = conn.execute(
             select(pairing_codes.c.id).where(pairing_codes.c.code_hash == digest, _live(now))
@@ -112,8 +117,12 @@ def issue_code(conn: Connection, person_id: int, now: float) -> str:
         raise RuntimeError("Could not find a free pairing code.")
     conn.execute(
         insert(pairing_codes).values(
-            code_hash=digest, person_id=person_id, created_at=now, expires_at=now + CODE_TTL_SECONDS,
-            used_at=None, wrong_tries=0,
+            code_hash=digest,
+            person_id=person_id,
+            created_at=now,
+            expires_at=now + CODE_TTL_SECONDS,
+            used_at=None,
+            wrong_tries=0,
         )
     )
     return code
@@ -129,8 +138,10 @@ def _limit_outcome(conn: Connection, keys: dict[str, str], now: float) -> Pairin
         seconds = max(1, math.ceil(row.window_start + RATE_WINDOW_SECONDS - now))
         minutes = max(1, round(seconds / 60))
         where = "this phone" if kind == "browser" else "this network"
-        message = (f"Too many wrong codes from {where}. Wait {minutes} minute{'s' if minutes != 1 else ''}, "
-                   "then try again with a new code from Alexa.")
+        message = (
+            f"Too many wrong codes from {where}. Wait {minutes} minute{'s' if minutes != 1 else ''}, "
+            "then try again with a new code from Alexa."
+        )
         return PairingOutcome(False, message, limited=True, retry_after_seconds=seconds)
     return None
 
@@ -153,7 +164,9 @@ def _count_wrong_try(store: Store, conn: Connection, keys: dict[str, str], now: 
     conn.execute(delete(rate_limits).where(rate_limits.c.window_start < now - 86400))
 
 
-def redeem(store: Store, browser_token: str, raw_code, client_ip: str | None, now: float, publish) -> PairingOutcome:
+def redeem(
+    store: Store, browser_token: str, raw_code, client_ip: str | None, now: float, publish
+) -> PairingOutcome:
     """Link the phone with `browser_token` to the person whose live code this is.
 
     `publish(conn, person_id, version)` is called when the phone's session moves to the speaker.
@@ -171,11 +184,15 @@ def redeem(store: Store, browser_token: str, raw_code, client_ip: str | None, no
             return limited
         digest = hash_code(code)
         row = conn.execute(
-            select(pairing_codes).where(pairing_codes.c.code_hash == digest, _live(now))
-            .order_by(pairing_codes.c.created_at.desc()).limit(1)
+            select(pairing_codes)
+            .where(pairing_codes.c.code_hash == digest, _live(now))
+            .order_by(pairing_codes.c.created_at.desc())
+            .limit(1)
         ).first()
         if row is None:
-            stale = conn.execute(select(pairing_codes.c.id).where(pairing_codes.c.code_hash == digest)).first()
+            stale = conn.execute(
+                select(pairing_codes.c.id).where(pairing_codes.c.code_hash == digest)
+            ).first()
             _count_wrong_try(store, conn, keys, now)
             return PairingOutcome(False, STALE_CODE if stale else WRONG_CODE)
         conn.execute(update(pairing_codes).where(pairing_codes.c.id == row.id).values(used_at=now))
@@ -196,6 +213,8 @@ def _link_phone(conn: Connection, browser_token: str, speaker_id: int, now: floa
     # household's speaker leaves that household's data alone.
     if people_db.device_count(conn, previous) == 0:
         if people_db.merge_person(conn, previous, speaker_id):
-            version = conn.execute(select(sessions.c.version).where(sessions.c.person_id == speaker_id)).scalar_one()
+            version = conn.execute(
+                select(sessions.c.version).where(sessions.c.person_id == speaker_id)
+            ).scalar_one()
             publish(conn, speaker_id, version)
     return PairingOutcome(True, LINKED, speaker_id)

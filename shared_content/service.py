@@ -7,14 +7,16 @@ sending "next" for the same version advance once and the second gets "duplicate"
 History, pain reports, the person's pace and the change-bus notice are written in the same
 transaction as the session change: all of it happens, or none of it.
 """
+
 from __future__ import annotations
 
 import json
 import math
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from sqlalchemy import Connection, delete, select, update
 from sqlalchemy.exc import IntegrityError
@@ -102,7 +104,9 @@ class Coach:
     # --- construction -----------------------------------------------------------------
 
     @classmethod
-    def from_url(cls, url: str | None = None, clock: Callable[[], float] = time.time, catalogue=None) -> "Coach":
+    def from_url(
+        cls, url: str | None = None, clock: Callable[[], float] = time.time, catalogue=None
+    ) -> Coach:
         """Open (and migrate) the database at `url`, default SQLite otherwise, and start the change bus."""
         from shared_content.bus import ChangeBus
 
@@ -112,7 +116,7 @@ class Coach:
         return cls(store, catalogue, bus, clock=clock)
 
     @classmethod
-    def from_env(cls, clock: Callable[[], float] = time.time, catalogue=None) -> "Coach":
+    def from_env(cls, clock: Callable[[], float] = time.time, catalogue=None) -> Coach:
         return cls.from_url(os.environ.get("DATABASE_URL") or None, clock=clock, catalogue=catalogue)
 
     def close(self) -> None:
@@ -167,14 +171,16 @@ class Coach:
             if self._person(conn, person_id) is None:
                 raise ValueError(f"No person with id {person_id}.")
             conn.execute(
-                update(people).where(people.c.id == person_id, people.c.safety_heard_at.is_(None))
+                update(people)
+                .where(people.c.id == person_id, people.c.safety_heard_at.is_(None))
                 .values(safety_heard_at=self.clock())
             )
 
     def devices(self, person_id: int) -> list[Device]:
         with self.store.read() as conn:
             rows = conn.execute(
-                select(devices).where(devices.c.person_id == _check_person_id(person_id))
+                select(devices)
+                .where(devices.c.person_id == _check_person_id(person_id))
                 .order_by(devices.c.created_at, devices.c.id)
             ).all()
         return [Device(r.id, r.kind, r.label, r.created_at, r.last_seen_at) for r in rows]
@@ -249,25 +255,45 @@ class Coach:
         """Finished sessions, newest first."""
         with self.store.read() as conn:
             rows = conn.execute(
-                select(history).where(history.c.person_id == _check_person_id(person_id))
+                select(history)
+                .where(history.c.person_id == _check_person_id(person_id))
                 .order_by(history.c.finished_at.desc(), history.c.id.desc())
             ).all()
         entries = []
         for r in rows:
             routine = self._routine(r.routine_id)
-            entries.append(HistoryEntry(r.routine_id, routine.name if routine else r.routine_id,
-                                        r.session_started_at, r.finished_at, r.outcome))
+            entries.append(
+                HistoryEntry(
+                    r.routine_id,
+                    routine.name if routine else r.routine_id,
+                    r.session_started_at,
+                    r.finished_at,
+                    r.outcome,
+                )
+            )
         return entries
 
-    def command(self, person_id: int, name: str, expected_version: int | None = None, *,
-                routine_id: str | None = None, at: float | None = None, source: str = "phone") -> CommandOutcome:
+    def command(
+        self,
+        person_id: int,
+        name: str,
+        expected_version: int | None = None,
+        *,
+        routine_id: str | None = None,
+        at: float | None = None,
+        source: str = "phone",
+    ) -> CommandOutcome:
         """Apply a session command for the person. See docs/architecture.md (Service)."""
         _check_person_id(person_id)
         if source not in SOURCES:
             raise ValueError(f"source must be one of {SOURCES}, not {source!r}.")
-        if expected_version is not None and (isinstance(expected_version, bool) or not isinstance(expected_version, int)):
+        if expected_version is not None and (
+            isinstance(expected_version, bool) or not isinstance(expected_version, int)
+        ):
             raise ValueError(f"expected_version must be an integer or None, not {expected_version!r}.")
-        if at is not None and (isinstance(at, bool) or not isinstance(at, (int, float)) or not math.isfinite(at)):
+        if at is not None and (
+            isinstance(at, bool) or not isinstance(at, (int, float)) or not math.isfinite(at)
+        ):
             raise ValueError(f"at must be a time in seconds or None, not {at!r}.")
         if name != "start" and name not in engine.COMMAND_NAMES:
             return CommandOutcome("illegal", f"I don't know the command {name!r}.", self.current(person_id))
@@ -281,7 +307,9 @@ class Coach:
                 continue  # two first "start"s raced to insert the session row; re-run against the winner
         raise RuntimeError("The session kept changing under this command; please try again.")
 
-    def _command_once(self, conn, person_id, name, expected_version, routine_id, at, source) -> CommandOutcome:
+    def _command_once(
+        self, conn, person_id, name, expected_version, routine_id, at, source
+    ) -> CommandOutcome:
         now = self.clock()
         person = self._person(conn, person_id)
         if person is None:
@@ -305,40 +333,65 @@ class Coach:
         if name == "pain":
             # The exercise they were doing when it hurt: the position before the command.
             doing = engine.position(state, routine, self.catalogue, now).exercise
-            conn.execute(pain_reports.insert().values(
-                person_id=person_id, at=now, exercise_id=getattr(doing, "id", None), source=source))
+            conn.execute(
+                pain_reports.insert().values(
+                    person_id=person_id, at=now, exercise_id=getattr(doing, "id", None), source=source
+                )
+            )
         if result.finished:
             self._record_history(conn, person_id, new)
         self._publish(conn, person_id, new.version)
         return CommandOutcome("applied", result.message, self._view(new, routine, now), result.finished)
 
-    def _start(self, conn, person: Person, row, state, old_routine, routine_id, expected_version, now) -> CommandOutcome:
+    def _start(
+        self, conn, person: Person, row, state, old_routine, routine_id, expected_version, now
+    ) -> CommandOutcome:
         routine = self._routine(routine_id) if routine_id is not None else None
         if routine is None:
-            message = ("Say which routine to start." if routine_id is None
-                       else f"There's no routine called {routine_id!r}.")
-            view = self._view(state, old_routine, now) if row is not None and old_routine is not None else None
+            message = (
+                "Say which routine to start."
+                if routine_id is None
+                else f"There's no routine called {routine_id!r}."
+            )
+            view = (
+                self._view(state, old_routine, now) if row is not None and old_routine is not None else None
+            )
             return CommandOutcome("illegal", message, view)
         if row is not None and expected_version is not None and expected_version != row.version:
             view = self._view(state, old_routine, now) if old_routine is not None else None
             return CommandOutcome("duplicate", "The session already changed on another device.", view)
         # A replacement keeps counting up, so every device notices the new session.
-        new = engine.start(routine, self.catalogue, now, pace=person.pace, version=(row.version + 1) if row else 1)
+        new = engine.start(
+            routine, self.catalogue, now, pace=person.pace, version=(row.version + 1) if row else 1
+        )
         if row is None:
-            conn.execute(sessions.insert().values(
-                person_id=person.id, routine_id=new.routine_id, version=new.version,
-                state=json.dumps(new.to_dict()), updated_at=now))
+            conn.execute(
+                sessions.insert().values(
+                    person_id=person.id,
+                    routine_id=new.routine_id,
+                    version=new.version,
+                    state=json.dumps(new.to_dict()),
+                    updated_at=now,
+                )
+            )
         else:
             self._compare_and_set(conn, person.id, row.version, new, now)
         self._publish(conn, person.id, new.version)
         return CommandOutcome("applied", "", self._view(new, routine, now))
 
     @staticmethod
-    def _compare_and_set(conn: Connection, person_id: int, old_version: int, new: engine.SessionState, now: float):
+    def _compare_and_set(
+        conn: Connection, person_id: int, old_version: int, new: engine.SessionState, now: float
+    ):
         updated = conn.execute(
             update(sessions)
             .where(sessions.c.person_id == person_id, sessions.c.version == old_version)
-            .values(routine_id=new.routine_id, version=new.version, state=json.dumps(new.to_dict()), updated_at=now)
+            .values(
+                routine_id=new.routine_id,
+                version=new.version,
+                state=json.dumps(new.to_dict()),
+                updated_at=now,
+            )
         ).rowcount
         if updated != 1:
             raise _Conflict()
@@ -346,11 +399,15 @@ class Coach:
     def _record_history(self, conn: Connection, person_id: int, state: engine.SessionState) -> None:
         # ON CONFLICT DO NOTHING: the unique (person, run start) key keeps it to one row per run.
         conn.execute(
-            self.store.insert(history).values(
-                person_id=person_id, routine_id=state.routine_id, session_started_at=state.started_at,
+            self.store.insert(history)
+            .values(
+                person_id=person_id,
+                routine_id=state.routine_id,
+                session_started_at=state.started_at,
                 finished_at=state.finished_at if state.finished_at is not None else self.clock(),
                 outcome=state.outcome or "stopped",
-            ).on_conflict_do_nothing(index_elements=[history.c.person_id, history.c.session_started_at])
+            )
+            .on_conflict_do_nothing(index_elements=[history.c.person_id, history.c.session_started_at])
         )
 
     # --- pairing -------------------------------------------------------------------------
@@ -366,4 +423,13 @@ class Coach:
         return pairing.redeem(self.store, browser_token, code, client_ip, self.clock(), self._publish)
 
 
-__all__ = ["Coach", "Person", "Device", "HistoryEntry", "SessionView", "CommandOutcome", "PairingOutcome", "NO_SESSION"]
+__all__ = [
+    "Coach",
+    "Person",
+    "Device",
+    "HistoryEntry",
+    "SessionView",
+    "CommandOutcome",
+    "PairingOutcome",
+    "NO_SESSION",
+]

@@ -5,6 +5,7 @@ has "Alexa.Presentation.APL"). The datasource `session` carries the exercise nam
 text, the seconds to count down, set/rep/side and phase_ends_at (epoch seconds), the same
 facts the phone shows, so both screens agree.
 """
+
 from __future__ import annotations
 
 import json
@@ -34,9 +35,18 @@ def datasource(turn, view) -> dict[str, Any]:
     """Plain JSON for the document; without a session it shows the routine list prompt."""
     safety = turn.catalogue.safety.short
     if view is None:
-        return {"session": {"routine": "Psoas Coach", "exercise": turn.phrases.variants("screen.choose")[0],
-                            "step": "", "progressText": "", "seconds": 0, "phase": "none",
-                            "phaseEndsAt": None, "safety": safety}}
+        return {
+            "session": {
+                "routine": "Psoas Coach",
+                "exercise": turn.phrases.variants("screen.choose")[0],
+                "step": "",
+                "progressText": "",
+                "seconds": 0,
+                "phase": "none",
+                "phaseEndsAt": None,
+                "safety": safety,
+            }
+        }
     p, state = view.position, view.state
     ends = p.phase_ends_at
     seconds = max(0, math.ceil(ends - turn.now)) if ends is not None and not p.paused else 0
@@ -48,14 +58,29 @@ def datasource(turn, view) -> dict[str, Any]:
         progress += " · " + words(f"screen.side_{p.side}")[0]
     if p.exercise.kind == "guidance" or state.phase == "done":
         progress = ""
-    step = {"holding": p.exercise.hold_cue, "resting": words("screen.rest")[0],
-            "done": words("screen.done")[0]}.get(state.phase, p.exercise.summary)
-    return {"session": {
-        "routine": view.routine.name, "exercise": p.exercise.name, "step": step,
-        "progressText": progress, "seconds": seconds, "phase": state.phase,
-        "phaseEndsAt": ends, "set": p.set_no, "sets": p.sets, "rep": p.rep, "reps": p.reps,
-        "side": p.side, "paused": p.paused, "safety": safety,
-    }}
+    step = {
+        "holding": p.exercise.hold_cue,
+        "resting": words("screen.rest")[0],
+        "done": words("screen.done")[0],
+    }.get(state.phase, p.exercise.summary)
+    return {
+        "session": {
+            "routine": view.routine.name,
+            "exercise": p.exercise.name,
+            "step": step,
+            "progressText": progress,
+            "seconds": seconds,
+            "phase": state.phase,
+            "phaseEndsAt": ends,
+            "set": p.set_no,
+            "sets": p.sets,
+            "rep": p.rep,
+            "reps": p.reps,
+            "side": p.side,
+            "paused": p.paused,
+            "safety": safety,
+        }
+    }
 
 
 def render(turn, view) -> RenderDocumentDirective:

@@ -1,4 +1,5 @@
 """build_skill(coach): the Alexa skill object the endpoint, Lambda entry point and tests invoke."""
+
 from __future__ import annotations
 
 from ask_sdk_core.dispatch_components import AbstractRequestInterceptor, AbstractResponseInterceptor

@@ -20,6 +20,7 @@ terminal, Ctrl-C cuts the wait short, like talking over Alexa.
 "quit" or "exit" (or end of input) leaves the console, ending any open session with a
 SessionEndedRequest. "open psoas coach" or "launch" sends a LaunchRequest.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,14 +39,21 @@ from typing import Any, TextIO
 DEFAULT_URL = "http://127.0.0.1:8000/alexa"
 CONSOLE_COMMANDS = {"quit", "exit", ":q"}
 PROMPT = "you> "
-TIMED_BREAKS_SECONDS = 2.0   # a reply with at least this much silence in it counts or rests
+TIMED_BREAKS_SECONDS = 2.0  # a reply with at least this much silence in it counts or rests
 DIM, RESET = "\033[2m", "\033[0m"
 
 
 # ---------------------------------------------------------------------------------------------
 # SSML -> readable text
 # ---------------------------------------------------------------------------------------------
-_STRENGTH_PAUSE = {"none": "", "x-weak": " ", "weak": ", ", "medium": " … ", "strong": " … ", "x-strong": " … "}
+_STRENGTH_PAUSE = {
+    "none": "",
+    "x-weak": " ",
+    "weak": ", ",
+    "medium": " … ",
+    "strong": " … ",
+    "x-strong": " … ",
+}
 
 
 def _break(match: re.Match) -> str:
@@ -105,7 +113,11 @@ def spoken_note(seconds: float) -> str:
     if seconds < 90:
         return f"(about {seconds} s spoken on a speaker)"
     minutes, rest = divmod(seconds, 60)
-    return f"(about {minutes} min {rest} s spoken on a speaker)" if rest else f"(about {minutes} min spoken on a speaker)"
+    return (
+        f"(about {minutes} min {rest} s spoken on a speaker)"
+        if rest
+        else f"(about {minutes} min spoken on a speaker)"
+    )
 
 
 def _wait(seconds: float) -> None:
@@ -154,9 +166,19 @@ class ServerUnreachable(Exception):
 
 
 class Console:
-    def __init__(self, url: str, *, locale: str = "en-US", user_id: str, apl: bool = False,
-                 speak: bool = False, realtime: bool = False, out: TextIO = sys.stdout, model: dict | None = None,
-                 timeout: float = 30.0):
+    def __init__(
+        self,
+        url: str,
+        *,
+        locale: str = "en-US",
+        user_id: str,
+        apl: bool = False,
+        speak: bool = False,
+        realtime: bool = False,
+        out: TextIO = sys.stdout,
+        model: dict | None = None,
+        timeout: float = 30.0,
+    ):
         import requests
 
         from skill.utterance_matcher import UtteranceMatcher
@@ -169,7 +191,8 @@ class Console:
         self.matcher = UtteranceMatcher(model)
         self.slot_types = {
             (i["name"], s["name"]): s["type"]
-            for i in model["interactionModel"]["languageModel"]["intents"] for s in i.get("slots", [])
+            for i in model["interactionModel"]["languageModel"]["intents"]
+            for s in i.get("slots", [])
         }
         self.http = requests.Session()
         self.session_id: str | None = None
@@ -194,20 +217,31 @@ class Console:
         if match.intent == LAUNCH:
             self.session_id = envelopes.new_session_id()
             self.attributes = {}
-            env = envelopes.launch(self.user_id, locale=self.locale, apl=self.apl, new_session=True,
-                                   session_id=self.session_id)
+            env = envelopes.launch(
+                self.user_id, locale=self.locale, apl=self.apl, new_session=True, session_id=self.session_id
+            )
             return env, "LaunchRequest"
         new = self.session_id is None
         if new:
             self.session_id = envelopes.new_session_id()
             self.attributes = {}
-        env = envelopes.intent(match.intent, match.slots or None, user_id=self.user_id, locale=self.locale,
-                               apl=self.apl, new_session=new, attributes=self.attributes, session_id=self.session_id)
+        env = envelopes.intent(
+            match.intent,
+            match.slots or None,
+            user_id=self.user_id,
+            locale=self.locale,
+            apl=self.apl,
+            new_session=new,
+            attributes=self.attributes,
+            session_id=self.session_id,
+        )
         # Built-in slot types (AMAZON.NUMBER) carry no entity resolution in a real request.
         for name, slot in env["request"]["intent"]["slots"].items():
             if self.slot_types.get((match.intent, name), "").startswith("AMAZON."):
                 slot.pop("resolutions", None)
-        shown = ", ".join(f"{k}={v[1] if isinstance(v, tuple) else v}" for k, v in (match.slots or {}).items())
+        shown = ", ".join(
+            f"{k}={v[1] if isinstance(v, tuple) else v}" for k, v in (match.slots or {}).items()
+        )
         label = f"{match.intent}({shown})" if shown else match.intent
         return env, label
 
@@ -215,8 +249,12 @@ class Console:
         import requests
 
         try:
-            resp = self.http.post(self.url, data=json.dumps(envelope),
-                                  headers={"Content-Type": "application/json"}, timeout=self.timeout)
+            resp = self.http.post(
+                self.url,
+                data=json.dumps(envelope),
+                headers={"Content-Type": "application/json"},
+                timeout=self.timeout,
+            )
         except requests.ConnectionError as exc:
             raise ServerUnreachable(str(exc)) from None
         except requests.Timeout:
@@ -257,8 +295,14 @@ class Console:
         started = time.monotonic()
         if self.speaker and ssml:
             try:
-                subprocess.run([self.speaker, "-m"], input=ssml.encode("utf-8"), check=False, timeout=300,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                subprocess.run(
+                    [self.speaker, "-m"],
+                    input=ssml.encode("utf-8"),
+                    check=False,
+                    timeout=300,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
             except (OSError, subprocess.TimeoutExpired):
                 self.say("(espeak-ng could not speak that)")
         if self.realtime and seconds is not None:
@@ -293,8 +337,14 @@ class Console:
 
         if self.session_id is None:
             return
-        env = envelopes.session_ended(self.user_id, "USER_INITIATED", locale=self.locale, apl=self.apl,
-                                      attributes=self.attributes, session_id=self.session_id)
+        env = envelopes.session_ended(
+            self.user_id,
+            "USER_INITIATED",
+            locale=self.locale,
+            apl=self.apl,
+            attributes=self.attributes,
+            session_id=self.session_id,
+        )
         self.session_id = None
         try:
             self._post(env)
@@ -338,16 +388,25 @@ def _lines(stdin: TextIO, out: TextIO):
 def build_parser() -> argparse.ArgumentParser:
     from skill.interaction_model import LOCALES
 
-    p = argparse.ArgumentParser(prog="psoas-coach talk",
-                                description="The voice console: type what you would say to Alexa.")
-    p.add_argument("--url", default=os.environ.get("PSOAS_ALEXA_URL", DEFAULT_URL),
-                   help=f"the skill endpoint (default {DEFAULT_URL})")
+    p = argparse.ArgumentParser(
+        prog="psoas-coach talk", description="The voice console: type what you would say to Alexa."
+    )
+    p.add_argument(
+        "--url",
+        default=os.environ.get("PSOAS_ALEXA_URL", DEFAULT_URL),
+        help=f"the skill endpoint (default {DEFAULT_URL})",
+    )
     p.add_argument("--speak", action="store_true", help="also speak replies with espeak-ng, if installed")
-    p.add_argument("--realtime", action="store_true",
-                   help="after a reply that counts or rests, wait as long as it takes to say before reading "
-                        "the next line (Ctrl-C cuts a wait short)")
+    p.add_argument(
+        "--realtime",
+        action="store_true",
+        help="after a reply that counts or rests, wait as long as it takes to say before reading "
+        "the next line (Ctrl-C cuts a wait short)",
+    )
     p.add_argument("--locale", default="en-US", choices=LOCALES)
-    p.add_argument("--user-id", default=None, help="Alexa user id to send (default: one stable id per machine)")
+    p.add_argument(
+        "--user-id", default=None, help="Alexa user id to send (default: one stable id per machine)"
+    )
     p.add_argument("--apl", action="store_true", help="pretend the device has a screen (APL)")
     return p
 
@@ -356,11 +415,20 @@ def main(argv: list[str] | None = None, *, stdin: TextIO | None = None, stdout: 
     args = build_parser().parse_args(argv)
     stdin = stdin or sys.stdin
     out = stdout or sys.stdout
-    console = Console(args.url, locale=args.locale, user_id=args.user_id or default_user_id(), apl=args.apl,
-                      speak=args.speak, realtime=args.realtime, out=out)
+    console = Console(
+        args.url,
+        locale=args.locale,
+        user_id=args.user_id or default_user_id(),
+        apl=args.apl,
+        speak=args.speak,
+        realtime=args.realtime,
+        out=out,
+    )
     if stdin.isatty():
-        console.say(f"Psoas Coach voice console -> {args.url} ({args.locale}). "
-                    "Say 'open psoas coach' to begin; 'quit' leaves.")
+        console.say(
+            f"Psoas Coach voice console -> {args.url} ({args.locale}). "
+            "Say 'open psoas coach' to begin; 'quit' leaves."
+        )
     try:
         for line in _lines(stdin, out):
             line = line.strip()
@@ -371,8 +439,11 @@ def main(argv: list[str] | None = None, *, stdin: TextIO | None = None, stdout: 
             console.send(line)
         console.end()
     except ServerUnreachable:
-        print(f"Could not reach the skill at {args.url}. Is `make run` running? "
-              "(or pass --url to point at another server)", file=sys.stderr)
+        print(
+            f"Could not reach the skill at {args.url}. Is `make run` running? "
+            "(or pass --url to point at another server)",
+            file=sys.stderr,
+        )
         return 1
     return 0
 

@@ -19,6 +19,7 @@ check, and logs one WARNING when the blueprint is built.
 The blueprint is exempt from the web app's CSRF protection (`bp.csrf_exempt = True`): it
 is not a browser form, and Amazon's signature is what authenticates it.
 """
+
 from __future__ import annotations
 
 import json
@@ -38,8 +39,12 @@ APOLOGY_TEXT = "Sorry, something went wrong on my side. Please try that again in
 
 
 def _json(payload: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    return Response(json.dumps(payload, separators=(",", ":")), status=status,
-                    mimetype="application/json", headers=headers)
+    return Response(
+        json.dumps(payload, separators=(",", ":")),
+        status=status,
+        mimetype="application/json",
+        headers=headers,
+    )
 
 
 def _error(message: str, status: int = 400, headers: dict[str, str] | None = None) -> Response:
@@ -108,16 +113,23 @@ def invoke_safely(skill, envelope, context: Any = None) -> dict[str, Any]:
             raise TypeError(f"skill returned {type(out).__name__}, not a response envelope")
         return out
     except Exception:
-        log.exception("the skill failed on a %s; answering with an apology",
-                      getattr(envelope.request, "object_type", "request"))
+        log.exception(
+            "the skill failed on a %s; answering with an apology",
+            getattr(envelope.request, "object_type", "request"),
+        )
         return apology_envelope()
 
 
 class SkillAdapter:
     """The skill behind one Flask route (flask_ask_sdk.skill_adapter.SkillAdapter's shape)."""
 
-    def __init__(self, skill, skill_id: str | None, verifiers: Sequence[AbstractVerifier] | None,
-                 max_body_bytes: int = MAX_BODY_BYTES):
+    def __init__(
+        self,
+        skill,
+        skill_id: str | None,
+        verifiers: Sequence[AbstractVerifier] | None,
+        max_body_bytes: int = MAX_BODY_BYTES,
+    ):
         self.skill = skill
         self.skill_id = skill_id
         self.verifiers = list(verifiers or [])
@@ -126,7 +138,9 @@ class SkillAdapter:
     def _read_body(self) -> bytes:
         too_large = BadRequest(f"body is larger than {self.max_body_bytes} bytes", 413)
         # Our own limit, not the host app's MAX_CONTENT_LENGTH (the phone app's is smaller).
-        request.max_content_length = self.max_body_bytes + 1  # +1: so reading one byte more detects "too large"
+        request.max_content_length = (
+            self.max_body_bytes + 1
+        )  # +1: so reading one byte more detects "too large"
         length = request.content_length
         if length is not None and length > self.max_body_bytes:
             raise too_large
@@ -159,9 +173,16 @@ class SkillAdapter:
         return _json(invoke_safely(self.skill, envelope))
 
 
-def alexa_blueprint(coach, skill_id: str | None, verify: bool,
-                    verifiers: Sequence[AbstractVerifier] | None = None, *, skill=None,
-                    max_body_bytes: int = MAX_BODY_BYTES, name: str = "alexa") -> Blueprint:
+def alexa_blueprint(
+    coach,
+    skill_id: str | None,
+    verify: bool,
+    verifiers: Sequence[AbstractVerifier] | None = None,
+    *,
+    skill=None,
+    max_body_bytes: int = MAX_BODY_BYTES,
+    name: str = "alexa",
+) -> Blueprint:
     """The `POST /alexa` blueprint around one skill built from `coach` (once, here).
 
     verifiers: replaces the default verifier list (tests pass ones with a local trust root);
@@ -176,8 +197,10 @@ def alexa_blueprint(coach, skill_id: str | None, verify: bool,
         if verifiers is None:
             verifiers = default_verifiers(skill_id)
         if not skill_id:
-            log.warning("ALEXA_SKILL_ID is not set: Alexa requests are verified (signature, certificate, "
-                        "timestamp) but not checked against a skill id. Set ALEXA_SKILL_ID in production.")
+            log.warning(
+                "ALEXA_SKILL_ID is not set: Alexa requests are verified (signature, certificate, "
+                "timestamp) but not checked against a skill id. Set ALEXA_SKILL_ID in production."
+            )
     else:
         verifiers = []
     adapter = SkillAdapter(skill, skill_id, verifiers, max_body_bytes=max_body_bytes)

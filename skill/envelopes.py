@@ -15,26 +15,33 @@ to that id; ``{"routine": "banana"}`` gives ER_SUCCESS_NO_MATCH (what Alexa send
 unknown value of a custom slot type); built-in slot types such as ``minutes`` (AMAZON.NUMBER)
 carry the value alone.
 """
+
 from __future__ import annotations
 
 import copy
 import uuid
-from datetime import datetime, timezone
-from typing import Any, Mapping
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
 
 DEFAULT_SKILL_ID = "amzn1.ask.skill.psoas-coach-dev"
 API_ENDPOINT = "https://api.amazonalexa.com"
 APL_MAX_VERSION = "2024.2"
 
 # Custom slot types of our interaction models, named in the ER authority string.
-SLOT_TYPES = {"routine": "RoutineName", "exercise": "ExerciseName", "minutes": "AMAZON.NUMBER",
-              "focus": "RoutineFocus", "avoid": "ExercisePosition"}
+SLOT_TYPES = {
+    "routine": "RoutineName",
+    "exercise": "ExerciseName",
+    "minutes": "AMAZON.NUMBER",
+    "focus": "RoutineFocus",
+    "avoid": "ExercisePosition",
+}
 
 SlotValue = str | tuple[str, str] | None
 
 
 def _now_iso() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def new_request_id() -> str:
@@ -66,7 +73,9 @@ def _context(user_id: str, skill_id: str, apl: bool) -> dict[str, Any]:
     ctx: dict[str, Any] = {"System": _system(user_id, skill_id, apl)}
     if apl:
         ctx["Viewport"] = {
-            "experiences": [{"arcMinuteWidth": 246, "arcMinuteHeight": 144, "canRotate": False, "canResize": False}],
+            "experiences": [
+                {"arcMinuteWidth": 246, "arcMinuteHeight": 144, "canRotate": False, "canResize": False}
+            ],
             "mode": "HUB",
             "shape": "RECTANGLE",
             "pixelWidth": 1024,
@@ -80,8 +89,9 @@ def _context(user_id: str, skill_id: str, apl: bool) -> dict[str, Any]:
     return ctx
 
 
-def _session(user_id: str, skill_id: str, new: bool, attributes: Mapping[str, Any] | None,
-             session_id: str | None) -> dict[str, Any]:
+def _session(
+    user_id: str, skill_id: str, new: bool, attributes: Mapping[str, Any] | None, session_id: str | None
+) -> dict[str, Any]:
     return {
         "new": new,
         "sessionId": session_id or new_session_id(),
@@ -95,9 +105,17 @@ def _base_request(kind: str, locale: str) -> dict[str, Any]:
     return {"type": kind, "requestId": new_request_id(), "timestamp": _now_iso(), "locale": locale}
 
 
-def _envelope(request: dict[str, Any], *, user_id: str, skill_id: str, apl: bool,
-              with_session: bool = True, new_session: bool = False,
-              attributes: Mapping[str, Any] | None = None, session_id: str | None = None) -> dict[str, Any]:
+def _envelope(
+    request: dict[str, Any],
+    *,
+    user_id: str,
+    skill_id: str,
+    apl: bool,
+    with_session: bool = True,
+    new_session: bool = False,
+    attributes: Mapping[str, Any] | None = None,
+    session_id: str | None = None,
+) -> dict[str, Any]:
     env: dict[str, Any] = {"version": "1.0"}
     if with_session:
         env["session"] = _session(user_id, skill_id, new_session, attributes, session_id)
@@ -127,17 +145,40 @@ def slot(name: str, value: SlotValue, *, skill_id: str = DEFAULT_SKILL_ID) -> di
     return out
 
 
-def launch(user_id: str, *, locale: str = "en-US", apl: bool = False, new_session: bool = True,
-           attributes: Mapping[str, Any] | None = None, session_id: str | None = None,
-           skill_id: str = DEFAULT_SKILL_ID) -> dict[str, Any]:
+def launch(
+    user_id: str,
+    *,
+    locale: str = "en-US",
+    apl: bool = False,
+    new_session: bool = True,
+    attributes: Mapping[str, Any] | None = None,
+    session_id: str | None = None,
+    skill_id: str = DEFAULT_SKILL_ID,
+) -> dict[str, Any]:
     """A LaunchRequest: "Alexa, open psoas coach"."""
-    return _envelope(_base_request("LaunchRequest", locale), user_id=user_id, skill_id=skill_id, apl=apl,
-                     new_session=new_session, attributes=attributes, session_id=session_id)
+    return _envelope(
+        _base_request("LaunchRequest", locale),
+        user_id=user_id,
+        skill_id=skill_id,
+        apl=apl,
+        new_session=new_session,
+        attributes=attributes,
+        session_id=session_id,
+    )
 
 
-def intent(name: str, slots: Mapping[str, SlotValue] | None = None, *, user_id: str, locale: str = "en-US",
-           apl: bool = False, new_session: bool = False, attributes: Mapping[str, Any] | None = None,
-           session_id: str | None = None, skill_id: str = DEFAULT_SKILL_ID) -> dict[str, Any]:
+def intent(
+    name: str,
+    slots: Mapping[str, SlotValue] | None = None,
+    *,
+    user_id: str,
+    locale: str = "en-US",
+    apl: bool = False,
+    new_session: bool = False,
+    attributes: Mapping[str, Any] | None = None,
+    session_id: str | None = None,
+    skill_id: str = DEFAULT_SKILL_ID,
+) -> dict[str, Any]:
     """An IntentRequest for ``name`` (e.g. "AMAZON.NextIntent", "StartRoutineIntent")."""
     request = _base_request("IntentRequest", locale)
     request["dialogState"] = "COMPLETED" if slots else "STARTED"
@@ -146,13 +187,28 @@ def intent(name: str, slots: Mapping[str, SlotValue] | None = None, *, user_id: 
         "confirmationStatus": "NONE",
         "slots": {k: slot(k, v, skill_id=skill_id) for k, v in (slots or {}).items()},
     }
-    return _envelope(request, user_id=user_id, skill_id=skill_id, apl=apl, new_session=new_session,
-                     attributes=attributes, session_id=session_id)
+    return _envelope(
+        request,
+        user_id=user_id,
+        skill_id=skill_id,
+        apl=apl,
+        new_session=new_session,
+        attributes=attributes,
+        session_id=session_id,
+    )
 
 
-def session_ended(user_id: str, reason: str = "USER_INITIATED", *, locale: str = "en-US", apl: bool = False,
-                  attributes: Mapping[str, Any] | None = None, session_id: str | None = None,
-                  error: Mapping[str, str] | None = None, skill_id: str = DEFAULT_SKILL_ID) -> dict[str, Any]:
+def session_ended(
+    user_id: str,
+    reason: str = "USER_INITIATED",
+    *,
+    locale: str = "en-US",
+    apl: bool = False,
+    attributes: Mapping[str, Any] | None = None,
+    session_id: str | None = None,
+    error: Mapping[str, str] | None = None,
+    skill_id: str = DEFAULT_SKILL_ID,
+) -> dict[str, Any]:
     """A SessionEndedRequest (reason USER_INITIATED, ERROR or EXCEEDED_MAX_REPROMPTS)."""
     request = _base_request("SessionEndedRequest", locale)
     request["reason"] = reason
@@ -160,11 +216,14 @@ def session_ended(user_id: str, reason: str = "USER_INITIATED", *, locale: str =
         request["error"] = dict(error)
     elif reason == "ERROR":
         request["error"] = {"type": "INVALID_RESPONSE", "message": "test error"}
-    return _envelope(request, user_id=user_id, skill_id=skill_id, apl=apl, attributes=attributes,
-                     session_id=session_id)
+    return _envelope(
+        request, user_id=user_id, skill_id=skill_id, apl=apl, attributes=attributes, session_id=session_id
+    )
 
 
-def skill_disabled(user_id: str, *, locale: str = "en-US", skill_id: str = DEFAULT_SKILL_ID) -> dict[str, Any]:
+def skill_disabled(
+    user_id: str, *, locale: str = "en-US", skill_id: str = DEFAULT_SKILL_ID
+) -> dict[str, Any]:
     """The AlexaSkillEvent.SkillDisabled event sent when the person disables the skill (no session)."""
     request = _base_request("AlexaSkillEvent.SkillDisabled", locale)
     request["eventCreationTime"] = request["timestamp"]
@@ -172,13 +231,18 @@ def skill_disabled(user_id: str, *, locale: str = "en-US", skill_id: str = DEFAU
     return _envelope(request, user_id=user_id, skill_id=skill_id, apl=False, with_session=False)
 
 
-def follow_up(envelope: Mapping[str, Any], response: Mapping[str, Any], name: str,
-              slots: Mapping[str, SlotValue] | None = None) -> dict[str, Any]:
+def follow_up(
+    envelope: Mapping[str, Any],
+    response: Mapping[str, Any],
+    name: str,
+    slots: Mapping[str, SlotValue] | None = None,
+) -> dict[str, Any]:
     """The next IntentRequest in the same session, carrying the session attributes the last response set."""
     system = envelope["context"]["System"]
     session = envelope.get("session") or {}
     return intent(
-        name, slots,
+        name,
+        slots,
         user_id=system["user"]["userId"],
         locale=envelope["request"].get("locale", "en-US"),
         apl="Alexa.Presentation.APL" in system["device"]["supportedInterfaces"],

@@ -5,6 +5,7 @@ the skill are built lazily, once per container, on the first event. Lambda's Ale
 already restricts callers to the configured skill; when ALEXA_SKILL_ID is set the handler
 checks it too and raises `VerificationError` for an envelope from another skill.
 """
+
 from __future__ import annotations
 
 import json

@@ -11,6 +11,7 @@ The endpoint is ``endpoint_url`` if given, else ``$PSOAS_PUBLIC_URL`` (a site ro
 
     python -m skill.skill_package DIR [--endpoint URL]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -48,13 +49,25 @@ def _icon_png(size: int) -> bytes:
             rows.extend(white if inner * inner <= d2 <= outer * outer else teal)
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
 
     header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(bytes(rows), 9)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(bytes(rows), 9))
+        + chunk(b"IEND", b"")
+    )
 
 
-def export_skill_package(directory: str | os.PathLike, endpoint_url: str | None = None, catalogue=None) -> Path:
+def export_skill_package(
+    directory: str | os.PathLike, endpoint_url: str | None = None, catalogue=None
+) -> Path:
     """Write ``directory/skill-package`` and return its path."""
     if catalogue is None:
         from shared_content.catalogue import load_catalogue
@@ -65,7 +78,9 @@ def export_skill_package(directory: str | os.PathLike, endpoint_url: str | None 
     images = package / "assets" / "images"
     models.mkdir(parents=True, exist_ok=True)
     images.mkdir(parents=True, exist_ok=True)
-    (package / "skill.json").write_text(dumps(build_manifest(resolve_endpoint(endpoint_url))), encoding="utf-8")
+    (package / "skill.json").write_text(
+        dumps(build_manifest(resolve_endpoint(endpoint_url))), encoding="utf-8"
+    )
     for locale in LOCALES:
         (models / f"{locale}.json").write_text(dumps(build_model(locale, catalogue)), encoding="utf-8")
     (images / "psoas-coach-108.png").write_bytes(_icon_png(108))
@@ -74,11 +89,13 @@ def export_skill_package(directory: str | os.PathLike, endpoint_url: str | None 
 
 
 def main(argv: list[str] | None = None, prog: str = "python -m skill.skill_package") -> int:
-    parser = argparse.ArgumentParser(prog=prog,
-                                     description="write an ASK CLI skill-package/ folder")
+    parser = argparse.ArgumentParser(prog=prog, description="write an ASK CLI skill-package/ folder")
     parser.add_argument("directory")
-    parser.add_argument("--endpoint", default=None,
-                        help=f"public HTTPS URL of the skill endpoint (default: ${ENV_PUBLIC_URL}, else a placeholder)")
+    parser.add_argument(
+        "--endpoint",
+        default=None,
+        help=f"public HTTPS URL of the skill endpoint (default: ${ENV_PUBLIC_URL}, else a placeholder)",
+    )
     args = parser.parse_args(argv)
     try:
         path = export_skill_package(args.directory, args.endpoint)

@@ -13,6 +13,7 @@ token each) is taken if it is close enough; anything else is ``AMAZON.FallbackIn
 ``m.slots`` maps slot name to ``(spoken, id)`` for custom types (the envelope builders turn that
 into an ER_SUCCESS_MATCH resolution) and to the number as a string for ``AMAZON.NUMBER``.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,8 +23,28 @@ from typing import Any
 FALLBACK = "AMAZON.FallbackIntent"
 LAUNCH = "LaunchRequest"
 
-_UNITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
-          "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
+_UNITS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
 _TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 NUMBER_WORDS = {w: i for i, w in enumerate(_UNITS)} | {w: i * 10 for i, w in enumerate(_TENS) if w}
 _NUM_WORD_RE = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
@@ -73,8 +94,8 @@ class _Sample:
     intent: str
     text: str
     regex: re.Pattern
-    slot_types: dict[str, str]   # slot name -> type, for slots in this sample
-    tokens: list[str]            # normalized literal words and "<slot>" markers
+    slot_types: dict[str, str]  # slot name -> type, for slots in this sample
+    tokens: list[str]  # normalized literal words and "<slot>" markers
 
 
 class UtteranceMatcher:
@@ -153,7 +174,7 @@ class UtteranceMatcher:
         while i < len(words):
             best = None  # (length, type, spoken)
             for length in range(min(6, len(words) - i), 0, -1):
-                phrase = " ".join(words[i:i + length])
+                phrase = " ".join(words[i : i + length])
                 for stype, table in self.values.items():
                     if phrase in table:
                         best = (length, stype, phrase)
@@ -184,14 +205,18 @@ class UtteranceMatcher:
 
         ca, cb = Counter(a), Counter(b)
         inter = sum(min(ca[t], cb[t]) * self._weight(t) for t in ca)
-        total = sum(n * self._weight(t) for t, n in ca.items()) + sum(n * self._weight(t) for t, n in cb.items())
+        total = sum(n * self._weight(t) for t, n in ca.items()) + sum(
+            n * self._weight(t) for t, n in cb.items()
+        )
         return 2 * inter / total if total else 0.0
 
     def strip_invocation(self, text: str) -> tuple[str, bool]:
         """("ask psoas coach to start x" -> ("start x", False)); ("open psoas coach" -> ("", True))."""
         text = re.sub(r"^alexa ", "", text)
         inv = re.escape(self.invocation_name) if self.invocation_name else r"(?!x)x"
-        if re.fullmatch(rf"(?:open|launch|start|begin|load|run|play)(?: the)? {inv}(?: skill)?|launch|{inv}", text):
+        if re.fullmatch(
+            rf"(?:open|launch|start|begin|load|run|play)(?: the)? {inv}(?: skill)?|launch|{inv}", text
+        ):
             return "", True
         m = re.match(rf"^(?:ask|tell|use) {inv}(?: skill)?(?: to)?(?: (.*))?$", text)
         if m:

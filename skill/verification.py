@@ -19,6 +19,7 @@ to return to the caller (it never contains the body or header values).
 Every verifier has the same shape as the SDK's `AbstractVerifier`:
 `verify(headers, body: bytes, envelope: RequestEnvelope | None) -> None`.
 """
+
 from __future__ import annotations
 
 import base64
@@ -53,8 +54,8 @@ CERT_CHAIN_PATH_PREFIX = "/echo.api/"
 TIMESTAMP_TOLERANCE_SECONDS = 150
 SKILL_EVENT_TOLERANCE_SECONDS = 3600
 
-FETCH_TIMEOUT_SECONDS = (3.05, 5.0)   # (connect, read), for requests
-MAX_CHAIN_BYTES = 64 * 1024           # Amazon's chain is ~5 KB
+FETCH_TIMEOUT_SECONDS = (3.05, 5.0)  # (connect, read), for requests
+MAX_CHAIN_BYTES = 64 * 1024  # Amazon's chain is ~5 KB
 
 
 class VerificationError(Exception):
@@ -171,8 +172,14 @@ def normalise_cert_chain_url(url: Any) -> str:
 
 # --------------------------------------------------------------------------- fetching
 
-def fetch_certificate_chain(url: str, *, timeout: float | tuple[float, float] = FETCH_TIMEOUT_SECONDS,
-                            max_bytes: int = MAX_CHAIN_BYTES, session: Any = None) -> bytes:
+
+def fetch_certificate_chain(
+    url: str,
+    *,
+    timeout: float | tuple[float, float] = FETCH_TIMEOUT_SECONDS,
+    max_bytes: int = MAX_CHAIN_BYTES,
+    session: Any = None,
+) -> bytes:
     """Download the PEM chain with requests: a timeout, no redirects, a size cap.
 
     Network and HTTP failures become VerificationError (the request is then refused).
@@ -243,6 +250,7 @@ def default_roots() -> list[x509.Certificate]:
 
 # --------------------------------------------------------------------------- cache
 
+
 class CertificateCache:
     """Validated certificate chains by normalised URL, each kept until its leaf's not_after.
 
@@ -276,8 +284,9 @@ class CertificateCache:
             while len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
 
-    def get_or_load(self, url: str, now: float,
-                    load: Callable[[], list[x509.Certificate]]) -> list[x509.Certificate]:
+    def get_or_load(
+        self, url: str, now: float, load: Callable[[], list[x509.Certificate]]
+    ) -> list[x509.Certificate]:
         chain = self.get(url, now)
         if chain is not None:
             return chain
@@ -304,6 +313,7 @@ class CertificateCache:
 
 # --------------------------------------------------------------------------- verifiers
 
+
 class RequestVerifier(AbstractVerifier):
     """Certificate chain URL, certificate chain and body signature (see module docstring).
 
@@ -312,9 +322,15 @@ class RequestVerifier(AbstractVerifier):
     (default: a new one per verifier); clock: seconds since the epoch.
     """
 
-    def __init__(self, *, roots: Sequence[x509.Certificate] | None = None, fetch: Fetch | None = None,
-                 cache: CertificateCache | None = None, clock: Clock = time.time,
-                 domain: str = ECHO_API_DOMAIN):
+    def __init__(
+        self,
+        *,
+        roots: Sequence[x509.Certificate] | None = None,
+        fetch: Fetch | None = None,
+        cache: CertificateCache | None = None,
+        clock: Clock = time.time,
+        domain: str = ECHO_API_DOMAIN,
+    ):
         # The default trust store is loaded now, so a missing CA bundle stops the server at startup.
         self._store = x509v.Store(list(roots) if roots is not None else default_roots())
         self._fetch = fetch or fetch_certificate_chain
@@ -327,7 +343,9 @@ class RequestVerifier(AbstractVerifier):
         raw_sig = _header(headers, SIGNATURE_256_HEADER)
         if raw_sig is None:
             if _header(headers, LEGACY_SIGNATURE_HEADER) is not None:
-                raise VerificationError("only the legacy SHA-1 Signature header was sent; Signature-256 is required")
+                raise VerificationError(
+                    "only the legacy SHA-1 Signature header was sent; Signature-256 is required"
+                )
             raise VerificationError("missing Signature-256 header")
         signature = _decode_signature(raw_sig)
         now = self._clock()
@@ -356,7 +374,7 @@ class RequestVerifier(AbstractVerifier):
 
     def _validate_chain(self, chain: list[x509.Certificate], now: float) -> None:
         leaf, intermediates = chain[0], chain[1:]
-        when = dt.datetime.fromtimestamp(now, dt.timezone.utc)
+        when = dt.datetime.fromtimestamp(now, dt.UTC)
         if when < leaf.not_valid_before_utc:
             raise VerificationError("signing certificate is not yet valid")
         if when > leaf.not_valid_after_utc:
@@ -409,7 +427,7 @@ def parse_timestamp(value: Any) -> float:
     if not isinstance(value, dt.datetime):
         raise VerificationError("request has no timestamp")
     if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.timezone.utc)
+        value = value.replace(tzinfo=dt.UTC)
     try:
         return value.timestamp()
     except (OverflowError, ValueError, OSError):
@@ -419,8 +437,13 @@ def parse_timestamp(value: Any) -> float:
 class TimestampVerifier(AbstractVerifier):
     """request.timestamp within `tolerance` seconds of now (both directions)."""
 
-    def __init__(self, tolerance: float = TIMESTAMP_TOLERANCE_SECONDS, *,
-                 skill_event_tolerance: float = SKILL_EVENT_TOLERANCE_SECONDS, clock: Clock = time.time):
+    def __init__(
+        self,
+        tolerance: float = TIMESTAMP_TOLERANCE_SECONDS,
+        *,
+        skill_event_tolerance: float = SKILL_EVENT_TOLERANCE_SECONDS,
+        clock: Clock = time.time,
+    ):
         self.tolerance = tolerance
         self.skill_event_tolerance = skill_event_tolerance
         self._clock = clock
@@ -431,10 +454,15 @@ class TimestampVerifier(AbstractVerifier):
             raise VerificationError("envelope has no request")
         when = parse_timestamp(getattr(request, "timestamp", None))
         age = self._clock() - when
-        allowed = self.skill_event_tolerance if _request_type(envelope).startswith("AlexaSkillEvent.") \
+        allowed = (
+            self.skill_event_tolerance
+            if _request_type(envelope).startswith("AlexaSkillEvent.")
             else self.tolerance
+        )
         if age > allowed:
-            raise VerificationError(f"request timestamp is {age:.0f} s old; at most {allowed:.0f} s is allowed")
+            raise VerificationError(
+                f"request timestamp is {age:.0f} s old; at most {allowed:.0f} s is allowed"
+            )
         if -age > self.tolerance:
             raise VerificationError(f"request timestamp is {-age:.0f} s in the future")
 
@@ -467,9 +495,14 @@ class SkillIdVerifier(AbstractVerifier):
             raise VerificationError("request is for a different skill id")
 
 
-def default_verifiers(skill_id: str | None, *, roots: Sequence[x509.Certificate] | None = None,
-                      fetch: Fetch | None = None, cache: CertificateCache | None = None,
-                      clock: Clock = time.time) -> list[AbstractVerifier]:
+def default_verifiers(
+    skill_id: str | None,
+    *,
+    roots: Sequence[x509.Certificate] | None = None,
+    fetch: Fetch | None = None,
+    cache: CertificateCache | None = None,
+    clock: Clock = time.time,
+) -> list[AbstractVerifier]:
     """What production runs: signature + chain, timestamp, and the skill id when one is configured."""
     verifiers: list[AbstractVerifier] = [
         RequestVerifier(roots=roots, fetch=fetch, cache=cache, clock=clock),
@@ -480,7 +513,8 @@ def default_verifiers(skill_id: str | None, *, roots: Sequence[x509.Certificate]
     return verifiers
 
 
-def run_verifiers(verifiers: Iterable[AbstractVerifier], headers: Mapping[str, str], body: bytes,
-                  envelope: Any) -> None:
+def run_verifiers(
+    verifiers: Iterable[AbstractVerifier], headers: Mapping[str, str], body: bytes, envelope: Any
+) -> None:
     for verifier in verifiers:
         verifier.verify(headers, body, envelope)

@@ -4,6 +4,7 @@ a controllable clock, and a Coach built on them.
 PostgreSQL comes from PSOAS_TEST_POSTGRES_URL (set by .ci/run). Under CI=true a missing or
 unreachable server fails the PostgreSQL tests; elsewhere they are skipped with the reason.
 """
+
 from __future__ import annotations
 
 import os
@@ -92,7 +93,9 @@ def _drop_database(admin, name: str) -> None:
         try:
             admin.execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                "WHERE datname = %s AND usename = current_user AND pid <> pg_backend_pid()", (name,))
+                "WHERE datname = %s AND usename = current_user AND pid <> pg_backend_pid()",
+                (name,),
+            )
             admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
             return
         except (psycopg.errors.ObjectInUse, psycopg.errors.InsufficientPrivilege):
@@ -113,11 +116,17 @@ def _pg_template():
     name = f"psoas_tmpl_{os.getpid()}"
     try:
         admin = psycopg.connect(
-            host=base.host, port=base.port or 5432, user=base.username, password=base.password,
-            dbname=base.database, autocommit=True,
+            host=base.host,
+            port=base.port or 5432,
+            user=base.username,
+            password=base.password,
+            dbname=base.database,
+            autocommit=True,
         )
     except psycopg.OperationalError as exc:
-        pytest.fail(f"PostgreSQL at {base.host}:{base.port} is not reachable: {exc}") if IN_CI else pytest.skip(str(exc))
+        pytest.fail(
+            f"PostgreSQL at {base.host}:{base.port} is not reachable: {exc}"
+        ) if IN_CI else pytest.skip(str(exc))
     _drop_database(admin, name)
     admin.execute(f'CREATE DATABASE "{name}"')
     store = Store(base.set(database=name).render_as_string(hide_password=False))

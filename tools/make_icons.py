@@ -8,6 +8,7 @@ icon-maskable-512.png (full-bleed background, figure inside the central 80% safe
 apple-touch-icon.png (180 px, full-bleed, iOS rounds it itself). Output is deterministic, so
 re-running it changes no bytes unless the drawing changes.
 """
+
 from __future__ import annotations
 
 import math
@@ -16,7 +17,7 @@ import sys
 import zlib
 from pathlib import Path
 
-THEME = (0x0B, 0x5D, 0x4B)        # #0b5d4b, the manifest's theme_color
+THEME = (0x0B, 0x5D, 0x4B)  # #0b5d4b, the manifest's theme_color
 INK = (0xFF, 0xFF, 0xFF)
 OUT = Path(__file__).resolve().parent.parent / "webapp" / "static" / "icons"
 
@@ -24,12 +25,12 @@ OUT = Path(__file__).resolve().parent.parent / "webapp" / "static" / "icons"
 HEAD = ((0.50, 0.20), 0.080)
 STROKE = 0.060
 LIMBS = [
-    ((0.50, 0.31), (0.46, 0.56)),   # torso, upright
-    ((0.46, 0.56), (0.67, 0.56)),   # front thigh
-    ((0.67, 0.56), (0.69, 0.80)),   # front shin, foot flat
-    ((0.69, 0.80), (0.78, 0.80)),   # front foot
-    ((0.46, 0.56), (0.34, 0.80)),   # back thigh, knee down
-    ((0.34, 0.80), (0.13, 0.80)),   # back shin on the floor
+    ((0.50, 0.31), (0.46, 0.56)),  # torso, upright
+    ((0.46, 0.56), (0.67, 0.56)),  # front thigh
+    ((0.67, 0.56), (0.69, 0.80)),  # front shin, foot flat
+    ((0.69, 0.80), (0.78, 0.80)),  # front foot
+    ((0.46, 0.56), (0.34, 0.80)),  # back thigh, knee down
+    ((0.34, 0.80), (0.13, 0.80)),  # back shin on the floor
     ((0.495, 0.36), (0.62, 0.47)),  # arm, hand resting on the front knee
 ]
 FLOOR = (((0.06, 0.88), (0.94, 0.88)), 0.022)
@@ -91,10 +92,20 @@ def render(size: int, *, maskable: bool, full_bleed: bool) -> bytes:
 
 def png(size: int, raw: bytes) -> bytes:
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
 
     header = struct.pack(">IIBBBBB", size, size, 8, 6, 0, 0, 0)  # 8-bit RGBA
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw, 9))
+        + chunk(b"IEND", b"")
+    )
 
 
 ICONS = {

@@ -2,6 +2,7 @@
 
 `create_app(coach, secret_key, dev=False, testing=False)` builds it; nothing happens at import time.
 """
+
 from __future__ import annotations
 
 from datetime import timedelta

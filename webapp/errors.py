@@ -1,4 +1,5 @@
 """Friendly error pages: a full page for a normal request, a message in #flash for htmx."""
+
 from __future__ import annotations
 
 import logging
@@ -38,8 +39,11 @@ def error_response(status: int, title: str | None = None, message: str | None = 
 def init_app(app):
     @app.errorhandler(CSRFError)
     def csrf_error(_exc):
-        return error_response(400, "This page had gone stale",
-                              "For your safety we didn't act on that. Reload the page and try again.")
+        return error_response(
+            400,
+            "This page had gone stale",
+            "For your safety we didn't act on that. Reload the page and try again.",
+        )
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

@@ -1,4 +1,5 @@
 """`/library`: every catalogue item, including release techniques and posture guidance."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort
@@ -7,8 +8,12 @@ from webapp.web import get_catalogue, render_page
 
 bp = Blueprint("library", __name__)
 
-CATEGORY_TITLES = {"stretch": "Stretches", "strengthen": "Strengthening", "release": "Release techniques",
-                   "posture": "Posture guidance"}
+CATEGORY_TITLES = {
+    "stretch": "Stretches",
+    "strengthen": "Strengthening",
+    "release": "Release techniques",
+    "posture": "Posture guidance",
+}
 
 
 @bp.get("/library")
@@ -17,8 +22,11 @@ def index():
     for ex in get_catalogue().exercises.values():
         groups.setdefault(ex.category, []).append(ex)
     order = list(CATEGORY_TITLES) + sorted(set(groups) - set(CATEGORY_TITLES))
-    return render_page("library/index.html", groups=[(c, groups[c]) for c in order if c in groups],
-                       category_titles=CATEGORY_TITLES)
+    return render_page(
+        "library/index.html",
+        groups=[(c, groups[c]) for c in order if c in groups],
+        category_titles=CATEGORY_TITLES,
+    )
 
 
 @bp.get("/library/<exercise_id>")

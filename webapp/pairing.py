@@ -2,6 +2,7 @@
 
 Codes are never logged or echoed back into the page.
 """
+
 from __future__ import annotations
 
 import re
@@ -12,6 +13,7 @@ from webapp.web import browser_token, current_person, get_coach, render_page
 
 bp = Blueprint("pairing", __name__)
 
+
 @bp.get("/pair")
 def pair():
     return render_page("pairing/pair.html", error=None)
@@ -21,13 +23,17 @@ def pair():
 def redeem():
     code = re.sub(r"[\s-]", "", request.form.get("code", ""))[:20]
     if not re.fullmatch(r"\d{6}", code):
-        return render_page("pairing/pair.html", status=400,
-                           error="Enter the six digits Alexa said, like 123456.")
+        return render_page(
+            "pairing/pair.html", status=400, error="Enter the six digits Alexa said, like 123456."
+        )
     outcome = get_coach().redeem_pairing_code(browser_token(), code, request.remote_addr or "")
     if not outcome.ok:
         status = 429 if outcome.limited else 400
-        response = render_page("pairing/pair.html", status=status,
-                               error=outcome.message or "That code didn't work. Ask Alexa for a new one.")
+        response = render_page(
+            "pairing/pair.html",
+            status=status,
+            error=outcome.message or "That code didn't work. Ask Alexa for a new one.",
+        )
         if outcome.limited:
             response.headers["Retry-After"] = str(outcome.retry_after_seconds or 600)
         return response

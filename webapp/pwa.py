@@ -16,6 +16,7 @@ twice. Once one command of a batch is not applied, the later ones (which were ma
 are not applied either. Each command has an id; ids applied by this process are remembered so a
 replay is answered with the original result.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -27,8 +28,7 @@ import time
 from collections import OrderedDict
 from pathlib import Path
 
-from flask import (Blueprint, Response, current_app, jsonify, render_template, request, send_file,
-                   url_for)
+from flask import Blueprint, Response, current_app, jsonify, render_template, request, send_file, url_for
 
 from shared_content.engine import COMMAND_NAMES, PACE_LEVELS, plan_for
 from shared_content.engine.plan import MAX_HOLD_SECONDS, MIN_HOLD_SECONDS, intro_seconds
@@ -91,9 +91,14 @@ def _first_url(endpoints, **values):
 def _static_files() -> list[Path]:
     folder = Path(current_app.static_folder or STATIC)
     skip = {"sw.js", "manifest.webmanifest"}
-    return sorted(p for p in folder.rglob("*")
-                  if p.is_file() and p.name not in skip and not p.name.startswith(".")
-                  and p.suffix not in {".txt", ".md", ".map"})
+    return sorted(
+        p
+        for p in folder.rglob("*")
+        if p.is_file()
+        and p.name not in skip
+        and not p.name.startswith(".")
+        and p.suffix not in {".txt", ".md", ".map"}
+    )
 
 
 def precache_urls() -> list[str]:
@@ -130,10 +135,20 @@ def build_id(urls: list[str]) -> str:
 
 def _exercise_payload(ex) -> dict:
     return {
-        "id": ex.id, "name": ex.name, "category": ex.category, "kind": ex.kind, "position": ex.position,
-        "summary": ex.summary, "steps": list(ex.steps), "hold_cue": ex.hold_cue,
-        "hold_seconds": ex.hold_seconds, "repetitions": ex.repetitions, "sets": ex.sets,
-        "per_side": ex.per_side, "cautions": list(ex.cautions), "duration_seconds": int(ex.duration_seconds),
+        "id": ex.id,
+        "name": ex.name,
+        "category": ex.category,
+        "kind": ex.kind,
+        "position": ex.position,
+        "summary": ex.summary,
+        "steps": list(ex.steps),
+        "hold_cue": ex.hold_cue,
+        "hold_seconds": ex.hold_seconds,
+        "repetitions": ex.repetitions,
+        "sets": ex.sets,
+        "per_side": ex.per_side,
+        "cautions": list(ex.cautions),
+        "duration_seconds": int(ex.duration_seconds),
         "intro_seconds": intro_seconds(ex),
     }
 
@@ -143,9 +158,15 @@ def _catalogue_payload() -> dict:
     return {
         "exercises": [_exercise_payload(ex) for ex in cat.exercises.values()],
         "routines": [
-            {"id": r.id, "name": r.name, "focus": r.focus, "description": r.description,
-             "exercise_ids": list(r.exercise_ids), "duration_seconds": int(r.duration_seconds),
-             "plan_url": url_for("pwa.plan_json", routine_id=r.id)}
+            {
+                "id": r.id,
+                "name": r.name,
+                "focus": r.focus,
+                "description": r.description,
+                "exercise_ids": list(r.exercise_ids),
+                "duration_seconds": int(r.duration_seconds),
+                "plan_url": url_for("pwa.plan_json", routine_id=r.id),
+            }
             for r in cat.routines.values()
         ],
         "safety": {"short": cat.safety.short},
@@ -158,18 +179,31 @@ def _plan_payload(routine, pace: float) -> dict:
     base = plan_for(routine, cat, 1.0)
     exercises = {eid: _exercise_payload(cat.exercise(eid)) for eid in routine.exercise_ids}
     return {
-        "routine": {"id": routine.id, "name": routine.name, "exercise_ids": list(routine.exercise_ids),
-                    "duration_seconds": int(routine.duration_seconds)},
+        "routine": {
+            "id": routine.id,
+            "name": routine.name,
+            "exercise_ids": list(routine.exercise_ids),
+            "duration_seconds": int(routine.duration_seconds),
+        },
         "pace": pace,
         "pace_levels": list(PACE_LEVELS),
         "min_hold_seconds": MIN_HOLD_SECONDS,
         "max_hold_seconds": MAX_HOLD_SECONDS,
         "blocks": [
-            {"exercise_id": b.exercise_id, "exercise_index": b.exercise_index, "side": b.side,
-             "set_no": b.set_no, "sets": b.sets, "reps": b.reps, "hold_seconds": b.hold_seconds,
-             "base_hold_seconds": catalogue_hold, "rep_gap_seconds": b.rep_gap_seconds,
-             "rest_seconds": b.rest_seconds, "is_guidance": b.is_guidance,
-             "first_of_exercise": b.first_of_exercise}
+            {
+                "exercise_id": b.exercise_id,
+                "exercise_index": b.exercise_index,
+                "side": b.side,
+                "set_no": b.set_no,
+                "sets": b.sets,
+                "reps": b.reps,
+                "hold_seconds": b.hold_seconds,
+                "base_hold_seconds": catalogue_hold,
+                "rep_gap_seconds": b.rep_gap_seconds,
+                "rest_seconds": b.rest_seconds,
+                "is_guidance": b.is_guidance,
+                "first_of_exercise": b.first_of_exercise,
+            }
             for b, catalogue_hold in zip(blocks, (cat.exercise(x.exercise_id).hold_seconds for x in base))
         ],
         "exercises": exercises,
@@ -181,25 +215,44 @@ def _session_payload(person_id) -> dict:
     view = coach.current(person_id)
     now = _now()
     person = coach.person(person_id) if hasattr(coach, "person") else None
-    payload: dict = {"server_time": now, "csrf_token": csrf_token(), "session": None,
-                     "person": {"pace": getattr(person, "pace", 1.0),
-                                "safety_heard": bool(getattr(person, "safety_heard", False))}}
+    payload: dict = {
+        "server_time": now,
+        "csrf_token": csrf_token(),
+        "session": None,
+        "person": {
+            "pace": getattr(person, "pace", 1.0),
+            "safety_heard": bool(getattr(person, "safety_heard", False)),
+        },
+    }
     if view is None:
         return payload
     pos = view.position
     payload["session"] = {
         "version": view.state.version,
         "state": view.state.to_dict(),
-        "routine": {"id": view.routine.id, "name": view.routine.name,
-                    "plan_url": url_for("pwa.plan_json", routine_id=view.routine.id)},
+        "routine": {
+            "id": view.routine.id,
+            "name": view.routine.name,
+            "plan_url": url_for("pwa.plan_json", routine_id=view.routine.id),
+        },
         "position": {
-            "exercise_id": pos.exercise.id, "exercise_name": pos.exercise.name,
-            "exercise_index": pos.exercise_index, "exercise_count": pos.exercise_count,
-            "side": pos.side, "set_no": pos.set_no, "sets": pos.sets, "rep": pos.rep, "reps": pos.reps,
-            "phase": pos.phase, "seconds_left_in_phase": pos.seconds_left_in_phase,
-            "phase_ends_at": pos.phase_ends_at, "hold_seconds": pos.hold_seconds,
-            "in_rep_hold": pos.in_rep_hold, "paused": pos.paused,
-            "seconds_left_total": pos.seconds_left_total, "progress": pos.progress,
+            "exercise_id": pos.exercise.id,
+            "exercise_name": pos.exercise.name,
+            "exercise_index": pos.exercise_index,
+            "exercise_count": pos.exercise_count,
+            "side": pos.side,
+            "set_no": pos.set_no,
+            "sets": pos.sets,
+            "rep": pos.rep,
+            "reps": pos.reps,
+            "phase": pos.phase,
+            "seconds_left_in_phase": pos.seconds_left_in_phase,
+            "phase_ends_at": pos.phase_ends_at,
+            "hold_seconds": pos.hold_seconds,
+            "in_rep_hold": pos.in_rep_hold,
+            "paused": pos.paused,
+            "seconds_left_total": pos.seconds_left_total,
+            "progress": pos.progress,
         },
     }
     return payload
@@ -222,8 +275,9 @@ def service_worker():
 
 @bp.get("/manifest.webmanifest")
 def manifest():
-    response = send_file(STATIC / "manifest.webmanifest", mimetype="application/manifest+json",
-                         max_age=0, conditional=True)
+    response = send_file(
+        STATIC / "manifest.webmanifest", mimetype="application/manifest+json", max_age=0, conditional=True
+    )
     response.headers["Cache-Control"] = "no-cache"
     return response
 
@@ -318,11 +372,19 @@ def _validate(body) -> tuple[list[dict] | None, str | None]:
             return None, f"{where}.name must be one of {sorted(BATCH_COMMANDS)}."
         if name != "start" and (isinstance(version, bool) or not isinstance(version, int) or version < 0):
             return None, f"{where}.expected_version must be a whole number."
-        if name == "start" and version is not None and (isinstance(version, bool) or not isinstance(version, int)):
+        if (
+            name == "start"
+            and version is not None
+            and (isinstance(version, bool) or not isinstance(version, int))
+        ):
             return None, f"{where}.expected_version must be a whole number or null."
         elapsed = item.get("hold_elapsed")
-        if elapsed is not None and (isinstance(elapsed, bool) or not isinstance(elapsed, (int, float))
-                                    or not math.isfinite(elapsed) or elapsed < 0):
+        if elapsed is not None and (
+            isinstance(elapsed, bool)
+            or not isinstance(elapsed, (int, float))
+            or not math.isfinite(elapsed)
+            or elapsed < 0
+        ):
             return None, f"{where}.hold_elapsed must be a number of seconds (0 or more)."
         client_ts = item.get("client_ts")
         if client_ts is not None and (isinstance(client_ts, bool) or not isinstance(client_ts, (int, float))):
@@ -338,14 +400,23 @@ def _validate(body) -> tuple[list[dict] | None, str | None]:
         ack = item.get("safety_ack", False)
         if not isinstance(ack, bool):
             return None, f"{where}.safety_ack must be true or false."
-        clean.append({"id": cid, "name": name, "expected_version": version, "safety_ack": ack,
-                      "hold_elapsed": None if elapsed is None else min(float(elapsed), MAX_HOLD_ELAPSED),
-                      "routine_id": routine_id if name == "start" else None})
+        clean.append(
+            {
+                "id": cid,
+                "name": name,
+                "expected_version": version,
+                "safety_ack": ack,
+                "hold_elapsed": None if elapsed is None else min(float(elapsed), MAX_HOLD_ELAPSED),
+                "routine_id": routine_id if name == "start" else None,
+            }
+        )
     return clean, None
 
 
-SKIPPED_AFTER_REFUSAL = ("An earlier command in this batch was not applied, so this one, which followed it, "
-                         "was not applied either.")
+SKIPPED_AFTER_REFUSAL = (
+    "An earlier command in this batch was not applied, so this one, which followed it, "
+    "was not applied either."
+)
 
 
 def _apply_queued(coach, person, item: dict) -> dict:
@@ -353,13 +424,28 @@ def _apply_queued(coach, person, item: dict) -> dict:
     result = {"id": item["id"], "name": item["name"], "version": None, "finished": False}
     if item["name"] == "start" and not person.safety_heard:
         if not item["safety_ack"]:  # the start form's rule: the safety notice is seen before a first routine
-            return {**result, "status": "illegal", "message": "Read the safety notice before your first routine."}
+            return {
+                **result,
+                "status": "illegal",
+                "message": "Read the safety notice before your first routine.",
+            }
         coach.set_safety_heard(person.id)
     at = None if item["hold_elapsed"] is None else _now() - item["hold_elapsed"]
-    outcome = coach.command(person.id, item["name"], item["expected_version"], at=at, source="phone",
-                            routine_id=item["routine_id"])
-    return {**result, "status": outcome.status, "message": outcome.message, "finished": bool(outcome.finished),
-            "version": outcome.view.state.version if outcome.view is not None else None}
+    outcome = coach.command(
+        person.id,
+        item["name"],
+        item["expected_version"],
+        at=at,
+        source="phone",
+        routine_id=item["routine_id"],
+    )
+    return {
+        **result,
+        "status": outcome.status,
+        "message": outcome.message,
+        "finished": bool(outcome.finished),
+        "version": outcome.view.state.version if outcome.view is not None else None,
+    }
 
 
 @bp.post("/api/session/commands")
@@ -374,11 +460,18 @@ def session_commands():
     results: list[dict] = []
     for item in commands:
         key = (person.id, item["id"])
-        if (remembered := applied_ids.get(key)) is not None:   # a replayed batch gets its first answer
+        if (remembered := applied_ids.get(key)) is not None:  # a replayed batch gets its first answer
             results.append({**remembered, "id": item["id"], "replayed": True})
         elif any(r["status"] != "applied" and not r.get("replayed") for r in results):
-            results.append({"id": item["id"], "name": item["name"], "status": "skipped",
-                            "message": SKIPPED_AFTER_REFUSAL, "version": None})
+            results.append(
+                {
+                    "id": item["id"],
+                    "name": item["name"],
+                    "status": "skipped",
+                    "message": SKIPPED_AFTER_REFUSAL,
+                    "version": None,
+                }
+            )
         else:
             results.append(_apply_queued(coach, person, item))
             if results[-1]["status"] == "applied":

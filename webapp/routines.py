@@ -1,4 +1,5 @@
 """`/` lists the routines and builds one to fit; `/routines/<id>` shows one before starting."""
+
 from __future__ import annotations
 
 from flask import Blueprint, redirect, request, url_for
@@ -23,10 +24,16 @@ def _has_session() -> bool:
 
 def _index(status: int = 200, form: dict | None = None, form_error: str | None = None):
     return render_page(
-        "routines/index.html", status=status,
-        routines=list(get_catalogue().routines.values()), has_session=_has_session(),
-        form=form or {"minutes": "", "focus": "", "avoid": []}, form_error=form_error,
-        focuses=FOCUSES, positions=POSITIONS, min_minutes=MIN_MINUTES, max_minutes=MAX_MINUTES,
+        "routines/index.html",
+        status=status,
+        routines=list(get_catalogue().routines.values()),
+        has_session=_has_session(),
+        form=form or {"minutes": "", "focus": "", "avoid": []},
+        form_error=form_error,
+        focuses=FOCUSES,
+        positions=POSITIONS,
+        min_minutes=MIN_MINUTES,
+        max_minutes=MAX_MINUTES,
     )
 
 
@@ -40,9 +47,17 @@ def parse_assembly(args) -> tuple[dict, str | None, tuple | None]:
     raw_minutes = (args.get("minutes") or "").strip()[:10]
     focus = (args.get("focus") or "").strip()[:20]
     avoid = [p[:20] for p in args.getlist("avoid")][:10]
-    form = {"minutes": raw_minutes, "focus": focus if focus in FOCUSES else "", "avoid": [p for p in avoid if p in POSITIONS]}
+    form = {
+        "minutes": raw_minutes,
+        "focus": focus if focus in FOCUSES else "",
+        "avoid": [p for p in avoid if p in POSITIONS],
+    }
     if not raw_minutes.isdigit():
-        return form, f"Enter the minutes you have as a whole number from {MIN_MINUTES} to {MAX_MINUTES}.", None
+        return (
+            form,
+            f"Enter the minutes you have as a whole number from {MIN_MINUTES} to {MAX_MINUTES}.",
+            None,
+        )
     minutes = int(raw_minutes)
     if not MIN_MINUTES <= minutes <= MAX_MINUTES:
         return form, f"Choose between {MIN_MINUTES} and {MAX_MINUTES} minutes.", None

@@ -1,5 +1,6 @@
 """`/safety`: the plain safety notice, always one tap away, also the gate before a first session;
 and the privacy and terms pages the skill manifest links to."""
+
 from __future__ import annotations
 
 from flask import Blueprint, request

@@ -1,4 +1,5 @@
 """CSRF protection, security headers and gzip, for every response the phone app sends."""
+
 from __future__ import annotations
 
 import gzip
@@ -7,13 +8,23 @@ import secrets
 
 from flask import current_app, request, session
 
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
-       "manifest-src 'self'; worker-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "manifest-src 'self'; worker-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "X-CSRF-Token"
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
-GZIP_TYPES = {"text/html", "text/css", "application/javascript", "text/javascript", "application/json",
-              "application/manifest+json", "image/svg+xml", "text/plain"}
+GZIP_TYPES = {
+    "text/html",
+    "text/css",
+    "application/javascript",
+    "text/javascript",
+    "application/json",
+    "application/manifest+json",
+    "image/svg+xml",
+    "text/plain",
+}
 GZIP_MIN_BYTES = 500
 
 
@@ -62,9 +73,14 @@ def security_headers(response):
 
 
 def gzip_response(response):
-    if (response.status_code != 200 or response.is_streamed and not response.direct_passthrough
-            or response.mimetype not in GZIP_TYPES or "Content-Encoding" in response.headers
-            or "gzip" not in request.headers.get("Accept-Encoding", "").lower()):
+    if (
+        response.status_code != 200
+        or response.is_streamed
+        and not response.direct_passthrough
+        or response.mimetype not in GZIP_TYPES
+        or "Content-Encoding" in response.headers
+        or "gzip" not in request.headers.get("Accept-Encoding", "").lower()
+    ):
         return response
     response.direct_passthrough = False
     data = response.get_data()

@@ -1,4 +1,5 @@
 """The live session: the page, its #session-panel partial, the controls, live updates (SSE) and history."""
+
 from __future__ import annotations
 
 import math
@@ -14,9 +15,18 @@ bp = Blueprint("session", __name__)
 
 # URL word -> Coach command. "back" is what the button says; the engine calls it "previous".
 COMMANDS = {
-    "next": "next", "back": "previous", "previous": "previous", "pause": "pause", "resume": "resume",
-    "repeat": "repeat", "slower": "slower", "faster": "faster", "finish": "finish", "pain": "pain",
-    "skip": "skip", "start-over": "start_over",
+    "next": "next",
+    "back": "previous",
+    "previous": "previous",
+    "pause": "pause",
+    "resume": "resume",
+    "repeat": "repeat",
+    "slower": "slower",
+    "faster": "faster",
+    "finish": "finish",
+    "pain": "pain",
+    "skip": "skip",
+    "start-over": "start_over",
 }
 DUPLICATE_NOTICE = "That was already done (maybe from your other device), so nothing changed."
 HEARTBEAT_SECONDS = 15
@@ -54,11 +64,19 @@ def _timer(view, now: float) -> dict:
         seconds = math.ceil(max(ends_at - t, 0))
         total = ends_at - start
         label, fraction = "Rest", (min(max((t - start) / total, 0.0), 1.0) if total > 0 else 1.0)
-    return {"phase": pos.phase, "server_now": now, "started_at": start, "ends_at": ends_at,
-            "hold": hold if pos.phase == "holding" else 0, "gap": gap if pos.phase == "holding" else 0,
-            "reps": reps if pos.phase == "holding" else 1, "paused_at": st.paused_at,
-            "label": "Paused" if st.paused_at is not None else label, "seconds": seconds,
-            "ring_offset": round(100 * fraction, 1)}
+    return {
+        "phase": pos.phase,
+        "server_now": now,
+        "started_at": start,
+        "ends_at": ends_at,
+        "hold": hold if pos.phase == "holding" else 0,
+        "gap": gap if pos.phase == "holding" else 0,
+        "reps": reps if pos.phase == "holding" else 1,
+        "paused_at": st.paused_at,
+        "label": "Paused" if st.paused_at is not None else label,
+        "seconds": seconds,
+        "ring_offset": round(100 * fraction, 1),
+    }
 
 
 def _step_text(view) -> str:
@@ -72,7 +90,11 @@ def _step_text(view) -> str:
     if pos.phase == "holding":
         return pos.exercise.hold_cue or "Hold."
     if pos.phase == "resting":
-        return "Rest and breathe. Tap Next when you're ready." if not pos.seconds_left_in_phase else "Rest and breathe."
+        return (
+            "Rest and breathe. Tap Next when you're ready."
+            if not pos.seconds_left_in_phase
+            else "Rest and breathe."
+        )
     return ""
 
 
@@ -140,7 +162,9 @@ def command(name: str):
     expected = None
     if raw:
         if not raw.isdigit() or len(raw) > 12:
-            return error_response(400, "That button was out of date", "Reload the session page and try again.")
+            return error_response(
+                400, "That button was out of date", "Reload the session page and try again."
+            )
         expected = int(raw)
     person = current_person()
     outcome = get_coach().command(person.id, COMMANDS[name], expected, source="phone")
@@ -208,6 +232,8 @@ def events():
 @bp.get("/history")
 def history():
     person = current_person()
-    rows = [{"entry": entry, "minutes": max(0, round((entry.finished_at - entry.started_at) / 60))}
-            for entry in get_coach().history(person.id)]
+    rows = [
+        {"entry": entry, "minutes": max(0, round((entry.finished_at - entry.started_at) / 60))}
+        for entry in get_coach().history(person.id)
+    ]
     return render_page("session/history.html", rows=rows)

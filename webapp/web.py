@@ -1,12 +1,12 @@
 """Helpers every blueprint uses: the Coach, the phone's identity, and page/partial rendering."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import current_app, make_response, request
 
 from shared_content.catalogue import about_minutes
-
 from webapp.security import csrf_token, session_secret
 
 HTMX_VARY = "HX-Request, HX-Target"
@@ -71,11 +71,11 @@ def minutes(seconds: int | float) -> int:
 
 
 def isodate(epoch: float) -> str:
-    return datetime.fromtimestamp(epoch, timezone.utc).isoformat(timespec="seconds")
+    return datetime.fromtimestamp(epoch, UTC).isoformat(timespec="seconds")
 
 
 def nicedate(epoch: float) -> str:
-    return datetime.fromtimestamp(epoch, timezone.utc).strftime("%-d %b %Y, %H:%M UTC")
+    return datetime.fromtimestamp(epoch, UTC).strftime("%-d %b %Y, %H:%M UTC")
 
 
 def template_globals():

@@ -1,5 +1,6 @@
 """Builds a routine to fit a time budget, and encodes the request in the routine id so any
 process can rebuild exactly the same routine from the id alone ("custom-10-stretch-no-floor")."""
+
 from __future__ import annotations
 
 import re
@@ -59,9 +60,13 @@ class Request:
         return ", ".join(parts) + "."
 
 
-def make_request(minutes: int, focus: str | None, avoid_positions: set[str] | frozenset[str] | None) -> Request:
+def make_request(
+    minutes: int, focus: str | None, avoid_positions: set[str] | frozenset[str] | None
+) -> Request:
     if isinstance(minutes, bool) or not isinstance(minutes, int):
-        raise ValueError(f"minutes must be a whole number from {MIN_MINUTES} to {MAX_MINUTES} (got {minutes!r})")
+        raise ValueError(
+            f"minutes must be a whole number from {MIN_MINUTES} to {MAX_MINUTES} (got {minutes!r})"
+        )
     if not MIN_MINUTES <= minutes <= MAX_MINUTES:
         raise ValueError(f"minutes must be from {MIN_MINUTES} to {MAX_MINUTES} (got {minutes})")
     # "mixed" is the routine focus for no preference, so accept it as a synonym of none.
@@ -91,7 +96,8 @@ def parse_routine_id(routine_id: str) -> Request | None:
 def _candidates(request: Request, exercises: dict[str, Exercise]) -> list[Exercise]:
     """Usable exercises, focus category first, each group in article order."""
     usable = [
-        e for e in exercises.values()
+        e
+        for e in exercises.values()
         if e.position not in request.avoid
         # Guidance has no timer, so it only fills a routine that asks for posture checklists.
         and (not e.is_guidance or (request.focus == "posture" and e.category == "posture"))

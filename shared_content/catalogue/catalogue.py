@@ -1,4 +1,5 @@
 """The loaded catalogue: lookups by id and by spoken text, and routine assembly."""
+
 from __future__ import annotations
 
 from shared_content.catalogue import assemble as assembly
@@ -53,7 +54,9 @@ class Catalogue:
         except KeyError:
             return None
 
-    def assemble(self, minutes: int, focus: str | None = None, avoid_positions: set[str] | None = None) -> Routine:
+    def assemble(
+        self, minutes: int, focus: str | None = None, avoid_positions: set[str] | None = None
+    ) -> Routine:
         """Deterministic: the same arguments give the same routine, whose id rebuilds it.
         Raises ValueError for minutes outside 1..90, an unknown focus or position, or when nothing fits."""
         request = assembly.make_request(minutes, focus, avoid_positions)

@@ -1,4 +1,5 @@
 """`psoas-coach content list [--format json|text] [--path DIR]` and `psoas-coach content check [--path DIR]`."""
+
 from __future__ import annotations
 
 import argparse
@@ -39,16 +40,22 @@ def _minutes(seconds: int) -> str:
 def catalogue_as_text(catalogue: Catalogue) -> str:
     lines = ["Exercises"]
     for e in catalogue.exercises.values():
-        lines.append(f"  {e.id:<24} {e.category:<10} {e.kind:<8} {e.position:<8} {_minutes(e.duration_seconds):>6}  {e.name}")
+        lines.append(
+            f"  {e.id:<24} {e.category:<10} {e.kind:<8} {e.position:<8} {_minutes(e.duration_seconds):>6}  {e.name}"
+        )
     lines += ["", "Routines"]
     for r in catalogue.routines.values():
-        lines.append(f"  {r.id:<24} {r.focus:<10} {_minutes(r.duration_seconds):>6}  {r.name}: {', '.join(r.exercise_ids)}")
+        lines.append(
+            f"  {r.id:<24} {r.focus:<10} {_minutes(r.duration_seconds):>6}  {r.name}: {', '.join(r.exercise_ids)}"
+        )
     lines += ["", "Safety", f"  {catalogue.safety.short}"]
     return "\n".join(lines)
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="psoas-coach content", description="List or check the exercise catalogue.")
+    parser = argparse.ArgumentParser(
+        prog="psoas-coach content", description="List or check the exercise catalogue."
+    )
     sub = parser.add_subparsers(dest="action", required=True)
     listing = sub.add_parser("list", help="print exercises, routines and the safety notice")
     listing.add_argument("--format", choices=["json", "text"], default="text")

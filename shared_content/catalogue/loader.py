@@ -4,6 +4,7 @@ Every problem becomes one line naming the file, the item and the field, so whoev
 data can fix it without reading this code:
     stretches.toml: exercise 'pelvic-tilt': field 'hold_seconds': must be between 5 and 60 ...
 """
+
 from __future__ import annotations
 
 import functools
@@ -73,9 +74,13 @@ def _load(folder: Path) -> Catalogue:
                 broken_ids.add(item.get("id") if isinstance(item, dict) else None)
                 continue
             if exercise.category != category:
-                problems.add(file, label, "category", f"must be {category!r} in {file} (got {exercise.category!r})")
+                problems.add(
+                    file, label, "category", f"must be {category!r} in {file} (got {exercise.category!r})"
+                )
             elif exercise.id in exercises:
-                problems.add(file, label, "id", f"duplicate id, already used in {exercise_files[exercise.id]}")
+                problems.add(
+                    file, label, "id", f"duplicate id, already used in {exercise_files[exercise.id]}"
+                )
             else:
                 exercises[exercise.id] = exercise
                 exercise_files[exercise.id] = file
@@ -86,7 +91,12 @@ def _load(folder: Path) -> Catalogue:
         if entry is None:
             continue
         if entry.id.startswith(CUSTOM_PREFIX):
-            problems.add(ROUTINES_FILE, label, "id", f"ids starting with {CUSTOM_PREFIX!r} are kept for assembled routines")
+            problems.add(
+                ROUTINES_FILE,
+                label,
+                "id",
+                f"ids starting with {CUSTOM_PREFIX!r} are kept for assembled routines",
+            )
         elif entry.id in routines:
             problems.add(ROUTINES_FILE, label, "id", "duplicate id, already used in routines.toml")
         elif unknown := [i for i in entry.exercise_ids if i not in exercises]:

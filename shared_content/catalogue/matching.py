@@ -1,4 +1,5 @@
 """Turns what a person typed or said into a lookup key, so "The Knee-Hug!" finds "knee hug"."""
+
 from __future__ import annotations
 
 import re
@@ -22,5 +23,5 @@ def spoken_key(text: str) -> str:
     key = " ".join(_NUMBER_WORDS.get(word, word) for word in words)
     for prefix in _FILLER_PREFIXES:
         if key.startswith(prefix):
-            return key[len(prefix):]
+            return key[len(prefix) :]
     return key

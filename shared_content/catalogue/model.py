@@ -3,6 +3,7 @@
 Models are strict (no type coercion), forbid unknown fields and are frozen, because one cached
 catalogue is shared by every request in a process.
 """
+
 from __future__ import annotations
 
 import math

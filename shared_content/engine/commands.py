@@ -4,10 +4,12 @@
 state at `now`, then applies the command. It never raises for a command that makes no
 sense in the current phase: it answers "illegal" with a sentence a person can hear.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any, Callable, Literal
+from typing import Any, Literal
 
 from . import plan as plans
 from .plan import Block, plan_for
@@ -15,8 +17,17 @@ from .state import SessionState
 from .timeline import settle
 
 COMMAND_NAMES: tuple[str, ...] = (
-    "next", "previous", "repeat", "pause", "resume", "start_over",
-    "skip", "finish", "slower", "faster", "pain",
+    "next",
+    "previous",
+    "repeat",
+    "pause",
+    "resume",
+    "start_over",
+    "skip",
+    "finish",
+    "slower",
+    "faster",
+    "pain",
 )
 
 Status = Literal["applied", "duplicate", "illegal"]
@@ -33,7 +44,9 @@ DUPLICATE = "The session had already moved on, so nothing was changed."
 class Command:
     name: str
     expected_version: int | None = None
-    at: float | None = None   # next/repeat/previous into a hold: when rep 1 should begin (voice: now + lead-in)
+    at: float | None = (
+        None  # next/repeat/previous into a hold: when rep 1 should begin (voice: now + lead-in)
+    )
 
 
 @dataclass(frozen=True)
@@ -41,7 +54,7 @@ class Result:
     state: SessionState
     status: Status
     message: str = ""
-    finished: bool = False    # True exactly when this apply moved the session into "done"
+    finished: bool = False  # True exactly when this apply moved the session into "done"
     changed: bool = False
 
 
@@ -49,9 +62,16 @@ def start(routine: Any, catalogue: Any, now: float, pace: float = 1.0, version: 
     """A new run of `routine`: the first exercise's instructions."""
     plan_for(routine, catalogue, pace)  # validates pace, routine and exercise ids
     return SessionState(
-        routine_id=routine.id, version=version, block_index=0, phase="instructions",
-        phase_started_at=None, paused_at=None, pace=pace, started_at=now,
-        finished_at=None, outcome=None,
+        routine_id=routine.id,
+        version=version,
+        block_index=0,
+        phase="instructions",
+        phase_started_at=None,
+        paused_at=None,
+        pace=pace,
+        started_at=now,
+        finished_at=None,
+        outcome=None,
     )
 
 
@@ -59,13 +79,20 @@ def start(routine: Any, catalogue: Any, now: float, pace: float = 1.0, version: 
 
 
 def _instructions(state: SessionState, index: int) -> SessionState:
-    return replace(state, block_index=index, phase="instructions", phase_started_at=None,
-                   paused_at=None, block_pace=None)
+    return replace(
+        state, block_index=index, phase="instructions", phase_started_at=None, paused_at=None, block_pace=None
+    )
 
 
 def _holding(state: SessionState, index: int, starts_at: float) -> SessionState:
-    return replace(state, block_index=index, phase="holding", phase_started_at=starts_at,
-                   paused_at=None, block_pace=state.pace)
+    return replace(
+        state,
+        block_index=index,
+        phase="holding",
+        phase_started_at=starts_at,
+        paused_at=None,
+        block_pace=state.pace,
+    )
 
 
 def _resting(state: SessionState, now: float) -> SessionState:
@@ -73,8 +100,15 @@ def _resting(state: SessionState, now: float) -> SessionState:
 
 
 def _done(state: SessionState, now: float, outcome: str) -> SessionState:
-    return replace(state, phase="done", phase_started_at=None, paused_at=None, block_pace=None,
-                   finished_at=now, outcome=outcome)
+    return replace(
+        state,
+        phase="done",
+        phase_started_at=None,
+        paused_at=None,
+        block_pace=None,
+        finished_at=now,
+        outcome=outcome,
+    )
 
 
 def _enter_block(state: SessionState, plan: list[Block], index: int, now: float, at: float) -> SessionState:
@@ -166,9 +200,16 @@ def _cmd_faster(s: SessionState, plan: list[Block], now: float, at: float) -> Se
 
 
 _HANDLERS: dict[str, Callable[[SessionState, list[Block], float, float], SessionState | str]] = {
-    "next": _cmd_next, "previous": _cmd_previous, "repeat": _cmd_repeat, "skip": _cmd_skip,
-    "finish": _cmd_finish, "pain": _cmd_pain, "pause": _cmd_pause, "resume": _cmd_resume,
-    "slower": _cmd_slower, "faster": _cmd_faster,
+    "next": _cmd_next,
+    "previous": _cmd_previous,
+    "repeat": _cmd_repeat,
+    "skip": _cmd_skip,
+    "finish": _cmd_finish,
+    "pain": _cmd_pain,
+    "pause": _cmd_pause,
+    "resume": _cmd_resume,
+    "slower": _cmd_slower,
+    "faster": _cmd_faster,
 }
 
 

@@ -8,6 +8,7 @@ process with the same catalogue rebuilds the same plan.
 Pace is a multiplier on hold length: 1.0 is the catalogue's hold, 2.0 holds twice as
 long. "slower" therefore moves *up* one level and "faster" moves *down* one.
 """
+
 from __future__ import annotations
 
 import math
@@ -24,14 +25,14 @@ MAX_HOLD_SECONDS = 60
 @dataclass(frozen=True)
 class Block:
     exercise_id: str
-    exercise_index: int          # position of the exercise in routine.exercise_ids
+    exercise_index: int  # position of the exercise in routine.exercise_ids
     side: Side | None
-    set_no: int                  # 1-based
+    set_no: int  # 1-based
     sets: int
     reps: int
-    hold_seconds: int            # pace applied, clamped to 3..60 (0 for guidance)
+    hold_seconds: int  # pace applied, clamped to 3..60 (0 for guidance)
     rep_gap_seconds: int
-    rest_seconds: int            # rest after this block; 0 after an exercise's last block
+    rest_seconds: int  # rest after this block; 0 after an exercise's last block
     is_guidance: bool
     first_of_exercise: bool
 
@@ -89,10 +90,17 @@ def _exercise_blocks(exercise: Any, index: int, pace: float) -> list[Block]:
     hold = paced_hold(exercise.hold_seconds, pace)
     blocks = [
         Block(
-            exercise_id=exercise.id, exercise_index=index, side=side, set_no=set_no,
-            sets=exercise.sets, reps=exercise.repetitions, hold_seconds=hold,
-            rep_gap_seconds=exercise.rep_gap_seconds, rest_seconds=exercise.rest_seconds,
-            is_guidance=False, first_of_exercise=False,
+            exercise_id=exercise.id,
+            exercise_index=index,
+            side=side,
+            set_no=set_no,
+            sets=exercise.sets,
+            reps=exercise.repetitions,
+            hold_seconds=hold,
+            rep_gap_seconds=exercise.rep_gap_seconds,
+            rest_seconds=exercise.rest_seconds,
+            is_guidance=False,
+            first_of_exercise=False,
         )
         for set_no in range(1, exercise.sets + 1)
         for side in sides

@@ -1,4 +1,5 @@
 """The session state: a small frozen value that is stored as JSON and shared by both front ends."""
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
@@ -19,10 +20,12 @@ class SessionState:
     version: int
     block_index: int
     phase: Phase
-    phase_started_at: float | None   # holding: when rep 1 began (may be ahead: lead-in); resting: when the rest began
-    paused_at: float | None          # set while paused; the timeline is frozen at this moment
-    pace: float                      # one of PACE_LEVELS; applies to blocks started from now on
-    started_at: float                # when this run began (start or start_over): identifies it in history
+    phase_started_at: (
+        float | None
+    )  # holding: when rep 1 began (may be ahead: lead-in); resting: when the rest began
+    paused_at: float | None  # set while paused; the timeline is frozen at this moment
+    pace: float  # one of PACE_LEVELS; applies to blocks started from now on
+    started_at: float  # when this run began (start or start_over): identifies it in history
     finished_at: float | None
     outcome: Outcome | None
     # Extension to the architecture's field list: the pace the current hold was started
@@ -43,7 +46,7 @@ class SessionState:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "SessionState":
+    def from_dict(cls, data: dict[str, Any]) -> SessionState:
         known = {f.name for f in fields(cls)}
         unknown = set(data) - known
         if unknown:

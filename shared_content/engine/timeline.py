@@ -4,6 +4,7 @@ Inside a block, rep k (0-based) holds from `start + k * (hold + gap)` for `hold`
 the block ends when the last rep's hold ends (no gap after it). Both front ends derive the
 count from this one formula, so they agree without talking to each other.
 """
+
 from __future__ import annotations
 
 import math
@@ -16,27 +17,29 @@ from .state import SessionState
 
 @dataclass(frozen=True)
 class Position:
-    exercise: Any                      # the catalogue Exercise
+    exercise: Any  # the catalogue Exercise
     exercise_index: int
     exercise_count: int
     side: str | None
     set_no: int
     sets: int
-    rep: int                           # 1-based
+    rep: int  # 1-based
     reps: int
     phase: str
     seconds_left_in_phase: float | None  # of the current hold, gap, lead-in or rest; None without a timer
-    phase_ends_at: float | None        # wall time that countdown reaches 0; None while paused or without a timer
+    phase_ends_at: float | None  # wall time that countdown reaches 0; None while paused or without a timer
     hold_seconds: int
-    in_rep_hold: bool                  # holding right now (False in the lead-in and release gaps)
+    in_rep_hold: bool  # holding right now (False in the lead-in and release gaps)
     paused: bool
     next_exercise: Any | None
     seconds_left_total: int
-    progress: float                    # 0..1
+    progress: float  # 0..1
     version: int
 
 
-def current_block(state: SessionState, routine: Any, catalogue: Any, plan: list[Block] | None = None) -> Block:
+def current_block(
+    state: SessionState, routine: Any, catalogue: Any, plan: list[Block] | None = None
+) -> Block:
     """The block being done, with the hold it was started with (pace changes wait for the next block)."""
     if state.phase == "holding" and state.block_pace is not None and state.block_pace != state.pace:
         return plan_for(routine, catalogue, state.block_pace)[state.block_index]
@@ -75,7 +78,7 @@ def settle(state: SessionState, routine: Any, catalogue: Any, now: float) -> Ses
 def _remaining_after(plan: list[Block], index: int, intros: dict[int, int]) -> int:
     """Seconds for every block after `index`, with each new exercise's intro."""
     total = 0
-    for block in plan[index + 1:]:
+    for block in plan[index + 1 :]:
         if block.first_of_exercise:
             total += intros[block.exercise_index]
         total += block.active_seconds + block.rest_seconds
@@ -125,7 +128,9 @@ def position(state: SessionState, routine: Any, catalogue: Any, now: float) -> P
 
     whole = _remaining_after(plan, -1, intros)  # the whole routine at the current pace
     seconds_left_total = max(0, math.ceil(total))
-    progress = 1.0 if state.phase == "done" or whole <= 0 else min(1.0, max(0.0, 1 - seconds_left_total / whole))
+    progress = (
+        1.0 if state.phase == "done" or whole <= 0 else min(1.0, max(0.0, 1 - seconds_left_total / whole))
+    )
     next_index = block.exercise_index + 1
     return Position(
         exercise=exercises[block.exercise_index],
@@ -142,7 +147,9 @@ def position(state: SessionState, routine: Any, catalogue: Any, now: float) -> P
         hold_seconds=block.hold_seconds,
         in_rep_hold=in_hold,
         paused=state.paused,
-        next_exercise=exercises[next_index] if next_index < len(exercises) and state.phase != "done" else None,
+        next_exercise=exercises[next_index]
+        if next_index < len(exercises) and state.phase != "done"
+        else None,
         seconds_left_total=seconds_left_total,
         progress=progress,
         version=state.version,

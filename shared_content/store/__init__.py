@@ -8,12 +8,13 @@ with "database is locked" when it tries to upgrade a read lock.
 
 PostgreSQL is used when DATABASE_URL says so (`postgresql+psycopg://...`).
 """
+
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from platformdirs import user_data_dir
 from sqlalchemy import Connection, create_engine, event, text

@@ -3,6 +3,7 @@
 Every function here runs inside a transaction the caller opened (`Store.write()`), so a caller
 can combine them (pairing links a phone and merges two people in one transaction).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -48,7 +49,9 @@ def create_person(conn: Connection, now: float) -> int:
     ).scalar_one()
 
 
-def add_device(conn: Connection, person_id: int, kind: str, external_id: str, now: float, label: str | None = None) -> int:
+def add_device(
+    conn: Connection, person_id: int, kind: str, external_id: str, now: float, label: str | None = None
+) -> int:
     return conn.execute(
         insert(devices)
         .values(
@@ -64,7 +67,9 @@ def add_device(conn: Connection, person_id: int, kind: str, external_id: str, no
 
 
 def device_count(conn: Connection, person_id: int) -> int:
-    return conn.execute(select(func.count()).select_from(devices).where(devices.c.person_id == person_id)).scalar_one()
+    return conn.execute(
+        select(func.count()).select_from(devices).where(devices.c.person_id == person_id)
+    ).scalar_one()
 
 
 def delete_person(conn: Connection, person_id: int) -> None:
@@ -95,13 +100,16 @@ def merge_person(conn: Connection, from_id: int, into_id: int) -> bool:
         conn.execute(update(people).where(people.c.id == into_id).values(safety_heard_at=min(times)))
 
     moved = False
-    speaker_has_session = conn.execute(
-        select(sessions.c.person_id).where(sessions.c.person_id == into_id)
-    ).first() is not None
+    speaker_has_session = (
+        conn.execute(select(sessions.c.person_id).where(sessions.c.person_id == into_id)).first() is not None
+    )
     if not speaker_has_session:
-        moved = conn.execute(
-            update(sessions).where(sessions.c.person_id == from_id).values(person_id=into_id)
-        ).rowcount > 0
+        moved = (
+            conn.execute(
+                update(sessions).where(sessions.c.person_id == from_id).values(person_id=into_id)
+            ).rowcount
+            > 0
+        )
     delete_person(conn, from_id)
     return moved
 
@@ -117,6 +125,15 @@ def move_device(conn: Connection, device_id: int, person_id: int, now: float) ->
 
 
 __all__ = [
-    "DEVICE_KINDS", "check_device", "stored_external_id", "find_device", "create_person", "add_device",
-    "device_count", "delete_person", "merge_person", "touch_device", "move_device",
+    "DEVICE_KINDS",
+    "check_device",
+    "stored_external_id",
+    "find_device",
+    "create_person",
+    "add_device",
+    "device_count",
+    "delete_person",
+    "merge_person",
+    "touch_device",
+    "move_device",
 ]

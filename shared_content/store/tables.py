@@ -4,6 +4,7 @@ Times are float seconds since the epoch (the same numbers the engine uses), so S
 PostgreSQL store them alike and no time-zone conversion can creep in. The Alembic migrations in
 `migrations/versions/` create exactly these tables; `tests/unit/test_store.py` checks they agree.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import (

@@ -1,24 +1,45 @@
 """Request handlers, one small class per intent, grouped by session phase:
 
-    launch.py     choosing: LaunchRequest, StartRoutineIntent
-    routine.py    in a session: Next, Previous, Repeat, SkipExercise, StartOver, Pause, Resume, Slower, Faster
-    answers.py    Yes / No to the pending question
-    info.py       ListRoutines, DescribeExercise, HowMuchLonger, Help, Fallback
-    safety.py     PainIntent
-    linking.py    LinkPhoneIntent, UnlinkPhoneIntent
-    lifecycle.py  Stop/Cancel, NavigateHome, SessionEnded, SkillDisabled, errors
-    flow.py       what the voice says and does in each phase (shared by the handlers)
+launch.py     choosing: LaunchRequest, StartRoutineIntent
+routine.py    in a session: Next, Previous, Repeat, SkipExercise, StartOver, Pause, Resume, Slower, Faster
+answers.py    Yes / No to the pending question
+info.py       ListRoutines, DescribeExercise, HowMuchLonger, Help, Fallback
+safety.py     PainIntent
+linking.py    LinkPhoneIntent, UnlinkPhoneIntent
+lifecycle.py  Stop/Cancel, NavigateHome, SessionEnded, SkillDisabled, errors
+flow.py       what the voice says and does in each phase (shared by the handlers)
 """
+
 from __future__ import annotations
 
 from .answers import NoHandler, YesHandler
-from .info import DescribeExerciseHandler, FallbackHandler, HelpHandler, HowMuchLongerHandler, ListRoutinesHandler
+from .info import (
+    DescribeExerciseHandler,
+    FallbackHandler,
+    HelpHandler,
+    HowMuchLongerHandler,
+    ListRoutinesHandler,
+)
 from .launch import LaunchHandler, StartRoutineHandler
-from .lifecycle import (ErrorHandler, NavigateHomeHandler, SessionEndedHandler, SkillDisabledHandler,
-                        StopHandler)
+from .lifecycle import (
+    ErrorHandler,
+    NavigateHomeHandler,
+    SessionEndedHandler,
+    SkillDisabledHandler,
+    StopHandler,
+)
 from .linking import LinkPhoneHandler, UnlinkPhoneHandler
-from .routine import (FasterHandler, NextHandler, PauseHandler, PreviousHandler, RepeatHandler, ResumeHandler,
-                      SkipExerciseHandler, SlowerHandler, StartOverHandler)
+from .routine import (
+    FasterHandler,
+    NextHandler,
+    PauseHandler,
+    PreviousHandler,
+    RepeatHandler,
+    ResumeHandler,
+    SkipExerciseHandler,
+    SlowerHandler,
+    StartOverHandler,
+)
 from .safety import PainHandler
 
 
@@ -26,14 +47,30 @@ def request_handlers() -> list:
     """Every request handler, safety first (a pain report must never be shadowed)."""
     return [
         PainHandler(),
-        LaunchHandler(), StartRoutineHandler(),
-        NextHandler(), PreviousHandler(), RepeatHandler(), SkipExerciseHandler(), StartOverHandler(),
-        PauseHandler(), ResumeHandler(), SlowerHandler(), FasterHandler(),
-        YesHandler(), NoHandler(),
-        ListRoutinesHandler(), DescribeExerciseHandler(), HowMuchLongerHandler(), HelpHandler(),
-        LinkPhoneHandler(), UnlinkPhoneHandler(),
-        StopHandler(), NavigateHomeHandler(), FallbackHandler(),
-        SessionEndedHandler(), SkillDisabledHandler(),
+        LaunchHandler(),
+        StartRoutineHandler(),
+        NextHandler(),
+        PreviousHandler(),
+        RepeatHandler(),
+        SkipExerciseHandler(),
+        StartOverHandler(),
+        PauseHandler(),
+        ResumeHandler(),
+        SlowerHandler(),
+        FasterHandler(),
+        YesHandler(),
+        NoHandler(),
+        ListRoutinesHandler(),
+        DescribeExerciseHandler(),
+        HowMuchLongerHandler(),
+        HelpHandler(),
+        LinkPhoneHandler(),
+        UnlinkPhoneHandler(),
+        StopHandler(),
+        NavigateHomeHandler(),
+        FallbackHandler(),
+        SessionEndedHandler(),
+        SkillDisabledHandler(),
     ]
 
 

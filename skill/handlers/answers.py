@@ -2,6 +2,7 @@
 
 Without a pending question, "yes" in a session means "carry on" (as after "Ready for set 2?").
 """
+
 from __future__ import annotations
 
 from skill.speech.ssml import Timeline

@@ -1,4 +1,5 @@
 """Shared pieces for handlers: intent matching and slot reading."""
+
 from __future__ import annotations
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler

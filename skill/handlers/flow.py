@@ -16,6 +16,7 @@ holding -> resting -> the next block, in one turn.
 A set whose count does not fit in one response (RESPONSE_BUDGET_SECONDS) stops after a
 rep with "say next to keep going"; `turn.cont` remembers the next rep.
 """
+
 from __future__ import annotations
 
 from shared_content.catalogue import about_minutes
@@ -23,13 +24,14 @@ from shared_content.engine import plan_for
 from skill.speech.counting import hold_into
 from skill.speech.ssml import RESPONSE_BUDGET_SECONDS, Raw, Timeline, escape, estimate_seconds
 
-LEAD_PAD_MAX = 6.0         # silence we accept before a count to meet an `at` chosen before the command
-CLOSING_RESERVE = 12.0     # seconds kept free at the end of a response for the closing prompt
-SPEECH_START_DELAY = 0.3   # from our reply to the first word on the device (network + TTS start)
-MIN_REST_TO_WAIT = 2.0     # shorter rests are not worth a silence
+LEAD_PAD_MAX = 6.0  # silence we accept before a count to meet an `at` chosen before the command
+CLOSING_RESERVE = 12.0  # seconds kept free at the end of a response for the closing prompt
+SPEECH_START_DELAY = 0.3  # from our reply to the first word on the device (network + TTS start)
+MIN_REST_TO_WAIT = 2.0  # shorter rests are not worth a silence
 
 
 # --- words about a position -----------------------------------------------------------
+
 
 def side_phrase(turn, side: str | None) -> str:
     return "" if side is None else turn.t(f"block.side_{side}")
@@ -44,7 +46,7 @@ def last_block_of_exercise(p) -> bool:
 
 
 def where(turn, p) -> str:
-    """"the plank, set 2 of 3" / "the knee to chest, set 1 of 1, right side" / "the neutral spine tips"."""
+    """ "the plank, set 2 of 3" / "the knee to chest, set 1 of 1, right side" / "the neutral spine tips"."""
     ex = p.exercise
     if ex.kind == "guidance":
         return turn.t("where.guidance", exercise=ex.name)
@@ -53,7 +55,9 @@ def where(turn, p) -> str:
     if p.sets == 1 and not p.side:
         return turn.t("where.single", exercise=ex.name)
     if p.side:
-        return turn.t("where.side", exercise=ex.name, set_no=p.set_no, sets=p.sets, side=turn.t(f"side.{p.side}"))
+        return turn.t(
+            "where.side", exercise=ex.name, set_no=p.set_no, sets=p.sets, side=turn.t(f"side.{p.side}")
+        )
     return turn.t("where.set", exercise=ex.name, set_no=p.set_no, sets=p.sets)
 
 
@@ -99,7 +103,7 @@ def lead(turn, p, rep: int) -> str:
 
 
 def rep_words(turn, rep: int, reps: int) -> str:
-    """"Rep 3 of 5." (varied), and "Last one: rep 5 of 5." for the last rep of a set."""
+    """ "Rep 3 of 5." (varied), and "Last one: rep 5 of 5." for the last rep of a set."""
     return turn.t("count.last" if rep == reps > 2 else "count.rep", seed=rep, rep=rep, reps=reps)
 
 
@@ -132,6 +136,7 @@ def at_for(turn, seconds_into_speech: float) -> float:
 
 
 # --- presenting each phase ---------------------------------------------------------------
+
 
 def present(turn, view, tl: Timeline | None = None, *, depth: int = 0):
     tl = tl or Timeline()
@@ -291,6 +296,7 @@ def refused(turn, outcome, tl: Timeline, depth: int = 0):
 
 # --- the voice's own commands -------------------------------------------------------------
 
+
 def advance(turn, name: str, *, opening: str = "", allow_done: bool = False):
     """next / previous / repeat / start_over from the voice, then speak the new state."""
     view = turn.current()
@@ -306,7 +312,7 @@ def advance(turn, name: str, *, opening: str = "", allow_done: bool = False):
 
 
 def move_on(turn):
-    """"next" (or "yes" meaning next) from the voice: the person wants what follows now.
+    """ "next" (or "yes" meaning next) from the voice: the person wants what follows now.
 
     In a rest (running or over) one engine "next" starts the next block, as `advance` does.
     While the engine is still holding (the person spoke during the count, before the stored
@@ -343,7 +349,7 @@ def carry_on(turn, view, tl: Timeline):
 
 
 def continue_split(turn, view):
-    """"next" after a split count: carry on at the rep the last response stopped before."""
+    """ "next" after a split count: carry on at the rep the last response stopped before."""
     cont = turn.cont_in or {}
     return holding(turn, view, Timeline(), from_rep=int(cont["rep"]))
 

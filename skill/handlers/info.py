@@ -1,4 +1,5 @@
 """Questions that change nothing: list routines, describe an exercise, how much longer, help, fallback."""
+
 from __future__ import annotations
 
 import math
@@ -38,7 +39,9 @@ class HowMuchLongerHandler(IntentHandler):
         view = turn.current()
         if (answer := flow.not_running(turn, view)) is not None:
             return answer
-        tl = Timeline().say(turn.t("time.routine_left", time=Raw(flow.duration(turn, view.position.seconds_left_total))))
+        tl = Timeline().say(
+            turn.t("time.routine_left", time=Raw(flow.duration(turn, view.position.seconds_left_total)))
+        )
         tl.say(phase_left(turn, view)).say(flow.prompt_for(turn, view))
         return turn.ask(tl, flow.prompt_for(turn, view), view)
 
@@ -90,7 +93,7 @@ def unknown_exercise(turn, spoken, view):
 
 
 def amount(turn, exercise) -> str:
-    """"Hold for 5 seconds, 3 times on each side, in 2 sets." / "Hold for 30 seconds, 2 times." / "..., once."."""
+    """ "Hold for 5 seconds, 3 times on each side, in 2 sets." / "Hold for 30 seconds, 2 times." / "..., once."."""
     if exercise.kind == "guidance":
         return ""
     reps, sets = exercise.repetitions, exercise.sets
@@ -128,8 +131,11 @@ def phase_left(turn, view) -> str:
     if view.state.phase == "holding" and p.in_rep_hold:
         return turn.t("time.hold_left", time=time, rep=p.rep, reps=p.reps)
     if view.state.phase == "holding":
-        lead_in = p.phase_ends_at is not None and view.state.phase_started_at is not None \
+        lead_in = (
+            p.phase_ends_at is not None
+            and view.state.phase_started_at is not None
             and p.phase_ends_at <= view.state.phase_started_at + 1e-6
+        )
         upcoming = p.rep if lead_in else min(p.rep + 1, p.reps)  # in a gap, p.rep is the rep just done
         return turn.t("time.gap_left", time=time, rep=upcoming, reps=p.reps)
     if view.state.phase == "resting" and left > 0:

@@ -1,4 +1,5 @@
 """Choosing: opening the skill and starting a routine."""
+
 from __future__ import annotations
 
 from skill.speech.ssml import Raw, Timeline, escape
@@ -34,8 +35,9 @@ class StartRoutineHandler(IntentHandler):
         focus_said, focus = slot(turn, "focus")
         avoid_said, avoid = slot(turn, "avoid")
         if minutes is not None or ((focus or avoid) and routine is None):
-            return start_by_minutes(turn, minutes, routine, focus=focus, avoid=avoid,
-                                    said=(focus_said or "", avoid_said or ""))
+            return start_by_minutes(
+                turn, minutes, routine, focus=focus, avoid=avoid, said=(focus_said or "", avoid_said or "")
+            )
         if routine is None:
             return unknown_routine(turn, spoken)
         return start_routine(turn, routine)
@@ -66,9 +68,16 @@ def find_routine(turn, spoken: str | None, resolved: str | None):
 DEFAULT_MINUTES = 10  # "a stretch routine without floor work", no length given
 
 
-def start_by_minutes(turn, minutes: str | None, like=None, *, focus: str | None = None, avoid: str | None = None,
-                     said: tuple[str, str] = ("", "")):
-    """"Give me a 10 minute stretch without floor work": an assembled routine (its id rebuilds
+def start_by_minutes(
+    turn,
+    minutes: str | None,
+    like=None,
+    *,
+    focus: str | None = None,
+    avoid: str | None = None,
+    said: tuple[str, str] = ("", ""),
+):
+    """ "Give me a 10 minute stretch without floor work": an assembled routine (its id rebuilds
     it in any process). `focus` is a category id, `avoid` a position id (slot resolutions)."""
     if focus is None and like is not None and like.focus != "mixed":
         focus = like.focus
@@ -105,18 +114,27 @@ def start_routine(turn, routine, *, notes: list[str] = ()):
     # after a note ("none of my stretches work without floor work"), the assembled routine's
     # name ("10-minute stretch routine") would contradict it: say what fits instead
     key = "routine.starting_fitted" if notes else "routine.starting"
-    tl.say(turn.t(key if count != 1 else key + "_one", routine=routine.name, count=count,
-                  time=Raw(flow.duration(turn, routine.duration_seconds))))
+    tl.say(
+        turn.t(
+            key if count != 1 else key + "_one",
+            routine=routine.name,
+            count=count,
+            time=Raw(flow.duration(turn, routine.duration_seconds)),
+        )
+    )
     tl.say(escape(turn.catalogue.safety.short))
     return flow.present(turn, outcome.view, tl)
 
 
 def routine_names(turn, *, with_time: bool = False) -> str:
-    """"A, B, and C"; with times, one short sentence each: "A, about 5 minutes. And B, 3 minutes."."""
+    """ "A, B, and C"; with times, one short sentence each: "A, about 5 minutes. And B, 3 minutes."."""
     routines = list(turn.catalogue.routines.values())
     if not with_time:
         return join_list(turn, [escape(r.name) for r in routines])
-    items = [turn.t("list.item", routine=r.name, time=Raw(flow.duration(turn, r.duration_seconds))) for r in routines]
+    items = [
+        turn.t("list.item", routine=r.name, time=Raw(flow.duration(turn, r.duration_seconds)))
+        for r in routines
+    ]
     if len(items) > 1:
         items[-1] = turn.t("list.last", item=Raw(items[-1]))
     return Raw(" ".join(items))

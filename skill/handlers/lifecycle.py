@@ -1,4 +1,5 @@
 """The ends of a conversation: stop/cancel, home, session ended, skill disabled, and errors."""
+
 from __future__ import annotations
 
 import logging
@@ -50,7 +51,10 @@ class SessionEndedHandler(AbstractRequestHandler):
         request = handler_input.request_envelope.request
         error = getattr(request, "error", None)
         if error is not None:
-            log.warning("session ended with an error: %s", getattr(error, "object_type", None) or error.to_dict().get("type"))
+            log.warning(
+                "session ended with an error: %s",
+                getattr(error, "object_type", None) or error.to_dict().get("type"),
+            )
         return handler_input.response_builder.response
 
 
@@ -74,11 +78,20 @@ class ErrorHandler(AbstractExceptionHandler):
 
     def handle(self, handler_input, exception):
         request = handler_input.request_envelope.request
-        log.error("skill error on %s: %s", getattr(request, "object_type", "?"), type(exception).__name__,
-                  exc_info=(type(exception), exception, exception.__traceback__))
-        if is_request_type("SessionEndedRequest")(handler_input) or request.object_type.startswith("AlexaSkillEvent"):
+        log.error(
+            "skill error on %s: %s",
+            getattr(request, "object_type", "?"),
+            type(exception).__name__,
+            exc_info=(type(exception), exception, exception.__traceback__),
+        )
+        if is_request_type("SessionEndedRequest")(handler_input) or request.object_type.startswith(
+            "AlexaSkillEvent"
+        ):
             return handler_input.response_builder.response
         words = phrases(getattr(request, "locale", None))
         seed = getattr(request, "request_id", 0)
-        return (handler_input.response_builder.speak(words.say("error.generic", seed))
-                .ask(words.say("reprompt.error", seed)).response)
+        return (
+            handler_input.response_builder.speak(words.say("error.generic", seed))
+            .ask(words.say("reprompt.error", seed))
+            .response
+        )

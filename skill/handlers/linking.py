@@ -2,6 +2,7 @@
 
 The code is never logged and never stored in session attributes.
 """
+
 from __future__ import annotations
 
 from skill.speech.ssml import Raw, Timeline
@@ -31,7 +32,9 @@ class UnlinkPhoneHandler(IntentHandler):
             tl = Timeline().say(turn.t("unlink.none")).say(flow.prompt_for(turn, view))
             return turn.ask(tl, flow.prompt_for(turn, view), view)
         turn.pending = "unlink"
-        tl = Timeline().say(turn.t("unlink.confirm_one" if count == 1 else "unlink.confirm_many", count=count))
+        tl = Timeline().say(
+            turn.t("unlink.confirm_one" if count == 1 else "unlink.confirm_many", count=count)
+        )
         return turn.ask(tl, turn.t("reprompt.unlink"), view)
 
 

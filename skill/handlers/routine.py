@@ -1,4 +1,5 @@
 """In a session: next, previous, repeat, skip this exercise, start over, pause, resume, slower, faster."""
+
 from __future__ import annotations
 
 from shared_content.engine import paced_hold
@@ -17,8 +18,13 @@ class NextHandler(IntentHandler):
 
     def reply(self, turn):
         view, cont = turn.current(), turn.cont_in or {}
-        if (active(view) and not view.position.paused and cont.get("v") == view.state.version
-                and cont.get("block") == view.state.block_index and view.state.phase in ("holding", "resting")):
+        if (
+            active(view)
+            and not view.position.paused
+            and cont.get("v") == view.state.version
+            and cont.get("block") == view.state.block_index
+            and view.state.phase in ("holding", "resting")
+        ):
             return flow.continue_split(turn, view)
         return flow.move_on(turn)
 
@@ -70,8 +76,9 @@ class StartOverHandler(IntentHandler):
         view = turn.current()
         if view is None:
             return flow.no_session(turn)
-        return flow.advance(turn, "start_over", opening=turn.t("nav.start_over", routine=view.routine.name),
-                            allow_done=True)
+        return flow.advance(
+            turn, "start_over", opening=turn.t("nav.start_over", routine=view.routine.name), allow_done=True
+        )
 
 
 class PauseHandler(IntentHandler):
@@ -127,7 +134,8 @@ def change_pace(turn, name: str):
 
 def hold_for(turn, view) -> int:
     """The hold of the current (or next timed) exercise at the session's pace."""
-    exercises = view.routine.exercises(turn.catalogue)[view.position.exercise_index:]
-    timed = [ex for ex in exercises if ex.kind == "timed"] or [ex for ex in view.routine.exercises(turn.catalogue)
-                                                               if ex.kind == "timed"]
+    exercises = view.routine.exercises(turn.catalogue)[view.position.exercise_index :]
+    timed = [ex for ex in exercises if ex.kind == "timed"] or [
+        ex for ex in view.routine.exercises(turn.catalogue) if ex.kind == "timed"
+    ]
     return paced_hold(timed[0].hold_seconds, view.state.pace) if timed else 0

@@ -1,4 +1,5 @@
 """Pain: stop at once, give the safety advice, end the session. Nothing about it is logged."""
+
 from __future__ import annotations
 
 from skill.speech.ssml import Timeline, escape
@@ -15,5 +16,10 @@ class PainHandler(IntentHandler):
             # unversioned: whatever the phone did meanwhile, pain stops the session
             view = turn.command("pain", versioned=False).view or view
         # the catalogue's own safety notice, word for word, after the stop
-        tl = Timeline().say(turn.t("pain.stop")).say(turn.t("pain.advice")).say(escape(turn.catalogue.safety.full))
+        tl = (
+            Timeline()
+            .say(turn.t("pain.stop"))
+            .say(turn.t("pain.advice"))
+            .say(escape(turn.catalogue.safety.full))
+        )
         return turn.tell(tl, view)

@@ -6,6 +6,7 @@ Session attributes the skill keeps (small, no personal data):
   pending  the yes/no question just asked: "continue", "start:<routine id>" or "unlink"
   cont     a block whose count did not fit in one response: {"v", "block", "rep"} (next rep to count)
 """
+
 from __future__ import annotations
 
 import logging
@@ -33,8 +34,9 @@ class Turn:
         self.locale = resolve_locale(getattr(self.request, "locale", None))
         self.phrases = phrases(self.locale)
         self.seed = getattr(self.request, "request_id", None) or "seed"
-        self.attrs: dict[str, Any] = handler_input.attributes_manager.session_attributes \
-            if envelope.session is not None else {}
+        self.attrs: dict[str, Any] = (
+            handler_input.attributes_manager.session_attributes if envelope.session is not None else {}
+        )
         self.version: int | None = self.attrs.get("v")
         self.pending_in: str | None = self.attrs.get("pending")
         self.cont_in: dict[str, int] | None = self.attrs.get("cont")
@@ -51,16 +53,26 @@ class Turn:
 
     def longest(self, key: str, **values: Any) -> float:
         """Estimated seconds of the longest variant of a phrase (for budgeting a lead-in)."""
-        return max(estimate_seconds(self.phrases.say(key, seed=i, **values), tail=False)
-                   for i in range(len(self.phrases.variants(key)) * 4))
+        return max(
+            estimate_seconds(self.phrases.say(key, seed=i, **values), tail=False)
+            for i in range(len(self.phrases.variants(key)) * 4)
+        )
 
     # --- the session ---------------------------------------------------------------------
     def current(self):
         return self.coach.current(self.person.id)
 
-    def command(self, name: str, *, at: float | None = None, routine_id: str | None = None, versioned: bool = True):
-        outcome = self.coach.command(self.person.id, name, self.version if versioned else None,
-                                     routine_id=routine_id, at=at, source="voice")
+    def command(
+        self, name: str, *, at: float | None = None, routine_id: str | None = None, versioned: bool = True
+    ):
+        outcome = self.coach.command(
+            self.person.id,
+            name,
+            self.version if versioned else None,
+            routine_id=routine_id,
+            at=at,
+            source="voice",
+        )
         if outcome.view is not None:
             self.version = outcome.view.state.version
         return outcome

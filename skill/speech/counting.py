@@ -12,14 +12,15 @@ always occupies N seconds on the session's timeline, the one the phone counts do
 
 Every break is at most 10 s (Alexa's limit); the longest one here is under 5 s.
 """
+
 from __future__ import annotations
 
 from .phrases import phrases
 from .ssml import TAIL_SECONDS, Timeline, estimate_seconds
 
-STEP_SECONDS = 5          # holds longer than EVERY_SECOND_UP_TO are counted in fives
+STEP_SECONDS = 5  # holds longer than EVERY_SECOND_UP_TO are counted in fives
 EVERY_SECOND_UP_TO = 10
-MIN_GAP = 0.05            # shortest silence kept between two spoken words
+MIN_GAP = 0.05  # shortest silence kept between two spoken words
 
 
 def count_marks(seconds: int) -> list[int]:

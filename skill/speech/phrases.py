@@ -5,12 +5,13 @@ deterministically from a seed (the request id), so a conversation sounds varied 
 and identical to a test. Placeholders are named ({exercise}, {seconds}) and their values are
 SSML-escaped, as is the phrase text itself; pass `Raw(...)` for a value that is already SSML.
 """
+
 from __future__ import annotations
 
 import string
 import tomllib
 import zlib
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -71,7 +72,7 @@ def locale_path(locale: str) -> Path:
     return LOCALES_DIR / f"{locale}.toml"
 
 
-@lru_cache(maxsize=None)
+@cache
 def load(locale: str) -> Phrases:
     with open(locale_path(locale), "rb") as fh:
         return Phrases(locale, _flatten(tomllib.load(fh)))

@@ -4,6 +4,7 @@ Alexa limits we keep to (https://developer.amazon.com/docs/custom-skills/speech-
 outputSpeech and reprompt SSML up to 8000 characters; a single <break> at most 10 s; at most
 240 s of audio in one response. We stay well under the last with RESPONSE_BUDGET_SECONDS.
 """
+
 from __future__ import annotations
 
 import re
@@ -24,8 +25,8 @@ RESPONSE_BUDGET_SECONDS = 200.0
 # words ("25" = "twenty five" = 2 words). Alexa's voices speak at a similar rate.
 WORDS_PER_SECOND = 3.3
 WORD_SECONDS = 1 / WORDS_PER_SECOND
-PUNCT_SECONDS = 0.12      # the small pause at , . ; : ? !
-TAIL_SECONDS = 0.38       # silence a TTS engine leaves after the last word of an utterance
+PUNCT_SECONDS = 0.12  # the small pause at , . ; : ? !
+TAIL_SECONDS = 0.38  # silence a TTS engine leaves after the last word of an utterance
 
 ALLOWED_TAGS = {"speak", "break", "say-as", "p", "s", "emphasis", "prosody", "sub", "amazon:effect", "lang"}
 
@@ -34,8 +35,28 @@ _TAG_RE = re.compile(r"<[^>]+>")
 _PUNCT_RE = re.compile(r"[,.;:?!]")
 _NUM_RE = re.compile(r"\d+")
 
-_ONES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-         "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
+_ONES = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
 _TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
 
 
@@ -60,7 +81,12 @@ def number_words(n: int) -> str:
 
 
 def _word_count(text: str) -> int:
-    spoken = _NUM_RE.sub(lambda m: " " + number_words(int(m.group())) + " " if len(m.group()) <= 3 else " digits " * len(m.group()), text)
+    spoken = _NUM_RE.sub(
+        lambda m: (
+            " " + number_words(int(m.group())) + " " if len(m.group()) <= 3 else " digits " * len(m.group())
+        ),
+        text,
+    )
     spoken = spoken.replace("-", " ")
     return len(spoken.split())
 
@@ -100,19 +126,19 @@ class Timeline:
     parts: list[str] = field(default_factory=list)
     at: float = 0.0
 
-    def say(self, ssml_text: str) -> "Timeline":
+    def say(self, ssml_text: str) -> Timeline:
         if ssml_text:
             self.parts.append(ssml_text)
             self.at += estimate_seconds(ssml_text, tail=False)
         return self
 
-    def wait(self, seconds: float) -> "Timeline":
+    def wait(self, seconds: float) -> Timeline:
         if seconds > 0.0005:
             self.parts.append(pause(seconds))
             self.at += round(seconds * 1000) / 1000
         return self
 
-    def wait_until(self, t: float) -> "Timeline":
+    def wait_until(self, t: float) -> Timeline:
         return self.wait(t - self.at)
 
     def ssml(self) -> str:

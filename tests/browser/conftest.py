@@ -12,6 +12,7 @@
 Under CI=true a server or browser that cannot start FAILS the tests; elsewhere they are skipped
 with the reason.
 """
+
 from __future__ import annotations
 
 import os
@@ -53,11 +54,22 @@ def live_server(tmp_path_factory):
     """A real `psoas-coach serve --dev` process on a free port, with its own database."""
     data = tmp_path_factory.mktemp("live-server")
     port = _free_port()
-    env = dict(os.environ, XDG_DATA_HOME=str(data), DATABASE_URL=f"sqlite:///{data / 'psoas.db'}",
-               PSOAS_SECRET_KEY="browser-tests-" + "s" * 40, PYTHONPATH=str(ROOT), PYTHONUNBUFFERED="1")
+    env = dict(
+        os.environ,
+        XDG_DATA_HOME=str(data),
+        DATABASE_URL=f"sqlite:///{data / 'psoas.db'}",
+        PSOAS_SECRET_KEY="browser-tests-" + "s" * 40,
+        PYTHONPATH=str(ROOT),
+        PYTHONUNBUFFERED="1",
+    )
     log = open(data / "server.log", "w+")
-    proc = subprocess.Popen([sys.executable, "-m", "psoas_coach.cli", "serve", "--dev", "--port", str(port)],
-                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "psoas_coach.cli", "serve", "--dev", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     try:

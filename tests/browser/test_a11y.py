@@ -4,6 +4,7 @@ axe-core is vendored in tests/browser/vendor/axe-core/ (MPL-2.0, version in vend
 this needs no network. It is injected through the DevTools protocol (page.evaluate), which the
 app's CSP does not apply to, so the pages are checked exactly as they are served.
 """
+
 from __future__ import annotations
 
 import json
@@ -40,7 +41,7 @@ def check(page, what: str) -> None:
 def start_routine(page, live_server) -> None:
     page.goto(live_server + f"/routines/{ROUTINE_ID}")
     page.get_by_role("button", name=re.compile(r"^Start$")).click()
-    page.get_by_role("button", name=re.compile("start", re.I)).click()   # the safety notice, first time
+    page.get_by_role("button", name=re.compile("start", re.I)).click()  # the safety notice, first time
     page.wait_for_url(re.compile(r"/session$"))
     page.locator("#exercise-name").wait_for()
 
@@ -54,11 +55,24 @@ def test_the_checker_itself_finds_problems(page, live_server):
     assert {v["id"] for v in audit(page)} >= {"button-name", "label"}
 
 
-@pytest.mark.parametrize("path", [
-    "/", f"/routines/{ROUTINE_ID}", "/library", f"/library/{EXERCISE_ID}", "/safety", f"/safety?start={ROUTINE_ID}",
-    "/privacy", "/terms",
-    "/pair", "/devices", "/history", "/session", "/offline",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        f"/routines/{ROUTINE_ID}",
+        "/library",
+        f"/library/{EXERCISE_ID}",
+        "/safety",
+        f"/safety?start={ROUTINE_ID}",
+        "/privacy",
+        "/terms",
+        "/pair",
+        "/devices",
+        "/history",
+        "/session",
+        "/offline",
+    ],
+)
 def test_page_has_no_serious_violations(page, live_server, path):
     page.goto(live_server + path)
     check(page, path)
@@ -67,7 +81,7 @@ def test_page_has_no_serious_violations(page, live_server, path):
 def test_running_session_has_no_serious_violations(page, live_server):
     start_routine(page, live_server)
     check(page, "/session (instructions)")
-    page.locator("#btn-next").click()                     # into a hold: the countdown is showing
+    page.locator("#btn-next").click()  # into a hold: the countdown is showing
     page.locator("#session-panel [role=timer]").wait_for()
     check(page, "/session (holding)")
     page.locator("#btn-pause").click()
@@ -85,8 +99,10 @@ def test_offline_session_panel_has_no_serious_violations(page, live_server):
     start_routine(page, live_server)
     # Poll (page.wait_for_function would eval, which the CSP forbids) until the phone has its copy.
     for _ in range(100):
-        if page.evaluate("() => { const d = window.PsoasOffline && window.PsoasOffline.load();"
-                         f" return !!(d && d.plans['{ROUTINE_ID}'] && d.snapshot && d.snapshot.session); }}"):
+        if page.evaluate(
+            "() => { const d = window.PsoasOffline && window.PsoasOffline.load();"
+            f" return !!(d && d.plans['{ROUTINE_ID}'] && d.snapshot && d.snapshot.session); }}"
+        ):
             break
         page.wait_for_timeout(100)
     page.context.set_offline(True)

@@ -1,5 +1,6 @@
 """A whole routine with no network: the phone keeps the session, queues the buttons, and the
 server catches up exactly once when the network is back (real Chromium, real server)."""
+
 from __future__ import annotations
 
 import re
@@ -20,9 +21,12 @@ def server_session(page, live_server):
 
 def start_routine_online(page, live_server, wait_until):
     page.goto(live_server + "/")
-    wait_until(page, "async () => { const r = await navigator.serviceWorker.getRegistration();"
-                     " return !!(r && r.active && r.active.state === 'activated'); }",
-               message="the service worker to activate")
+    wait_until(
+        page,
+        "async () => { const r = await navigator.serviceWorker.getRegistration();"
+        " return !!(r && r.active && r.active.state === 'activated'); }",
+        message="the service worker to activate",
+    )
     page.goto(live_server + f"/routines/{ROUTINE_ID}")
     page.get_by_role("button", name=re.compile(r"^Start$")).click()
     # First routine: the safety notice comes first.
@@ -34,9 +38,12 @@ def start_routine_online(page, live_server, wait_until):
     # The phone has what it needs to carry on alone: the worker controls the page, the
     # session snapshot and the routine's plan are stored.
     wait_until(page, "() => navigator.serviceWorker.controller !== null", message="worker control")
-    wait_until(page, f"""() => {{ const d = window.PsoasOffline && window.PsoasOffline.load();
+    wait_until(
+        page,
+        f"""() => {{ const d = window.PsoasOffline && window.PsoasOffline.load();
         return !!(d && d.snapshot && d.snapshot.session && d.plans['{ROUTINE_ID}']); }}""",
-               message="the offline snapshot")
+        message="the offline snapshot",
+    )
     return name
 
 
@@ -71,8 +78,12 @@ def test_whole_routine_offline_then_sync_records_history_once(page, live_server,
     assert queued == presses
 
     page.context.set_offline(False)
-    wait_until(page, "() => { const d = window.PsoasOffline && window.PsoasOffline.load();"
-                     " return !!d && d.queue.length === 0 && !d.run; }", message="the queue to flush")
+    wait_until(
+        page,
+        "() => { const d = window.PsoasOffline && window.PsoasOffline.load();"
+        " return !!d && d.queue.length === 0 && !d.run; }",
+        message="the queue to flush",
+    )
     after = server_session(page, live_server)
     assert after["version"] == version_before + presses
     assert after["state"]["phase"] == "done" and after["state"]["outcome"] == "completed"
@@ -98,18 +109,25 @@ def test_offline_hold_runs_out_and_the_server_agrees(page, live_server, wait_unt
     start_routine_online(page, live_server, wait_until)
     page.context.set_offline(True)
     page.reload()
-    page.locator("#btn-next").click()                       # into the first hold (3 x 5 s + gaps)
+    page.locator("#btn-next").click()  # into the first hold (3 x 5 s + gaps)
     expect_rest = page.locator("#session-panel").get_by_text("Rest", exact=True)
-    expect_rest.wait_for(timeout=30_000)                    # the hold ran out by itself: a rest
-    page.locator("#btn-next").click()                       # the other side's hold
+    expect_rest.wait_for(timeout=30_000)  # the hold ran out by itself: a rest
+    page.locator("#btn-next").click()  # the other side's hold
     assert page.locator("#session-panel").get_by_text(re.compile("Right side")).is_visible()
     local = page.evaluate("() => window.PsoasOffline.load().run.state")
 
     page.context.set_offline(False)
-    wait_until(page, "() => { const d = window.PsoasOffline && window.PsoasOffline.load(); return !!d && d.queue.length === 0 && !d.run; }",
-               message="the queue to flush")
+    wait_until(
+        page,
+        "() => { const d = window.PsoasOffline && window.PsoasOffline.load(); return !!d && d.queue.length === 0 && !d.run; }",
+        message="the queue to flush",
+    )
     state = server_session(page, live_server)["state"]
-    assert (state["block_index"], state["phase"], state["version"]) == (local["block_index"], "holding", local["version"])
+    assert (state["block_index"], state["phase"], state["version"]) == (
+        local["block_index"],
+        "holding",
+        local["version"],
+    )
 
 
 def test_start_a_routine_offline(page, live_server, wait_until):
@@ -126,14 +144,17 @@ def test_start_a_routine_offline(page, live_server, wait_until):
     page.locator("#btn-next").click()
     page.locator("#btn-finish").click()
     page.locator("#session-panel .done").wait_for()
-    assert server_session(page, live_server)["routine"]["id"] == ROUTINE_ID   # nothing sent yet
+    assert server_session(page, live_server)["routine"]["id"] == ROUTINE_ID  # nothing sent yet
 
     page.context.set_offline(False)
-    wait_until(page, "() => { const d = window.PsoasOffline && window.PsoasOffline.load(); return !!d && d.queue.length === 0 && !d.run; }",
-               message="the queue to flush")
+    wait_until(
+        page,
+        "() => { const d = window.PsoasOffline && window.PsoasOffline.load(); return !!d && d.queue.length === 0 && !d.run; }",
+        message="the queue to flush",
+    )
     after = server_session(page, live_server)
     assert after["routine"]["id"] == "morning-stretch"
-    assert after["version"] == before["version"] + 3          # start, next, finish
+    assert after["version"] == before["version"] + 3  # start, next, finish
     assert after["state"]["outcome"] == "stopped"
     page.goto(live_server + "/history")
     entries = page.locator("ul.history > li")

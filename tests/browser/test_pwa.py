@@ -1,4 +1,5 @@
 """The phone app is installable and its service worker takes over the pages (real Chromium)."""
+
 from __future__ import annotations
 
 import pytest
@@ -10,11 +11,16 @@ pytestmark = pytest.mark.browser
 
 def wait_for_worker(page, wait_until) -> None:
     """Until a service worker is active for the page, then reload so it controls the page."""
-    wait_until(page, "async () => { const r = await navigator.serviceWorker.getRegistration();"
-                     " return !!(r && r.active && r.active.state === 'activated'); }",
-               message="the service worker to activate")
+    wait_until(
+        page,
+        "async () => { const r = await navigator.serviceWorker.getRegistration();"
+        " return !!(r && r.active && r.active.state === 'activated'); }",
+        message="the service worker to activate",
+    )
     page.reload()
-    wait_until(page, "() => navigator.serviceWorker.controller !== null", message="the worker to control the page")
+    wait_until(
+        page, "() => navigator.serviceWorker.controller !== null", message="the worker to control the page"
+    )
 
 
 @pytest.fixture
@@ -22,8 +28,14 @@ def profile_page(browser, live_server, tmp_path):
     """A page in a real (on-disk) profile: Chromium never offers to install from an incognito
     context, which is what ordinary Playwright contexts are."""
     context = browser.browser_type.launch_persistent_context(
-        str(tmp_path / "profile"), executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, device_scale_factor=2)
+        str(tmp_path / "profile"),
+        executable_path=CHROMIUM,
+        args=CHROMIUM_ARGS,
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+        device_scale_factor=2,
+    )
     try:
         yield context.pages[0] if context.pages else context.new_page()
     finally:
@@ -57,8 +69,18 @@ def test_service_worker_controls_the_page_after_a_reload(page, live_server, wait
         }
         return urls;
     }""")
-    for path in ("/", "/session", "/library", "/safety", "/offline", "/static/app.css", "/static/offline.js",
-                 "/static/vendor/htmx.min.js", "/api/catalogue.json", "/api/routines/quick-release/plan.json"):
+    for path in (
+        "/",
+        "/session",
+        "/library",
+        "/safety",
+        "/offline",
+        "/static/app.css",
+        "/static/offline.js",
+        "/static/vendor/htmx.min.js",
+        "/api/catalogue.json",
+        "/api/routines/quick-release/plan.json",
+    ):
         assert path in cached
     # Registering and running the worker breaks no rule of the page's CSP (no inline script, no eval).
     csp = [e for e in getattr(page, "console_errors", []) if "Content Security Policy" in e]

@@ -1,5 +1,6 @@
 """A person on a phone: start a routine from `/`, step through it by the buttons' names, pause and
 resume, reload mid-session and land on the same step. Real Chromium, real server process."""
+
 from __future__ import annotations
 
 import re
@@ -98,7 +99,9 @@ def test_change_from_elsewhere_arrives_live(page, browser, live_server):
     other = page.context.new_page()
     other.goto(live_server + "/session")
     other.get_by_role("button", name="Next", exact=True).click()
-    expect(page.locator("#session-panel input[name=expected_version]").first).not_to_have_value(before, timeout=10_000)
+    expect(page.locator("#session-panel input[name=expected_version]").first).not_to_have_value(
+        before, timeout=10_000
+    )
     expect(page.locator("[role=timer]")).to_be_visible()
     other.close()
 

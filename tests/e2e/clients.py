@@ -3,6 +3,7 @@ parsers for what comes back (the pairing code in SSML, the session version in a 
 
 Used by tests/e2e and bench/.
 """
+
 from __future__ import annotations
 
 import html
@@ -22,7 +23,7 @@ def pairing_code(ssml: str) -> str:
         digits = re.sub(r"\s+", "", found)
         if re.fullmatch(r"\d{6}", digits):
             return digits
-    raise AssertionError(f"no six-digit <say-as interpret-as=\"digits\"> in {ssml!r}")
+    raise AssertionError(f'no six-digit <say-as interpret-as="digits"> in {ssml!r}')
 
 
 def panel_version(panel_html: str) -> int | None:
@@ -57,19 +58,34 @@ class Speaker:
         return self.attributes.get("v")
 
     def post(self, envelope: dict[str, Any]) -> dict[str, Any]:
-        r = self.http.post(self.alexa_url, data=json.dumps(envelope),
-                           headers={"Content-Type": "application/json"}, timeout=self.timeout)
+        r = self.http.post(
+            self.alexa_url,
+            data=json.dumps(envelope),
+            headers={"Content-Type": "application/json"},
+            timeout=self.timeout,
+        )
         assert r.status_code == 200, f"/alexa answered {r.status_code}: {r.text[:500]}"
         return r.json()
 
-    def say(self, name: str, slots: dict | None = None, *, new_session: bool = False,
-            attributes: dict[str, Any] | None = None) -> dict[str, Any]:
+    def say(
+        self,
+        name: str,
+        slots: dict | None = None,
+        *,
+        new_session: bool = False,
+        attributes: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
         """Send one IntentRequest; `attributes` overrides what the last answer set (e.g. a stale "v")."""
         if new_session or self.session_id is None:
             self.session_id, self.attributes, new_session = envelopes.new_session_id(), {}, True
-        env = envelopes.intent(name, slots, user_id=self.user_id, new_session=new_session,
-                               attributes=self.attributes if attributes is None else attributes,
-                               session_id=self.session_id)
+        env = envelopes.intent(
+            name,
+            slots,
+            user_id=self.user_id,
+            new_session=new_session,
+            attributes=self.attributes if attributes is None else attributes,
+            session_id=self.session_id,
+        )
         reply = self.post(env)
         self._remember(reply)
         return reply
@@ -95,14 +111,17 @@ class Speaker:
         return ((self.last.get("response") or {}).get("outputSpeech") or {}).get("ssml", "")
 
     def link_code(self) -> str:
-        """"Alexa, ask psoas coach to link my phone": the six-digit code it speaks."""
+        """ "Alexa, ask psoas coach to link my phone": the six-digit code it speaks."""
         self.say("LinkPhoneIntent", new_session=True)
         return pairing_code(self.ssml)
 
     def start_routine(self, routine_id: str, spoken: str | None = None) -> dict[str, Any]:
-        """"Alexa, ask psoas coach to start <routine>", agreeing to the safety notice if asked first."""
-        reply = self.say("StartRoutineIntent", {"routine": (spoken or routine_id.replace("-", " "), routine_id)},
-                         new_session=True)
+        """ "Alexa, ask psoas coach to start <routine>", agreeing to the safety notice if asked first."""
+        reply = self.say(
+            "StartRoutineIntent",
+            {"routine": (spoken or routine_id.replace("-", " "), routine_id)},
+            new_session=True,
+        )
         for _ in range(2):
             if self.version is not None or self.session_id is None:
                 break
@@ -111,6 +130,7 @@ class Speaker:
 
 
 # --- server-sent events over a raw socket -------------------------------------------------------
+
 
 class SseStream:
     """Incremental parser of an HTTP/1.1 response carrying text/event-stream (chunked or not).
@@ -124,8 +144,8 @@ class SseStream:
         self.headers: dict[str, str] = {}
         self._buf = b""
         self._chunked = False
-        self._chunk_left = 0      # bytes of payload still to come in the current chunk
-        self._chunk_crlf = 0      # CRLF bytes to skip after a chunk's payload
+        self._chunk_left = 0  # bytes of payload still to come in the current chunk
+        self._chunk_crlf = 0  # CRLF bytes to skip after a chunk's payload
         self._text = ""
         self._event: dict = {"event": None, "data": [], "id": None}
         self.ended = False
@@ -136,7 +156,7 @@ class SseStream:
             head_end = self._buf.find(b"\r\n\r\n")
             if head_end < 0:
                 return []
-            head, self._buf = self._buf[:head_end].decode("latin-1"), self._buf[head_end + 4:]
+            head, self._buf = self._buf[:head_end].decode("latin-1"), self._buf[head_end + 4 :]
             lines = head.split("\r\n")
             self.status = int(lines[0].split()[1])
             for line in lines[1:]:
@@ -155,10 +175,10 @@ class SseStream:
         buf = self._buf
         while True:
             if self._chunk_left:
-                piece = buf[:self._chunk_left]
+                piece = buf[: self._chunk_left]
                 out.append(piece)
                 self._chunk_left -= len(piece)
-                buf = buf[len(piece):]
+                buf = buf[len(piece) :]
                 if self._chunk_left:
                     break
                 self._chunk_crlf = 2
@@ -171,7 +191,7 @@ class SseStream:
             if line_end < 0:
                 break
             size = int(buf[:line_end].split(b";")[0] or b"0", 16)
-            buf = buf[line_end + 2:]
+            buf = buf[line_end + 2 :]
             if size == 0:
                 self.ended = True
                 break
@@ -188,7 +208,9 @@ class SseStream:
             ev = self._event
             if line == "":
                 if ev["data"] or ev["event"]:
-                    events.append({"event": ev["event"] or "message", "data": "\n".join(ev["data"]), "id": ev["id"]})
+                    events.append(
+                        {"event": ev["event"] or "message", "data": "\n".join(ev["data"]), "id": ev["id"]}
+                    )
                 self._event = {"event": None, "data": [], "id": None}
             elif line.startswith(":"):
                 continue
@@ -205,8 +227,13 @@ class SseStream:
 
 
 def sse_request(host: str, port: int, path: str = "/session/events", cookie: str = "") -> bytes:
-    lines = [f"GET {path} HTTP/1.1", f"Host: {host}:{port}", "Accept: text/event-stream",
-             "Cache-Control: no-cache", "Connection: keep-alive"]
+    lines = [
+        f"GET {path} HTTP/1.1",
+        f"Host: {host}:{port}",
+        "Accept: text/event-stream",
+        "Cache-Control: no-cache",
+        "Connection: keep-alive",
+    ]
     if cookie:
         lines.append(f"Cookie: {cookie}")
     return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")

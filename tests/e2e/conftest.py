@@ -3,6 +3,7 @@
 Under CI=true a server, database or browser that cannot start FAILS the test; elsewhere a
 missing browser or PostgreSQL skips it with the reason.
 """
+
 from __future__ import annotations
 
 import os
@@ -54,8 +55,9 @@ def server_factory(tmp_path):
     started = []
 
     def start(database_url: str | None = None, workers: int = 2, mode: str = "dev"):
-        server = start_server(tmp_path / f"server{len(started)}", mode=mode, workers=workers,
-                              database_url=database_url)
+        server = start_server(
+            tmp_path / f"server{len(started)}", mode=mode, workers=workers, database_url=database_url
+        )
         started.append(server)
         return server
 

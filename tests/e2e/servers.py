@@ -20,6 +20,7 @@ log's tail.
 
 Only the standard library is imported here (plus `requests`, lazily), so bench/ can use it too.
 """
+
 from __future__ import annotations
 
 import os
@@ -60,6 +61,7 @@ def _child_setup(minimum_nofile: int):
             ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
         except (OSError, AttributeError):
             pass
+
     return preexec
 
 
@@ -93,8 +95,18 @@ def vm_rss_bytes(pid: int) -> int:
 
 
 class ServerProcess:
-    def __init__(self, proc: subprocess.Popen, url: str, port: int, workers: int, mode: str,
-                 database_url: str, data_home: Path, log_path: Path, env: dict[str, str]):
+    def __init__(
+        self,
+        proc: subprocess.Popen,
+        url: str,
+        port: int,
+        workers: int,
+        mode: str,
+        database_url: str,
+        data_home: Path,
+        log_path: Path,
+        env: dict[str, str],
+    ):
         self.proc, self.url, self.port, self.workers, self.mode = proc, url, port, workers, mode
         self.database_url, self.data_home, self.log_path, self.env = database_url, data_home, log_path, env
         self.alexa_url = url + "/alexa"
@@ -136,8 +148,10 @@ class ServerProcess:
         last_error = ""
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise ServerError(f"server exited with status {self.proc.returncode} before answering\n"
-                                  f"--- {self.log_path}:\n{self.log_tail()}")
+                raise ServerError(
+                    f"server exited with status {self.proc.returncode} before answering\n"
+                    f"--- {self.log_path}:\n{self.log_tail()}"
+                )
             try:
                 with urllib.request.urlopen(self.url + "/pair", timeout=5) as r:
                     ok = r.status == 200
@@ -152,8 +166,10 @@ class ServerProcess:
                     return
             time.sleep(0.1)
         self.stop()
-        raise ServerError(f"server on {self.url} did not answer within {timeout:.0f} s ({last_error})\n"
-                          f"--- {self.log_path}:\n{self.log_tail()}")
+        raise ServerError(
+            f"server on {self.url} did not answer within {timeout:.0f} s ({last_error})\n"
+            f"--- {self.log_path}:\n{self.log_tail()}"
+        )
 
     def stop(self, stop_timeout: float = 10.0) -> int | None:
         """Terminate the process group; SIGKILL what is left after `stop_timeout`. Returns the exit status."""
@@ -182,17 +198,26 @@ class ServerProcess:
 
     _log_file = None
 
-    def __enter__(self) -> "ServerProcess":
+    def __enter__(self) -> ServerProcess:
         return self
 
     def __exit__(self, *exc) -> None:
         self.stop()
 
 
-def start_server(tmp_dir: str | os.PathLike, *, mode: str = "dev", workers: int = 2,
-                 database_url: str | None = None, port: int | None = None, nofile: int = 4096,
-                 extra_env: dict[str, str] | None = None, ready_timeout: float = 45.0,
-                 python: str | None = None, entry: list[str] | None = None) -> ServerProcess:
+def start_server(
+    tmp_dir: str | os.PathLike,
+    *,
+    mode: str = "dev",
+    workers: int = 2,
+    database_url: str | None = None,
+    port: int | None = None,
+    nofile: int = 4096,
+    extra_env: dict[str, str] | None = None,
+    ready_timeout: float = 45.0,
+    python: str | None = None,
+    entry: list[str] | None = None,
+) -> ServerProcess:
     """Start `psoas-coach serve --dev --workers N` (mode "dev") or production gunicorn (mode "production").
 
     entry: what runs the CLI in dev mode (default ["-m", "psoas_coach.cli"]); a script path lets a
@@ -205,40 +230,73 @@ def start_server(tmp_dir: str | os.PathLike, *, mode: str = "dev", workers: int 
     port = port or free_port()
     data_home = tmp / f"xdg-data-{port}"
     data_home.mkdir(exist_ok=True)
-    runtime_dir = tmp / f"xdg-run-{port}"  # gunicorn puts its control socket in $XDG_RUNTIME_DIR; one per server
+    runtime_dir = (
+        tmp / f"xdg-run-{port}"
+    )  # gunicorn puts its control socket in $XDG_RUNTIME_DIR; one per server
     runtime_dir.mkdir(mode=0o700, exist_ok=True)
     database_url = database_url or f"sqlite:///{tmp / f'psoas-{port}.db'}"
     python = python or sys.executable
 
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "PSOAS_SECRET_KEY", "ALEXA_SKILL_ID"}}
-    env.update({
-        "XDG_DATA_HOME": str(data_home),
-        "XDG_RUNTIME_DIR": str(runtime_dir),
-        "DATABASE_URL": database_url,
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH", "")])),
-        "PYTHONUNBUFFERED": "1",
-    })
+    env = {
+        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "PSOAS_SECRET_KEY", "ALEXA_SKILL_ID"}
+    }
+    env.update(
+        {
+            "XDG_DATA_HOME": str(data_home),
+            "XDG_RUNTIME_DIR": str(runtime_dir),
+            "DATABASE_URL": database_url,
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH", "")])),
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
     if mode == "production":
         env["PSOAS_SECRET_KEY"] = secrets.token_hex(32)
         env["PSOAS_BIND"] = f"127.0.0.1:{port}"
         env["PSOAS_WORKERS"] = str(workers)
         # wsgi.py builds the app in each worker without migrating; migrate once, as a deploy would.
-        done = subprocess.run([python, "-m", "psoas_coach.cli", "migrate"], cwd=REPO_ROOT, env=env,
-                              capture_output=True, text=True, timeout=120)
+        done = subprocess.run(
+            [python, "-m", "psoas_coach.cli", "migrate"],
+            cwd=REPO_ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         if done.returncode != 0:
-            raise ServerError(f"psoas-coach migrate failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+            raise ServerError(
+                f"psoas-coach migrate failed ({done.returncode}):\n{done.stdout}\n{done.stderr}"
+            )
         cmd = [python, "-m", "gunicorn", "-c", "python:psoas_coach.gunicorn_conf", "psoas_coach.wsgi:app"]
     else:
-        cmd = [python, *(entry or ["-m", "psoas_coach.cli"]), "serve", "--dev", "--host", "127.0.0.1", "--port", str(port),
-               "--workers", str(workers)]
+        cmd = [
+            python,
+            *(entry or ["-m", "psoas_coach.cli"]),
+            "serve",
+            "--dev",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+        ]
     env.update(extra_env or {})
 
     log_path = tmp / f"server-{port}.log"
     log_file = open(log_path, "w")
-    proc = subprocess.Popen(cmd, cwd=REPO_ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log_file,
-                            stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=_child_setup(nofile))
-    server = ServerProcess(proc, f"http://127.0.0.1:{port}", port, workers, mode, database_url, data_home,
-                           log_path, env)
+    proc = subprocess.Popen(
+        cmd,
+        cwd=REPO_ROOT,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        preexec_fn=_child_setup(nofile),
+    )
+    server = ServerProcess(
+        proc, f"http://127.0.0.1:{port}", port, workers, mode, database_url, data_home, log_path, env
+    )
     server._log_file = log_file
     try:
         server.wait_ready(ready_timeout)
@@ -279,7 +337,7 @@ class CuttableProxy:
         while not self._closed:
             try:
                 client, _ = self.listener.accept()
-            except (socket.timeout, TimeoutError):
+            except TimeoutError:
                 continue
             except OSError:
                 return

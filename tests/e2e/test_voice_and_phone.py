@@ -3,6 +3,7 @@
 connection usually land on different worker processes), Alexa request envelopes over HTTP to
 /alexa, and the phone page in Debian's Chromium. Each test runs on a SQLite file and on PostgreSQL.
 """
+
 from __future__ import annotations
 
 import json
@@ -46,6 +47,7 @@ def new_user_id() -> str:
 
 # --- the phone, in Chromium ----------------------------------------------------------------
 
+
 class PhonePage:
     def __init__(self, page, base_url: str):
         from playwright.sync_api import expect
@@ -78,14 +80,16 @@ class PhonePage:
     def live_region(self):
         """The aria-live region that announces the current exercise."""
         return self.page.locator('[aria-live="polite"], [aria-live="assertive"]').filter(
-            has=self.page.get_by_role("heading"))
+            has=self.page.get_by_role("heading")
+        )
 
     def expect_exercise(self, name: str) -> None:
         self.expect(self.live_region.get_by_role("heading", name=name)).to_be_visible(timeout=LIVE)
 
     def expect_version(self, version: int) -> None:
         self.expect(self.page.locator('#session-panel input[name="expected_version"]').first).to_have_value(
-            str(version), timeout=LIVE)
+            str(version), timeout=LIVE
+        )
 
     def expect_text(self, text: str) -> None:
         self.expect(self.live_region).to_contain_text(text, timeout=LIVE)
@@ -99,11 +103,14 @@ class PhonePage:
 
 # --- the story -------------------------------------------------------------------------------
 
+
 def test_voice_and_phone_share_one_live_session(server, phone_context, request):
     cat = catalogue()
     routine = cat.routine(ROUTINE)
     first, second = routine.exercises(cat)[0], routine.exercises(cat)[1]
-    assert first.kind == "timed" and first.sets >= 3, "the story below walks through sets of the first exercise"
+    assert first.kind == "timed" and first.sets >= 3, (
+        "the story below walks through sets of the first exercise"
+    )
 
     speaker = Speaker(server.alexa_url, new_user_id())
     proxy = CuttableProxy(server.port)  # the phone's network, which step 5 cuts
@@ -177,6 +184,7 @@ def test_voice_and_phone_share_one_live_session(server, phone_context, request):
 
 # --- the voice console in another process, a plain HTTP streaming phone -----------------------
 
+
 class SseClient:
     """A phone without a browser: GET /session/events on a raw socket with the phone's cookie;
     events go into a queue. close() really closes (shutdown), whatever the reader is doing."""
@@ -240,8 +248,14 @@ class Talk:
     def __init__(self, alexa_url: str, user_id: str, env: dict):
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "psoas_coach.cli", "talk", "--url", alexa_url, "--user-id", user_id],
-            cwd=REPO_ROOT, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            text=True, bufsize=1)
+            cwd=REPO_ROOT,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            bufsize=1,
+        )
         self.lines: queue.Queue = queue.Queue()
         self.transcript: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()
@@ -288,7 +302,9 @@ def link_plain_phone(base_url: str, code: str) -> requests.Session:
     http = requests.Session()
     page = http.get(base_url + "/pair", timeout=10).text
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-    r = http.post(base_url + "/pair", data={"csrf_token": token, "code": code}, allow_redirects=False, timeout=10)
+    r = http.post(
+        base_url + "/pair", data={"csrf_token": token, "code": code}, allow_redirects=False, timeout=10
+    )
     assert r.status_code == 303, r.text[:1000]
     return http
 
@@ -324,6 +340,7 @@ def test_voice_console_in_another_process_drives_a_streaming_phone(server):
 
 # --- the production configuration -------------------------------------------------------------
 
+
 def test_production_gunicorn_config_serves_and_verifies(server_factory):
     """gunicorn -c python:psoas_coach.gunicorn_conf: 2 gevent workers, Alexa verification on."""
     srv = server_factory(None, workers=2, mode="production")
@@ -333,10 +350,14 @@ def test_production_gunicorn_config_serves_and_verifies(server_factory):
     from skill import envelopes
 
     unsigned = envelopes.intent("LinkPhoneIntent", user_id=new_user_id(), new_session=True)
-    r = requests.post(srv.alexa_url, data=json.dumps(unsigned), headers={"Content-Type": "application/json"},
-                      timeout=10)
+    r = requests.post(
+        srv.alexa_url, data=json.dumps(unsigned), headers={"Content-Type": "application/json"}, timeout=10
+    )
     assert r.status_code == 400 and "verification" in r.json()["error"], r.text
     pids = srv.pids()
     srv.stop()
-    assert not [p for p in pids if Path(f"/proc/{p}").exists() and "zombie" not in
-                Path(f"/proc/{p}/status").read_text().lower()], "server processes outlived stop()"
+    assert not [
+        p
+        for p in pids
+        if Path(f"/proc/{p}").exists() and "zombie" not in Path(f"/proc/{p}/status").read_text().lower()
+    ], "server processes outlived stop()"

@@ -4,6 +4,7 @@ echo-api.amazon.com, plus the broken variants the request verifier must refuse.
 Nothing here touches the network. `sign(body, key)` produces the `Signature-256` header value
 Alexa would send (base64 of RSA PKCS#1 v1.5 over SHA-256 of the exact body bytes).
 """
+
 from __future__ import annotations
 
 import base64
@@ -21,26 +22,36 @@ DAY = dt.timedelta(days=1)
 
 
 def _name(cn: str) -> x509.Name:
-    return x509.Name([
-        x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Psoas Coach Test PKI"),
-        x509.NameAttribute(NameOID.COMMON_NAME, cn),
-    ])
+    return x509.Name(
+        [
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Psoas Coach Test PKI"),
+            x509.NameAttribute(NameOID.COMMON_NAME, cn),
+        ]
+    )
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def ca_key(label: str) -> ec.EllipticCurvePrivateKey:
     """One EC P-256 key per label (fast to make; the path validator accepts them for CAs)."""
     return ec.generate_private_key(ec.SECP256R1())
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def leaf_key(label: str = "leaf") -> rsa.RSAPrivateKey:
     """RSA like Amazon's signing certificate: Signature-256 is RSA PKCS#1 v1.5."""
     return rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
-def make_ca(cn: str, key, *, issuer: x509.Certificate | None = None, issuer_key=None,
-            not_before: dt.datetime, not_after: dt.datetime, path_length: int | None = None) -> x509.Certificate:
+def make_ca(
+    cn: str,
+    key,
+    *,
+    issuer: x509.Certificate | None = None,
+    issuer_key=None,
+    not_before: dt.datetime,
+    not_after: dt.datetime,
+    path_length: int | None = None,
+) -> x509.Certificate:
     """A root (self-signed, when `issuer` is None) or an intermediate CA certificate."""
     public = key.public_key()
     builder = (
@@ -52,20 +63,38 @@ def make_ca(cn: str, key, *, issuer: x509.Certificate | None = None, issuer_key=
         .not_valid_before(not_before)
         .not_valid_after(not_after)
         .add_extension(x509.BasicConstraints(ca=True, path_length=path_length), critical=True)
-        .add_extension(x509.KeyUsage(
-            digital_signature=True, content_commitment=False, key_encipherment=False, data_encipherment=False,
-            key_agreement=False, key_cert_sign=True, crl_sign=True, encipher_only=False, decipher_only=False,
-        ), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=True,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(public), critical=False)
     )
     if issuer is not None:
         builder = builder.add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()), critical=False)
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()), critical=False
+        )
     return builder.sign(issuer_key or key, hashes.SHA256())
 
 
-def make_leaf(issuer: x509.Certificate, issuer_key, *, key=None, dns_names=(ECHO_HOST,),
-              not_before: dt.datetime, not_after: dt.datetime) -> x509.Certificate:
+def make_leaf(
+    issuer: x509.Certificate,
+    issuer_key,
+    *,
+    key=None,
+    dns_names=(ECHO_HOST,),
+    not_before: dt.datetime,
+    not_after: dt.datetime,
+) -> x509.Certificate:
     key = key or leaf_key()
     public = key.public_key()
     return (
@@ -78,14 +107,28 @@ def make_leaf(issuer: x509.Certificate, issuer_key, *, key=None, dns_names=(ECHO
         .not_valid_after(not_after)
         .add_extension(x509.SubjectAlternativeName([x509.DNSName(n) for n in dns_names]), critical=False)
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(x509.KeyUsage(
-            digital_signature=True, content_commitment=False, key_encipherment=True, data_encipherment=False,
-            key_agreement=False, key_cert_sign=False, crl_sign=False, encipher_only=False, decipher_only=False,
-        ), critical=True)
-        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH]),
-                       critical=False)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=False,
+                key_encipherment=True,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(
+            x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH, ExtendedKeyUsageOID.CLIENT_AUTH]),
+            critical=False,
+        )
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(public), critical=False)
-        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(issuer_key.public_key()), critical=False
+        )
         .sign(issuer_key, hashes.SHA256())
     )
 
@@ -130,11 +173,18 @@ class TestPKI:
 
 
 def build_pki(now: dt.datetime | None = None) -> TestPKI:
-    now = (now or dt.datetime.now(dt.timezone.utc)).replace(microsecond=0)
+    now = (now or dt.datetime.now(dt.UTC)).replace(microsecond=0)
     root_k, inter_k = ca_key("root"), ca_key("intermediate")
     root = make_ca("Test Root CA", root_k, not_before=now - 365 * DAY, not_after=now + 3650 * DAY)
-    inter = make_ca("Test Intermediate CA", inter_k, issuer=root, issuer_key=root_k,
-                    not_before=now - 365 * DAY, not_after=now + 1825 * DAY, path_length=0)
+    inter = make_ca(
+        "Test Intermediate CA",
+        inter_k,
+        issuer=root,
+        issuer_key=root_k,
+        not_before=now - 365 * DAY,
+        not_after=now + 1825 * DAY,
+        path_length=0,
+    )
     valid = {"not_before": now - 30 * DAY, "not_after": now + 60 * DAY}
     leaf = make_leaf(inter, inter_k, **valid)
     wrong_san = make_leaf(inter, inter_k, dns_names=("echo-api.example.com",), **valid)
@@ -143,16 +193,32 @@ def build_pki(now: dt.datetime | None = None) -> TestPKI:
     future = make_leaf(inter, inter_k, not_before=now + DAY, not_after=now + 90 * DAY)
 
     other_root_k, other_inter_k = ca_key("other-root"), ca_key("other-intermediate")
-    other_root = make_ca("Untrusted Root CA", other_root_k, not_before=now - 365 * DAY, not_after=now + 3650 * DAY)
-    other_inter = make_ca("Untrusted Intermediate CA", other_inter_k, issuer=other_root, issuer_key=other_root_k,
-                          not_before=now - 365 * DAY, not_after=now + 1825 * DAY, path_length=0)
+    other_root = make_ca(
+        "Untrusted Root CA", other_root_k, not_before=now - 365 * DAY, not_after=now + 3650 * DAY
+    )
+    other_inter = make_ca(
+        "Untrusted Intermediate CA",
+        other_inter_k,
+        issuer=other_root,
+        issuer_key=other_root_k,
+        not_before=now - 365 * DAY,
+        not_after=now + 1825 * DAY,
+        path_length=0,
+    )
     untrusted_leaf = make_leaf(other_inter, other_inter_k, **valid)
 
     ec_leaf = make_leaf(inter, inter_k, key=ca_key("ec-leaf"), **valid)
 
     short_k = ca_key("short-intermediate")
-    short_inter = make_ca("Short-lived Intermediate CA", short_k, issuer=root, issuer_key=root_k,
-                          not_before=now - 365 * DAY, not_after=now + 5 * DAY, path_length=0)
+    short_inter = make_ca(
+        "Short-lived Intermediate CA",
+        short_k,
+        issuer=root,
+        issuer_key=root_k,
+        not_before=now - 365 * DAY,
+        not_after=now + 5 * DAY,
+        path_length=0,
+    )
     short_leaf = make_leaf(short_inter, short_k, **valid)
 
     return TestPKI(
@@ -190,6 +256,7 @@ def chain_files(pki: TestPKI) -> dict[str, bytes]:
 
 
 # --------------------------------------------------------------------------- a real local chain server
+
 
 class ChainServer:
     """A real HTTP server on 127.0.0.1 serving PEM files by path, counting hits per path.
@@ -249,7 +316,7 @@ class ChainServer:
 
         def fetch(url: str) -> bytes:
             assert url.startswith(prefix + "/"), url
-            return fetch_certificate_chain(self.base + url[len(prefix):], **kwargs)
+            return fetch_certificate_chain(self.base + url[len(prefix) :], **kwargs)
 
         return fetch
 

@@ -1,11 +1,12 @@
 """Fixtures for the skill tests: the real skill on the real Coach (tests/conftest.py), and the
 local test PKI with a real chain server for the request verifier (tests/skill/certs.py)."""
+
 from __future__ import annotations
 
 import pytest
+from voice_helpers import Voice
 
 from tests.skill.certs import ChainServer, build_pki, chain_files
-from voice_helpers import Voice
 
 
 @pytest.fixture
@@ -24,8 +25,10 @@ def voice(voice_skill, clock):
 @pytest.fixture
 def make_voice(voice_skill, clock):
     """More speakers or screens: make_voice(user_id=..., apl=True, locale=...)."""
+
     def make(**kwargs):
         return Voice(voice_skill, clock, **kwargs)
+
     return make
 
 

@@ -1,4 +1,5 @@
 """`psoas-coach talk` against a real HTTP server (a tiny recording skill), through the real CLI."""
+
 from __future__ import annotations
 
 import io
@@ -35,20 +36,30 @@ class RecordingSkill:
         speech, end, extra = "", False, {}
         if req["type"] == "LaunchRequest":
             speech = 'Welcome to Psoas Coach.<break time="1s"/>Which routine would you like?'
-            extra["reprompt"] = {"outputSpeech": {"type": "SSML", "ssml": "<speak>Say a routine name.</speak>"}}
+            extra["reprompt"] = {
+                "outputSpeech": {"type": "SSML", "ssml": "<speak>Say a routine name.</speak>"}
+            }
         elif req["type"] == "IntentRequest" and req["intent"]["name"] == "StartRoutineIntent":
             speech = 'Starting the morning stretch.<break time="500ms"/>Lie on your back. <say-as interpret-as="digits">12</say-as>'
             extra["card"] = {"type": "Simple", "title": "Morning stretch", "content": "Pelvic tilt"}
-            extra["directives"] = [{"type": "Alexa.Presentation.APL.RenderDocument", "token": "step", "document": {}}]
+            extra["directives"] = [
+                {"type": "Alexa.Presentation.APL.RenderDocument", "token": "step", "document": {}}
+            ]
         elif req["type"] == "IntentRequest" and req["intent"]["name"] == "AMAZON.NextIntent":
-            speech, end = "Well done.<break strength=\"strong\"/>Goodbye.", True
+            speech, end = 'Well done.<break strength="strong"/>Goodbye.', True
         elif req["type"] == "SessionEndedRequest":
             return {"version": "1.0", "response": {}}
         else:
             speech = "Sorry, I didn't get that."
-        return {"version": "1.0", "sessionAttributes": {"turn": turn},
-                "response": {"outputSpeech": {"type": "SSML", "ssml": f"<speak>{speech}</speak>"},
-                             "shouldEndSession": end, **extra}}
+        return {
+            "version": "1.0",
+            "sessionAttributes": {"turn": turn},
+            "response": {
+                "outputSpeech": {"type": "SSML", "ssml": f"<speak>{speech}</speak>"},
+                "shouldEndSession": end,
+                **extra,
+            },
+        }
 
     def __enter__(self):
         self.thread.start()
@@ -84,15 +95,28 @@ def test_psoas_coach_talk_passes_its_options_to_the_console(skill_server, monkey
 
 
 def test_a_conversation_sends_real_envelopes_and_prints_the_replies(skill_server, monkeypatch, capsys):
-    rc, cap = _talk(monkeypatch, capsys,
-                    ["open psoas coach", "start the morning stretch", "next", "sing me a song", "quit", "next"],
-                    "--url", skill_server.url, "--user-id", "amzn1.ask.account.TEST", "--locale", "en-GB")
+    rc, cap = _talk(
+        monkeypatch,
+        capsys,
+        ["open psoas coach", "start the morning stretch", "next", "sing me a song", "quit", "next"],
+        "--url",
+        skill_server.url,
+        "--user-id",
+        "amzn1.ask.account.TEST",
+        "--locale",
+        "en-GB",
+    )
     assert rc == 0, cap.err
     envs = skill_server.envelopes
     kinds = [e["request"]["type"] + ":" + e["request"].get("intent", {}).get("name", "") for e in envs]
     # "quit" leaves the console: the last "next" is never sent
-    assert kinds == ["LaunchRequest:", "IntentRequest:StartRoutineIntent", "IntentRequest:AMAZON.NextIntent",
-                     "IntentRequest:AMAZON.FallbackIntent", "SessionEndedRequest:"]
+    assert kinds == [
+        "LaunchRequest:",
+        "IntentRequest:StartRoutineIntent",
+        "IntentRequest:AMAZON.NextIntent",
+        "IntentRequest:AMAZON.FallbackIntent",
+        "SessionEndedRequest:",
+    ]
     launch, start, nxt, fallback, ended = envs
     assert all(e["session"]["user"]["userId"] == "amzn1.ask.account.TEST" for e in envs)
     assert all(e["request"]["locale"] == "en-GB" for e in envs)
@@ -126,14 +150,21 @@ def test_a_conversation_sends_real_envelopes_and_prints_the_replies(skill_server
 
 
 def test_end_of_input_ends_the_open_session(skill_server, monkeypatch, capsys):
-    rc, _ = _talk(monkeypatch, capsys, ["open psoas coach"], "--url", skill_server.url, "--user-id", "u1", "--apl")
+    rc, _ = _talk(
+        monkeypatch, capsys, ["open psoas coach"], "--url", skill_server.url, "--user-id", "u1", "--apl"
+    )
     assert rc == 0
     assert [e["request"]["type"] for e in skill_server.envelopes] == ["LaunchRequest", "SessionEndedRequest"]
-    assert "Alexa.Presentation.APL" in skill_server.envelopes[0]["context"]["System"]["device"]["supportedInterfaces"]
+    assert (
+        "Alexa.Presentation.APL"
+        in skill_server.envelopes[0]["context"]["System"]["device"]["supportedInterfaces"]
+    )
 
 
 def test_a_number_slot_is_sent_without_entity_resolution(skill_server, monkeypatch, capsys):
-    _talk(monkeypatch, capsys, ["I have twenty minutes", "exit"], "--url", skill_server.url, "--user-id", "u1")
+    _talk(
+        monkeypatch, capsys, ["I have twenty minutes", "exit"], "--url", skill_server.url, "--user-id", "u1"
+    )
     first = skill_server.envelopes[0]
     assert first["session"]["new"] is True
     slot = first["request"]["intent"]["slots"]["minutes"]
@@ -144,8 +175,15 @@ def test_unreachable_server_gives_a_clear_message_not_a_traceback(monkeypatch, c
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    rc, cap = _talk(monkeypatch, capsys, ["open psoas coach"], "--url", f"http://127.0.0.1:{port}/alexa",
-                    "--user-id", "u1")
+    rc, cap = _talk(
+        monkeypatch,
+        capsys,
+        ["open psoas coach"],
+        "--url",
+        f"http://127.0.0.1:{port}/alexa",
+        "--user-id",
+        "u1",
+    )
     assert rc == 1
     assert "Is `make run` running?" in cap.err
     assert "Traceback" not in cap.err
@@ -164,8 +202,15 @@ def test_http_errors_are_reported_and_the_console_goes_on(monkeypatch, capsys):
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        rc, cap = _talk(monkeypatch, capsys, ["open psoas coach", "next"],
-                        "--url", f"http://127.0.0.1:{server.server_port}/alexa", "--user-id", "u1")
+        rc, cap = _talk(
+            monkeypatch,
+            capsys,
+            ["open psoas coach", "next"],
+            "--url",
+            f"http://127.0.0.1:{server.server_port}/alexa",
+            "--user-id",
+            "u1",
+        )
     finally:
         server.shutdown()
         thread.join(5)
@@ -180,7 +225,16 @@ def test_speak_pipes_the_ssml_to_espeak_ng(skill_server, monkeypatch, capsys, tm
     fake.write_text(f'#!/bin/sh\necho "ARGS $@" >> "{log}"\ncat >> "{log}"\necho >> "{log}"\n')
     fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
     monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
-    _talk(monkeypatch, capsys, ["open psoas coach", "quit"], "--url", skill_server.url, "--user-id", "u1", "--speak")
+    _talk(
+        monkeypatch,
+        capsys,
+        ["open psoas coach", "quit"],
+        "--url",
+        skill_server.url,
+        "--user-id",
+        "u1",
+        "--speak",
+    )
     spoken = log.read_text()
     assert "ARGS -m" in spoken
     assert '<speak>Welcome to Psoas Coach.<break time="1s"/>' in spoken
@@ -188,8 +242,16 @@ def test_speak_pipes_the_ssml_to_espeak_ng(skill_server, monkeypatch, capsys, tm
 
 def test_speak_without_espeak_ng_says_so_once(skill_server, monkeypatch, capsys):
     monkeypatch.setattr("shutil.which", lambda name: None)
-    rc, cap = _talk(monkeypatch, capsys, ["open psoas coach", "quit"], "--url", skill_server.url,
-                    "--user-id", "u1", "--speak")
+    rc, cap = _talk(
+        monkeypatch,
+        capsys,
+        ["open psoas coach", "quit"],
+        "--url",
+        skill_server.url,
+        "--user-id",
+        "u1",
+        "--speak",
+    )
     assert rc == 0
     assert cap.out.count("espeak-ng is not installed") == 1
     assert "Welcome to Psoas Coach" in cap.out

@@ -1,10 +1,12 @@
 """The console's utterance matcher: the model's own samples and slot values, nothing else."""
+
 from __future__ import annotations
 
 import re
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from skill import interaction_model as im
 from skill.console import ssml_to_text
@@ -38,7 +40,11 @@ def _fillings(model, intent):
         if stype == "AMAZON.NUMBER":
             out[name] = NUMBERS
         else:
-            out[name] = [(spoken, v["id"]) for v in types[stype] for spoken in [v["name"]["value"], *v["name"]["synonyms"]]]
+            out[name] = [
+                (spoken, v["id"])
+                for v in types[stype]
+                for spoken in [v["name"]["value"], *v["name"]["synonyms"]]
+            ]
     return out
 
 
@@ -70,32 +76,43 @@ def test_every_sample_with_every_slot_value_matches_its_own_intent(built, locale
     assert not failures, f"{len(failures)} samples do not match themselves, e.g. {failures[:5]}"
 
 
-@pytest.mark.parametrize("utterance, intent, slots", [
-    ("open psoas coach", LAUNCH, {}),
-    ("Alexa, open Psoas Coach.", LAUNCH, {}),
-    ("launch", LAUNCH, {}),
-    ("ask psoas coach to start the morning stretch", "StartRoutineIntent", {"routine": "morning-stretch"}),
-    ("Alexa, tell psoas coach I want to do the desk break!", "StartRoutineIntent", {"routine": "desk-break"}),
-    ("Start the MORNING STRETCH", "StartRoutineIntent", {"routine": "morning-stretch"}),
-    ("begin the five-minute quick release", "StartRoutineIntent", {"routine": "quick-release"}),
-    ("start a twenty minute routine", "StartRoutineIntent", {"minutes": "20"}),
-    ("how do I do a plank please", "DescribeExerciseIntent", {"exercise": "plank"}),
-    ("could you explain the knee hug to me", "DescribeExerciseIntent", {"exercise": "knee-to-chest"}),
-    ("next", "AMAZON.NextIntent", {}),
-    ("Next.", "AMAZON.NextIntent", {}),
-    ("continue", "AMAZON.ResumeIntent", {}),
-    ("my back really hurts now", "PainIntent", {}),
-    ("ow!", "PainIntent", {}),
-    ("could you slow down", "SlowerIntent", {}),
-    ("how much longer is this going to take", "HowMuchLongerIntent", {}),
-    ("please link my phone", "LinkPhoneIntent", {}),
-    ("forget my phone", "UnlinkPhoneIntent", {}),
-    ("what routines do you have", "ListRoutinesIntent", {}),
-    ("what's the weather like in Paris", FALLBACK, {}),
-    ("banana", FALLBACK, {}),
-    ("", FALLBACK, {}),
-    ("?!", FALLBACK, {}),
-])
+@pytest.mark.parametrize(
+    "utterance, intent, slots",
+    [
+        ("open psoas coach", LAUNCH, {}),
+        ("Alexa, open Psoas Coach.", LAUNCH, {}),
+        ("launch", LAUNCH, {}),
+        (
+            "ask psoas coach to start the morning stretch",
+            "StartRoutineIntent",
+            {"routine": "morning-stretch"},
+        ),
+        (
+            "Alexa, tell psoas coach I want to do the desk break!",
+            "StartRoutineIntent",
+            {"routine": "desk-break"},
+        ),
+        ("Start the MORNING STRETCH", "StartRoutineIntent", {"routine": "morning-stretch"}),
+        ("begin the five-minute quick release", "StartRoutineIntent", {"routine": "quick-release"}),
+        ("start a twenty minute routine", "StartRoutineIntent", {"minutes": "20"}),
+        ("how do I do a plank please", "DescribeExerciseIntent", {"exercise": "plank"}),
+        ("could you explain the knee hug to me", "DescribeExerciseIntent", {"exercise": "knee-to-chest"}),
+        ("next", "AMAZON.NextIntent", {}),
+        ("Next.", "AMAZON.NextIntent", {}),
+        ("continue", "AMAZON.ResumeIntent", {}),
+        ("my back really hurts now", "PainIntent", {}),
+        ("ow!", "PainIntent", {}),
+        ("could you slow down", "SlowerIntent", {}),
+        ("how much longer is this going to take", "HowMuchLongerIntent", {}),
+        ("please link my phone", "LinkPhoneIntent", {}),
+        ("forget my phone", "UnlinkPhoneIntent", {}),
+        ("what routines do you have", "ListRoutinesIntent", {}),
+        ("what's the weather like in Paris", FALLBACK, {}),
+        ("banana", FALLBACK, {}),
+        ("", FALLBACK, {}),
+        ("?!", FALLBACK, {}),
+    ],
+)
 def test_everyday_utterances(built, utterance, intent, slots):
     m = built["en-US"][1].match(utterance)
     assert m.intent == intent, m
@@ -104,13 +121,21 @@ def test_everyday_utterances(built, utterance, intent, slots):
 
 def test_regional_samples_only_match_in_their_locale(built):
     assert built["en-IN"][1].match("my back is paining").intent == "PainIntent"
-    assert built["en-GB"][1].match("start the morning stretch programme").slots["routine"][1] == "morning-stretch"
+    assert (
+        built["en-GB"][1].match("start the morning stretch programme").slots["routine"][1]
+        == "morning-stretch"
+    )
     assert built["en-US"][1].match("my back is paining").exact is False
 
 
 _sample_and_locale = st.sampled_from(im.LOCALES).flatmap(
-    lambda loc: st.tuples(st.just(loc), st.sampled_from(
-        [(i, s) for i, samples in im.samples_for(loc).items() for s in samples if "{" not in s])))
+    lambda loc: st.tuples(
+        st.just(loc),
+        st.sampled_from(
+            [(i, s) for i, samples in im.samples_for(loc).items() for s in samples if "{" not in s]
+        ),
+    )
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -124,8 +149,12 @@ def test_arbitrary_text_never_crashes_and_gives_a_known_intent(built, text):
 
 
 @settings(max_examples=200, deadline=None)
-@given(picked=_sample_and_locale, shout=st.booleans(),
-       before=st.sampled_from(["", "  ", "Alexa, ", "\t"]), after=st.sampled_from(["", ".", "!", "?", " ..."]))
+@given(
+    picked=_sample_and_locale,
+    shout=st.booleans(),
+    before=st.sampled_from(["", "  ", "Alexa, ", "\t"]),
+    after=st.sampled_from(["", ".", "!", "?", " ..."]),
+)
 def test_case_spacing_and_punctuation_do_not_change_the_intent(built, picked, shout, before, after):
     locale, (intent, sample) = picked
     text = before + (sample.upper() if shout else sample) + after
@@ -133,8 +162,29 @@ def test_case_spacing_and_punctuation_do_not_change_the_intent(built, picked, sh
 
 
 @settings(max_examples=200, deadline=None)
-@given(words=st.lists(st.sampled_from(["the", "my", "a", "routine", "phone", "stretch", "hip", "time", "zzz",
-                                       "twenty", "morning", "plank", "please", "go"]), max_size=8))
+@given(
+    words=st.lists(
+        st.sampled_from(
+            [
+                "the",
+                "my",
+                "a",
+                "routine",
+                "phone",
+                "stretch",
+                "hip",
+                "time",
+                "zzz",
+                "twenty",
+                "morning",
+                "plank",
+                "please",
+                "go",
+            ]
+        ),
+        max_size=8,
+    )
+)
 def test_word_salad_from_the_vocabulary_never_crashes(built, words):
     m = built["en-GB"][1].match(" ".join(words))
     assert m.intent in built["en-GB"][1].known_intents()
@@ -146,14 +196,23 @@ def test_normalize_keeps_apostrophes_and_drops_quotes():
     assert normalize("Knee-to-chest") == "knee to chest"
 
 
-@pytest.mark.parametrize("ssml, text", [
-    ('<speak>Welcome.<break time="1s"/>Which routine?</speak>', "Welcome. [pause 1s] Which routine?"),
-    ('<speak>Hold.<break time="500ms"/>Two.</speak>', "Hold. [pause 500ms] Two."),
-    ('<speak>One<break strength="strong"/>two</speak>', "One … two"),
-    ('<speak>Your code is <say-as interpret-as="digits">407215</say-as>.</speak>', "Your code is 4 0 7 2 1 5."),
-    ("<speak><p>First.</p><p>Second &amp; last.</p></speak>", "First.\nSecond & last."),
-    ('<speak><prosody rate="slow">Breathe in</prosody>, <emphasis>slowly</emphasis>.</speak>', "Breathe in, slowly."),
-    ("", ""),
-])
+@pytest.mark.parametrize(
+    "ssml, text",
+    [
+        ('<speak>Welcome.<break time="1s"/>Which routine?</speak>', "Welcome. [pause 1s] Which routine?"),
+        ('<speak>Hold.<break time="500ms"/>Two.</speak>', "Hold. [pause 500ms] Two."),
+        ('<speak>One<break strength="strong"/>two</speak>', "One … two"),
+        (
+            '<speak>Your code is <say-as interpret-as="digits">407215</say-as>.</speak>',
+            "Your code is 4 0 7 2 1 5.",
+        ),
+        ("<speak><p>First.</p><p>Second &amp; last.</p></speak>", "First.\nSecond & last."),
+        (
+            '<speak><prosody rate="slow">Breathe in</prosody>, <emphasis>slowly</emphasis>.</speak>',
+            "Breathe in, slowly.",
+        ),
+        ("", ""),
+    ],
+)
 def test_ssml_becomes_readable_text_with_pauses(ssml, text):
     assert ssml_to_text(ssml) == text

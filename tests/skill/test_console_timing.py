@@ -1,5 +1,6 @@
 """The console says how long a counting or resting reply takes on a speaker, and `--realtime`
 waits that long before the next line: run against the real skill behind the dev endpoint."""
+
 from __future__ import annotations
 
 import io
@@ -64,15 +65,19 @@ class LoggedInput(io.StringIO):
 def talk(real_skill, monkeypatch, capsys, lines, *args, events=None):
     events = [] if events is None else events
     monkeypatch.setattr(console, "_wait", lambda seconds: events.append(("wait", seconds)))
-    rc = console.main(["--url", real_skill.url, "--user-id", "amzn1.ask.account.CONSOLE", *args],
-                      stdin=LoggedInput(lines, events))
+    rc = console.main(
+        ["--url", real_skill.url, "--user-id", "amzn1.ask.account.CONSOLE", *args],
+        stdin=LoggedInput(lines, events),
+    )
     out = capsys.readouterr().out
     assert rc == 0
     return out, events
 
 
 def test_counting_and_resting_replies_note_their_spoken_length(real_skill, monkeypatch, capsys):
-    out, events = talk(real_skill, monkeypatch, capsys, ["open psoas coach", "start the quick release", "next"])
+    out, events = talk(
+        real_skill, monkeypatch, capsys, ["open psoas coach", "start the quick release", "next"]
+    )
     launch, started, nxt = real_skill.replies[:3]
     blocks = out.split("you> ")
     # the welcome is ordinary speech: no note
@@ -89,8 +94,9 @@ def test_counting_and_resting_replies_note_their_spoken_length(real_skill, monke
 
 
 def test_realtime_waits_the_spoken_length_before_reading_the_next_line(real_skill, monkeypatch, capsys):
-    out, events = talk(real_skill, monkeypatch, capsys,
-                       ["open psoas coach", "start the quick release", "next"], "--realtime")
+    out, events = talk(
+        real_skill, monkeypatch, capsys, ["open psoas coach", "start the quick release", "next"], "--realtime"
+    )
     started = real_skill.replies[1]
     kinds = [kind for kind, _ in events]
     assert kinds == ["read", "read", "wait", "read", "wait"], events
@@ -104,8 +110,10 @@ def test_a_cut_short_wait_carries_on(real_skill, monkeypatch, capsys):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(console, "_wait", interrupted)
-    rc = console.main(["--url", real_skill.url, "--user-id", "u-cut", "--realtime"],
-                      stdin=io.StringIO("open psoas coach\nstart the quick release\nnext\n"))
+    rc = console.main(
+        ["--url", real_skill.url, "--user-id", "u-cut", "--realtime"],
+        stdin=io.StringIO("open psoas coach\nstart the quick release\nnext\n"),
+    )
     out = capsys.readouterr().out
     assert rc == 0
     assert out.count("(wait cut short)") == 2
@@ -118,8 +126,16 @@ def test_the_note_is_dim_on_a_terminal():
             return True
 
     term = Terminal()
-    c = console.Console("http://127.0.0.1:9/alexa", user_id="u", out=term, model={
-        "interactionModel": {"languageModel": {"invocationName": "psoas coach", "intents": [], "types": []}}})
+    c = console.Console(
+        "http://127.0.0.1:9/alexa",
+        user_id="u",
+        out=term,
+        model={
+            "interactionModel": {
+                "languageModel": {"invocationName": "psoas coach", "intents": [], "types": []}
+            }
+        },
+    )
     ssml = '<speak>Hold. 1 <break time="900ms"/> 2 <break time="900ms"/> 3 <break time="900ms"/> and release.</speak>'
     c._show({"response": {"outputSpeech": {"type": "SSML", "ssml": ssml}}})
     assert f"\x1b[2m(about {round(estimate_seconds(ssml))} s spoken on a speaker)\x1b[0m" in term.getvalue()

@@ -4,6 +4,7 @@ a logged reason, bad input never gets a 500, and a failing skill still answers A
 The skill here is a minimal ask-sdk-core skill so these tests pin the endpoint alone;
 test_endpoint_skill.py runs the product's own skill behind the same endpoint.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -57,8 +58,11 @@ def make_app(pki, server, now, *, skill_id=SKILL_ID, verify=True, verifiers="def
     app = Flask(__name__)
     if verifiers == "default":
         verifiers = default_verifiers(skill_id, roots=pki.roots, fetch=server.fetcher(), clock=lambda: now)
-    app.register_blueprint(alexa_blueprint(None, skill_id=skill_id, verify=verify, verifiers=verifiers,
-                                           skill=skill or minimal_skill()))
+    app.register_blueprint(
+        alexa_blueprint(
+            None, skill_id=skill_id, verify=verify, verifiers=verifiers, skill=skill or minimal_skill()
+        )
+    )
     return app
 
 
@@ -68,7 +72,7 @@ def client(pki, server, now):
 
 
 def iso(t: float) -> str:
-    return dt.datetime.fromtimestamp(t, dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return dt.datetime.fromtimestamp(t, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def launch_body(now: float, *, skill_id: str = SKILL_ID, offset: float = 0) -> bytes:
@@ -94,6 +98,7 @@ def speech(resp) -> str:
 
 # --------------------------------------------------------------------------- the good path
 
+
 def test_a_signed_fresh_request_for_this_skill_is_answered(client, now):
     resp = post(client, launch_body(now))
     assert resp.status_code == 200, resp.get_data(as_text=True)
@@ -112,6 +117,7 @@ def test_the_blueprint_is_marked_csrf_exempt(pki, server, now):
 
 # --------------------------------------------------------------------------- refused requests
 
+
 def refused(resp, caplog, reason: str):
     assert resp.status_code == 400, resp.get_data(as_text=True)
     assert reason in resp.get_json()["error"]
@@ -121,26 +127,32 @@ def refused(resp, caplog, reason: str):
     assert USER not in text and "dev-token-not-a-secret" not in text  # no body in the logs
 
 
-@pytest.mark.parametrize("url,reason", [
-    ("http://s3.amazonaws.com/echo.api/echo-api-cert.pem", "https"),
-    ("https://notamazon.com/echo.api/echo-api-cert.pem", "host"),
-    ("https://s3.amazonaws.com:563/echo.api/echo-api-cert.pem", "port"),
-    ("https://s3.amazonaws.com/EcHo.aPi/echo-api-cert.pem", "path"),
-    ("https://s3.amazonaws.com/invalid.path/echo-api-cert.pem", "path"),
-    ("https://s3.amazonaws.com/echo.api/../invalid.path/echo-api-cert.pem", "path"),
-    (None, "missing SignatureCertChainUrl"),
-])
+@pytest.mark.parametrize(
+    "url,reason",
+    [
+        ("http://s3.amazonaws.com/echo.api/echo-api-cert.pem", "https"),
+        ("https://notamazon.com/echo.api/echo-api-cert.pem", "host"),
+        ("https://s3.amazonaws.com:563/echo.api/echo-api-cert.pem", "port"),
+        ("https://s3.amazonaws.com/EcHo.aPi/echo-api-cert.pem", "path"),
+        ("https://s3.amazonaws.com/invalid.path/echo-api-cert.pem", "path"),
+        ("https://s3.amazonaws.com/echo.api/../invalid.path/echo-api-cert.pem", "path"),
+        (None, "missing SignatureCertChainUrl"),
+    ],
+)
 def test_bad_certificate_urls_are_refused(client, now, caplog, url, reason):
     caplog.set_level(logging.WARNING)
     refused(post(client, launch_body(now), url=url), caplog, reason)
 
 
-@pytest.mark.parametrize("chain,reason", [
-    ("wrong-san.pem", "not issued to echo-api.amazon.com"),
-    ("expired.pem", "expired"),
-    ("future.pem", "not yet valid"),
-    ("untrusted.pem", "trusted root"),
-])
+@pytest.mark.parametrize(
+    "chain,reason",
+    [
+        ("wrong-san.pem", "not issued to echo-api.amazon.com"),
+        ("expired.pem", "expired"),
+        ("future.pem", "not yet valid"),
+        ("untrusted.pem", "trusted root"),
+    ],
+)
 def test_bad_certificate_chains_are_refused(client, now, caplog, chain, reason):
     caplog.set_level(logging.WARNING)
     refused(post(client, launch_body(now), url=f"https://s3.amazonaws.com/echo.api/{chain}"), caplog, reason)
@@ -149,17 +161,22 @@ def test_bad_certificate_chains_are_refused(client, now, caplog, chain, reason):
 def test_a_body_with_one_changed_byte_is_refused(client, now, caplog):
     caplog.set_level(logging.WARNING)
     body = launch_body(now)
-    j = body.index(b"SECRET")  # one byte of the user id: still valid JSON, so the signature is what refuses it
-    tampered = body[:j] + b"Z" + body[j + 1:]
+    j = body.index(
+        b"SECRET"
+    )  # one byte of the user id: still valid JSON, so the signature is what refuses it
+    tampered = body[:j] + b"Z" + body[j + 1 :]
     assert len(tampered) == len(body) and tampered != body
     refused(post(client, tampered, signature=sign(body)), caplog, "does not match the request body")
 
 
-@pytest.mark.parametrize("signature,reason", [
-    (None, "missing Signature-256"),
-    ("%%%not-base64%%%", "not valid base64"),
-    ("c2hvcnQ=", "does not match"),
-])
+@pytest.mark.parametrize(
+    "signature,reason",
+    [
+        (None, "missing Signature-256"),
+        ("%%%not-base64%%%", "not valid base64"),
+        ("c2hvcnQ=", "does not match"),
+    ],
+)
 def test_missing_or_garbled_signatures_are_refused(client, now, caplog, signature, reason):
     caplog.set_level(logging.WARNING)
     refused(post(client, launch_body(now), signature=signature), caplog, reason)
@@ -187,10 +204,14 @@ def test_timestamps_at_the_150_second_edge_pass(client, now, offset):
 
 def test_a_request_for_another_skill_is_refused(client, now, caplog):
     caplog.set_level(logging.WARNING)
-    refused(post(client, launch_body(now, skill_id="amzn1.ask.skill.someone-else")), caplog, "different skill id")
+    refused(
+        post(client, launch_body(now, skill_id="amzn1.ask.skill.someone-else")), caplog, "different skill id"
+    )
 
 
-def test_without_a_configured_skill_id_a_warning_is_logged_and_only_that_check_is_skipped(pki, server, now, caplog):
+def test_without_a_configured_skill_id_a_warning_is_logged_and_only_that_check_is_skipped(
+    pki, server, now, caplog
+):
     caplog.set_level(logging.WARNING)
     app = make_app(pki, server, now, skill_id=None, verifiers=None)  # the production default list...
     assert any("ALEXA_SKILL_ID is not set" in r.getMessage() for r in caplog.records)
@@ -211,24 +232,33 @@ def test_dev_mode_answers_unsigned_requests(pki, server, now):
 
 # --------------------------------------------------------------------------- malformed input
 
+
 @pytest.mark.parametrize("verify", [True, False])
-@pytest.mark.parametrize("body,reason", [
-    (b"", "empty body"),
-    (b"   \n", "empty body"),
-    (b"{not json", "not valid JSON"),
-    (b"\xff\xfe\x00garbage", "not UTF-8"),
-    (b"[1, 2, 3]", "JSON object"),
-    (b'"a string"', "JSON object"),
-    (b"null", "JSON object"),
-    (b"{}", "no request"),
-    (b'{"request": []}', "no request"),
-    (b'{"request": {"type": "NoSuchRequest"}}', "not a valid Alexa request envelope"),
-    (b'{"request": {"type": "LaunchRequest", "timestamp": "yesterday-ish"}}', "not a valid Alexa request envelope"),
-    (b'{"request": {"type": "LaunchRequest"}, "context": {"System": {"application": "x"}}}',
-     "not a valid Alexa request envelope"),
-    (b"[" * 50_000 + b"]" * 50_000, "not valid JSON"),  # deeper than the parser recurses
-    (b"{\"request\": " * 500 + b"1" + b"}" * 500, "not a valid Alexa request envelope"),
-])
+@pytest.mark.parametrize(
+    "body,reason",
+    [
+        (b"", "empty body"),
+        (b"   \n", "empty body"),
+        (b"{not json", "not valid JSON"),
+        (b"\xff\xfe\x00garbage", "not UTF-8"),
+        (b"[1, 2, 3]", "JSON object"),
+        (b'"a string"', "JSON object"),
+        (b"null", "JSON object"),
+        (b"{}", "no request"),
+        (b'{"request": []}', "no request"),
+        (b'{"request": {"type": "NoSuchRequest"}}', "not a valid Alexa request envelope"),
+        (
+            b'{"request": {"type": "LaunchRequest", "timestamp": "yesterday-ish"}}',
+            "not a valid Alexa request envelope",
+        ),
+        (
+            b'{"request": {"type": "LaunchRequest"}, "context": {"System": {"application": "x"}}}',
+            "not a valid Alexa request envelope",
+        ),
+        (b"[" * 50_000 + b"]" * 50_000, "not valid JSON"),  # deeper than the parser recurses
+        (b'{"request": ' * 500 + b"1" + b"}" * 500, "not a valid Alexa request envelope"),
+    ],
+)
 def test_malformed_bodies_get_a_400_with_a_json_error(pki, server, now, verify, body, reason):
     c = make_app(pki, server, now, verify=verify).test_client()
     resp = post(c, body)
@@ -249,9 +279,12 @@ def test_a_huge_body_gets_413(pki, server, now, verify):
 def test_a_huge_chunked_body_without_content_length_gets_413(pki, server, now):
     c = make_app(pki, server, now, verify=False).test_client()
     data = b'{"pad": "' + b"x" * (MAX_BODY_BYTES + 10) + b'"}'
-    resp = c.post("/alexa", input_stream=io.BytesIO(data),
-                  headers={"Transfer-Encoding": "chunked", "Content-Type": "application/json"},
-                  environ_overrides={"wsgi.input_terminated": True})
+    resp = c.post(
+        "/alexa",
+        input_stream=io.BytesIO(data),
+        headers={"Transfer-Encoding": "chunked", "Content-Type": "application/json"},
+        environ_overrides={"wsgi.input_terminated": True},
+    )
     assert resp.status_code == 413
 
 
@@ -264,6 +297,7 @@ def test_other_methods_get_405_json(client, method):
 
 
 # --------------------------------------------------------------------------- a failing skill
+
 
 def test_an_exception_in_the_skill_becomes_a_spoken_apology_and_an_error_log(client, now, caplog):
     caplog.set_level(logging.WARNING)
@@ -289,20 +323,31 @@ def test_an_intent_no_handler_knows_also_gets_an_apology_not_a_500(client, now):
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4)
+    ),
     max_leaves=20,
 )
-request_like = st.fixed_dictionaries({
-    "type": st.sampled_from(["LaunchRequest", "IntentRequest", "SessionEndedRequest", "Nope", ""]) | st.integers(),
-}, optional={
-    "timestamp": st.text(max_size=25) | st.integers() | st.none(),
-    "intent": json_values,
-    "requestId": json_values,
-    "locale": st.sampled_from(["en-US", "de-DE", ""]) | json_values,
-})
-envelope_like = st.fixed_dictionaries({"request": request_like}, optional={
-    "version": json_values, "session": json_values, "context": json_values,
-})
+request_like = st.fixed_dictionaries(
+    {
+        "type": st.sampled_from(["LaunchRequest", "IntentRequest", "SessionEndedRequest", "Nope", ""])
+        | st.integers(),
+    },
+    optional={
+        "timestamp": st.text(max_size=25) | st.integers() | st.none(),
+        "intent": json_values,
+        "requestId": json_values,
+        "locale": st.sampled_from(["en-US", "de-DE", ""]) | json_values,
+    },
+)
+envelope_like = st.fixed_dictionaries(
+    {"request": request_like},
+    optional={
+        "version": json_values,
+        "session": json_values,
+        "context": json_values,
+    },
+)
 
 
 @pytest.fixture(scope="module")
@@ -336,6 +381,7 @@ def test_arbitrary_json_never_gets_a_500(client, dev_client, env):
 
 # --------------------------------------------------------------------------- inside the phone app
 
+
 @pytest.fixture
 def web_app(coach, pki, server, now):
     """The phone app (CSRF layer, 64 KB MAX_CONTENT_LENGTH, HTML error pages) with the endpoint mounted."""
@@ -343,8 +389,9 @@ def web_app(coach, pki, server, now):
 
     app = create_web_app(coach=coach, secret_key="test-secret-not-used-elsewhere", dev=True)
     verifiers = default_verifiers(SKILL_ID, roots=pki.roots, fetch=server.fetcher(), clock=lambda: now)
-    app.register_blueprint(alexa_blueprint(coach, skill_id=SKILL_ID, verify=True, verifiers=verifiers,
-                                           skill=minimal_skill()))
+    app.register_blueprint(
+        alexa_blueprint(coach, skill_id=SKILL_ID, verify=True, verifiers=verifiers, skill=minimal_skill())
+    )
     return app
 
 

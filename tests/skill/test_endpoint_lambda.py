@@ -1,4 +1,5 @@
 """The Lambda entry point: same envelope in, same response envelope out, skill built once."""
+
 from __future__ import annotations
 
 import pytest
@@ -55,7 +56,9 @@ def test_a_failing_handler_gets_an_apology(built, monkeypatch):
     assert "Sorry, something went wrong" in out["response"]["outputSpeech"]["ssml"]
 
 
-@pytest.mark.parametrize("event", [{}, {"request": "x"}, [], None, {"source": "aws.events", "detail-type": "Scheduled"}])
+@pytest.mark.parametrize(
+    "event", [{}, {"request": "x"}, [], None, {"source": "aws.events", "detail-type": "Scheduled"}]
+)
 def test_non_alexa_events_are_refused_clearly(built, event):
     _, handler = built
     with pytest.raises(ValueError, match="not an Alexa request envelope"):

@@ -1,5 +1,6 @@
 """The product's own skill (skill.builder.build_skill on a real Coach) behind the verified endpoint
 and behind the Lambda entry point."""
+
 from __future__ import annotations
 
 import json
@@ -20,8 +21,15 @@ GOOD_URL = "https://s3.amazonaws.com/echo.api/echo-api-cert.pem"
 
 def signed_post(client, env: dict):
     body = json.dumps(env).encode()
-    return client.post("/alexa", data=body, headers={
-        "Content-Type": "application/json", "SignatureCertChainUrl": GOOD_URL, "Signature-256": sign(body)})
+    return client.post(
+        "/alexa",
+        data=body,
+        headers={
+            "Content-Type": "application/json",
+            "SignatureCertChainUrl": GOOD_URL,
+            "Signature-256": sign(body),
+        },
+    )
 
 
 def test_the_real_skill_answers_a_signed_launch(coach, pki, server):
@@ -39,7 +47,10 @@ def test_the_real_skill_answers_a_signed_launch(coach, pki, server):
     # the same request unsigned, or for another skill, never reaches the skill
     env = envelopes.launch("amzn1.ask.account.REAL", skill_id="amzn1.ask.skill.other")
     assert signed_post(client, env).status_code == 400
-    assert client.post("/alexa", json=envelopes.launch("amzn1.ask.account.REAL", skill_id=SKILL_ID)).status_code == 400
+    assert (
+        client.post("/alexa", json=envelopes.launch("amzn1.ask.account.REAL", skill_id=SKILL_ID)).status_code
+        == 400
+    )
 
 
 def test_the_real_skill_behind_the_dev_endpoint_lists_routines(coach):

@@ -1,4 +1,5 @@
 """The interaction models and the skill manifest: generated from the catalogue, checked in, valid for ASK."""
+
 from __future__ import annotations
 
 import json
@@ -15,11 +16,32 @@ REPO = Path(__file__).resolve().parents[2]
 MODELS = REPO / "interaction_models"
 
 DESIGN_INTENTS = {
-    "StartRoutineIntent", "ListRoutinesIntent", "DescribeExerciseIntent", "LinkPhoneIntent", "PainIntent",
-    "HowMuchLongerIntent", "SlowerIntent", "FasterIntent",
-    *(f"AMAZON.{n}" for n in ("NextIntent", "PreviousIntent", "RepeatIntent", "PauseIntent", "ResumeIntent",
-                              "StartOverIntent", "YesIntent", "NoIntent", "HelpIntent", "StopIntent", "CancelIntent",
-                              "FallbackIntent", "NavigateHomeIntent")),
+    "StartRoutineIntent",
+    "ListRoutinesIntent",
+    "DescribeExerciseIntent",
+    "LinkPhoneIntent",
+    "PainIntent",
+    "HowMuchLongerIntent",
+    "SlowerIntent",
+    "FasterIntent",
+    *(
+        f"AMAZON.{n}"
+        for n in (
+            "NextIntent",
+            "PreviousIntent",
+            "RepeatIntent",
+            "PauseIntent",
+            "ResumeIntent",
+            "StartOverIntent",
+            "YesIntent",
+            "NoIntent",
+            "HelpIntent",
+            "StopIntent",
+            "CancelIntent",
+            "FallbackIntent",
+            "NavigateHomeIntent",
+        )
+    ),
 }
 CUSTOM = [n for n in im.CUSTOM_INTENTS]
 # ASK sample rules: words of letters and apostrophes, single spaces, slots in braces, no digits.
@@ -46,11 +68,15 @@ def _type(lm, name):
 def test_checked_in_files_equal_a_fresh_build(filename, catalogue):
     path = MODELS / filename
     assert path.is_file(), f"{path} is missing: run python -m skill.interaction_model to regenerate"
-    fresh = (im.dumps(im.build_manifest()) if filename == "skill.json"
-             else im.dumps(im.build_model(filename[:-5], catalogue)))
+    fresh = (
+        im.dumps(im.build_manifest())
+        if filename == "skill.json"
+        else im.dumps(im.build_model(filename[:-5], catalogue))
+    )
     assert path.read_text(encoding="utf-8") == fresh, (
         f"interaction_models/{filename} is out of date with the catalogue or the samples: "
-        "run python -m skill.interaction_model to regenerate")
+        "run python -m skill.interaction_model to regenerate"
+    )
 
 
 def test_locale_files_are_exactly_the_supported_locales():
@@ -71,7 +97,9 @@ def test_every_design_intent_is_in_every_locale(models, locale):
     intents = _intents(lm)
     assert [s["name"] for s in intents["StartRoutineIntent"]["slots"]][0] == "routine"
     assert {s["name"]: s["type"] for s in intents["StartRoutineIntent"]["slots"]}["routine"] == "RoutineName"
-    assert {s["name"]: s["type"] for s in intents["DescribeExerciseIntent"]["slots"]} == {"exercise": "ExerciseName"}
+    assert {s["name"]: s["type"] for s in intents["DescribeExerciseIntent"]["slots"]} == {
+        "exercise": "ExerciseName"
+    }
     assert intents["AMAZON.FallbackIntent"]["samples"] == []
 
 
@@ -100,7 +128,9 @@ def test_samples_use_only_characters_ask_accepts_and_declared_slots(models, loca
         for sample in intent["samples"]:
             assert SAMPLE_RE.match(sample), f"{locale} {intent['name']}: {sample!r} is not a valid ASK sample"
             slots = set(re.findall(r"\{(\w+)\}", sample))
-            assert slots <= declared, f"{locale} {intent['name']}: {sample!r} uses undeclared {slots - declared}"
+            assert slots <= declared, (
+                f"{locale} {intent['name']}: {sample!r} uses undeclared {slots - declared}"
+            )
             used |= slots
         assert used == declared, f"{locale} {intent['name']}: declared but never sampled: {declared - used}"
 
@@ -114,8 +144,9 @@ def test_slot_types_are_generated_from_the_catalogue(models, catalogue):
         for v in routines:
             r = catalogue.routine(v["id"])
             assert v["name"]["value"] == r.name
-            assert {s.lower() for s in v["name"]["synonyms"]} | {r.name.lower()} == \
-                {s.lower() for s in r.synonyms} | {r.name.lower()}
+            assert {s.lower() for s in v["name"]["synonyms"]} | {r.name.lower()} == {
+                s.lower() for s in r.synonyms
+            } | {r.name.lower()}
         for v in exercises:
             assert v["name"]["value"] == catalogue.exercise(v["id"]).name
 
@@ -123,10 +154,19 @@ def test_slot_types_are_generated_from_the_catalogue(models, catalogue):
 def test_a_new_catalogue_entry_reaches_the_model_without_editing_it(catalogue):
     from types import SimpleNamespace
 
-    extra = SimpleNamespace(id="evening-unwind", name="Evening unwind", synonyms=["the evening one", "Evening unwind"])
-    fake = SimpleNamespace(routines={**catalogue.routines, "evening-unwind": extra}, exercises=catalogue.exercises)
-    values = _type(im.build_model("en-GB", fake)["interactionModel"]["languageModel"], "RoutineName")["values"]
-    assert values[-1] == {"id": "evening-unwind", "name": {"value": "Evening unwind", "synonyms": ["the evening one"]}}
+    extra = SimpleNamespace(
+        id="evening-unwind", name="Evening unwind", synonyms=["the evening one", "Evening unwind"]
+    )
+    fake = SimpleNamespace(
+        routines={**catalogue.routines, "evening-unwind": extra}, exercises=catalogue.exercises
+    )
+    values = _type(im.build_model("en-GB", fake)["interactionModel"]["languageModel"], "RoutineName")[
+        "values"
+    ]
+    assert values[-1] == {
+        "id": "evening-unwind",
+        "name": {"value": "Evening unwind", "synonyms": ["the evening one"]},
+    }
 
 
 def test_no_spoken_name_means_two_different_things(models):
@@ -174,10 +214,17 @@ def test_manifest_is_publishable_for_a_health_skill():
         assert 0 < len(info["keywords"]) <= 30
     assert "programme" not in pub["locales"]["en-US"]["description"]
     pc = m["privacyAndCompliance"]
-    assert (pc["allowsPurchases"], pc["usesPersonalInfo"], pc["isChildDirected"], pc["isExportCompliant"],
-            pc["containsAds"]) == (False, False, False, True, False)
-    assert pc["locales"]["en-GB"] == {"privacyPolicyUrl": "https://coach.example.org/privacy",
-                                      "termsOfUseUrl": "https://coach.example.org/terms"}
+    assert (
+        pc["allowsPurchases"],
+        pc["usesPersonalInfo"],
+        pc["isChildDirected"],
+        pc["isExportCompliant"],
+        pc["containsAds"],
+    ) == (False, False, False, True, False)
+    assert pc["locales"]["en-GB"] == {
+        "privacyPolicyUrl": "https://coach.example.org/privacy",
+        "termsOfUseUrl": "https://coach.example.org/terms",
+    }
     assert m["permissions"] == []
     assert m["events"]["subscriptions"] == [{"eventName": "SKILL_DISABLED"}]
     assert m["events"]["endpoint"]["uri"] == "https://coach.example.org/alexa"
@@ -214,8 +261,10 @@ def test_export_takes_the_endpoint_from_the_environment_and_refuses_plain_http(t
     assert resolve_endpoint() == "https://env.example.org/alexa"
     assert resolve_endpoint("https://x.example.org/alexa") == "https://x.example.org/alexa"
     package = export_skill_package(tmp_path)
-    assert json.loads((package / "skill.json").read_text())["manifest"]["events"]["endpoint"]["uri"] == \
-        "https://env.example.org/alexa"
+    assert (
+        json.loads((package / "skill.json").read_text())["manifest"]["events"]["endpoint"]["uri"]
+        == "https://env.example.org/alexa"
+    )
     monkeypatch.delenv("PSOAS_PUBLIC_URL")
     assert resolve_endpoint() == im.PLACEHOLDER_ENDPOINT
     with pytest.raises(ValueError, match="HTTPS"):
@@ -232,5 +281,7 @@ def test_export_through_the_psoas_coach_command(tmp_path, capsys):
 
 def test_regenerate_command_writes_every_file(tmp_path, capsys):
     assert im.main([str(tmp_path)]) == 0
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([f"{loc}.json" for loc in im.LOCALES] + ["skill.json"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [f"{loc}.json" for loc in im.LOCALES] + ["skill.json"]
+    )
     assert json.loads((tmp_path / "en-AU.json").read_text())["interactionModel"]["languageModel"]["types"]

@@ -1,19 +1,22 @@
 """Counting holds: what a person hears lasts as long as the hold, within Alexa's SSML limits."""
+
 from __future__ import annotations
 
 import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from voice_helpers import plain
 
 from skill.speech.counting import count_hold, count_marks
 from skill.speech.phrases import LOCALES, phrases
 from skill.speech.ssml import MAX_BREAK_SECONDS, break_seconds, estimate_seconds, speak, validate
-from voice_helpers import plain
 
 
 @settings(max_examples=120, deadline=None)
-@given(seconds=st.integers(min_value=5, max_value=60), locale=st.sampled_from(LOCALES), seed=st.text(max_size=12))
+@given(
+    seconds=st.integers(min_value=5, max_value=60), locale=st.sampled_from(LOCALES), seed=st.text(max_size=12)
+)
 def test_a_counted_hold_lasts_the_hold_and_every_break_is_legal(seconds, locale, seed):
     ssml = count_hold(seconds, locale, seed=seed)
     validate(speak(ssml))
@@ -29,7 +32,7 @@ def test_the_count_goes_up_to_the_hold_and_ends_with_a_release(seconds):
     assert numbers == count_marks(seconds)
     assert numbers[-1] == seconds and numbers == sorted(numbers)
     release = {p.rstrip(".") for p in phrases("en-US").variants("count.release")}
-    assert " ".join(words[len(numbers):]).rstrip(".") in release
+    assert " ".join(words[len(numbers) :]).rstrip(".") in release
 
 
 def test_short_holds_count_every_second_and_long_ones_in_fives():
@@ -44,6 +47,6 @@ def test_each_counted_second_is_about_one_second_apart():
     # time each number starts, from the estimate of everything before it
     starts = []
     for m in re.finditer(r"(?<![\w\"])(\d+)(?![\w\"])", ssml):
-        starts.append(estimate_seconds(ssml[:m.start()], tail=False))
+        starts.append(estimate_seconds(ssml[: m.start()], tail=False))
     gaps = [b - a for a, b in zip(starts, starts[1:])]
     assert all(0.9 <= g <= 1.1 for g in gaps[:-1]), gaps

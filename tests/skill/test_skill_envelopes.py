@@ -1,8 +1,9 @@
 """The envelope builders produce what Alexa really sends (the SDK's own model accepts them)."""
+
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_model import RequestEnvelope
@@ -26,18 +27,27 @@ def test_launch_is_a_new_session_with_ids_locale_and_a_fresh_timestamp():
     assert req.context.system.user.user_id == "amzn1.ask.account.A"
     assert req.context.system.application.application_id == envelopes.DEFAULT_SKILL_ID
     assert req.request.request_id.startswith("amzn1.echo-api.request.")
-    age = datetime.now(timezone.utc) - req.request.timestamp.replace(tzinfo=timezone.utc)
+    age = datetime.now(UTC) - req.request.timestamp.replace(tzinfo=UTC)
     assert abs(age.total_seconds()) < 60
 
 
 def test_apl_interface_only_when_asked():
-    assert parse(envelopes.launch("u", apl=True)).context.system.device.supported_interfaces.alexa_presentation_apl
-    assert parse(envelopes.launch("u")).context.system.device.supported_interfaces.alexa_presentation_apl is None
+    assert parse(
+        envelopes.launch("u", apl=True)
+    ).context.system.device.supported_interfaces.alexa_presentation_apl
+    assert (
+        parse(envelopes.launch("u")).context.system.device.supported_interfaces.alexa_presentation_apl is None
+    )
 
 
 def test_slot_tuple_resolves_and_bare_string_does_not():
-    env = envelopes.intent("StartRoutineIntent", {"routine": ("the morning one", "morning-stretch")}, user_id="u",
-                           attributes={"v": 3}, skill_id="amzn1.ask.skill.other")
+    env = envelopes.intent(
+        "StartRoutineIntent",
+        {"routine": ("the morning one", "morning-stretch")},
+        user_id="u",
+        attributes={"v": 3},
+        skill_id="amzn1.ask.skill.other",
+    )
     req = parse(env)
     slot = req.request.intent.slots["routine"]
     authority = slot.resolutions.resolutions_per_authority[0]
@@ -46,8 +56,10 @@ def test_slot_tuple_resolves_and_bare_string_does_not():
     assert req.session.attributes == {"v": 3} and req.session.new is False
     assert req.context.system.application.application_id == "amzn1.ask.skill.other"
     miss = parse(envelopes.intent("StartRoutineIntent", {"routine": "bananas"}, user_id="u"))
-    assert miss.request.intent.slots["routine"].resolutions.resolutions_per_authority[0].status.code == \
-        StatusCode.ER_SUCCESS_NO_MATCH
+    assert (
+        miss.request.intent.slots["routine"].resolutions.resolutions_per_authority[0].status.code
+        == StatusCode.ER_SUCCESS_NO_MATCH
+    )
 
 
 def test_session_ended_and_skill_disabled():

@@ -1,4 +1,5 @@
 """Every locale says everything: same keys, same placeholders, valid SSML, and no key the code asks for is missing."""
+
 from __future__ import annotations
 
 import re
@@ -13,18 +14,38 @@ from skill.speech.ssml import escape, speak, validate
 
 SKILL = Path(__file__).resolve().parents[2] / "skill"
 # keys built at run time (f-strings in the handlers), named here so the check below covers them
-DYNAMIC_KEYS = {f"help.{p}" for p in ("none", "instructions", "guidance", "holding", "resting", "paused", "done")} \
-    | {f"prompt.{p}" for p in ("none", "instructions", "guidance", "holding", "resting", "paused", "done")} \
-    | {"block.side_left", "block.side_right", "side.left", "side.right", "stop.bye", "stop.saved", "home.bye",
-       "home.saved", "pace.slower", "pace.faster", "pace.slower_limit", "pace.faster_limit", "done.completed",
-       "done.pain", "done.stopped", "screen.side_left", "screen.side_right"}
+DYNAMIC_KEYS = (
+    {f"help.{p}" for p in ("none", "instructions", "guidance", "holding", "resting", "paused", "done")}
+    | {f"prompt.{p}" for p in ("none", "instructions", "guidance", "holding", "resting", "paused", "done")}
+    | {
+        "block.side_left",
+        "block.side_right",
+        "side.left",
+        "side.right",
+        "stop.bye",
+        "stop.saved",
+        "home.bye",
+        "home.saved",
+        "pace.slower",
+        "pace.faster",
+        "pace.slower_limit",
+        "pace.faster_limit",
+        "done.completed",
+        "done.pain",
+        "done.stopped",
+        "screen.side_left",
+        "screen.side_right",
+    }
+)
 
 
 def test_every_locale_has_the_same_keys():
     reference = load("en-US").keys()
     for locale in LOCALES:
         keys = load(locale).keys()
-        assert keys == reference, f"{locale}: missing {sorted(reference - keys)}, extra {sorted(keys - reference)}"
+        assert keys == reference, (
+            f"{locale}: missing {sorted(reference - keys)}, extra {sorted(keys - reference)}"
+        )
 
 
 def test_placeholders_match_per_key_across_locales_and_variants():

@@ -1,24 +1,51 @@
 """Every intent, at every phase of a session, answers sensibly: no error, valid SSML, a reprompt when open."""
+
 from __future__ import annotations
 
 import pytest
-
 from voice_helpers import Voice
 
 INTENTS = [
-    ("AMAZON.NextIntent", None), ("AMAZON.PreviousIntent", None), ("AMAZON.RepeatIntent", None),
-    ("AMAZON.PauseIntent", None), ("AMAZON.ResumeIntent", None), ("AMAZON.StartOverIntent", None),
-    ("AMAZON.YesIntent", None), ("AMAZON.NoIntent", None), ("AMAZON.HelpIntent", None),
-    ("AMAZON.StopIntent", None), ("AMAZON.CancelIntent", None), ("AMAZON.FallbackIntent", None),
-    ("AMAZON.NavigateHomeIntent", None), ("SlowerIntent", None), ("FasterIntent", None), ("SkipExerciseIntent", None),
-    ("HowMuchLongerIntent", None), ("ListRoutinesIntent", None), ("PainIntent", None),
-    ("LinkPhoneIntent", None), ("UnlinkPhoneIntent", None),
+    ("AMAZON.NextIntent", None),
+    ("AMAZON.PreviousIntent", None),
+    ("AMAZON.RepeatIntent", None),
+    ("AMAZON.PauseIntent", None),
+    ("AMAZON.ResumeIntent", None),
+    ("AMAZON.StartOverIntent", None),
+    ("AMAZON.YesIntent", None),
+    ("AMAZON.NoIntent", None),
+    ("AMAZON.HelpIntent", None),
+    ("AMAZON.StopIntent", None),
+    ("AMAZON.CancelIntent", None),
+    ("AMAZON.FallbackIntent", None),
+    ("AMAZON.NavigateHomeIntent", None),
+    ("SlowerIntent", None),
+    ("FasterIntent", None),
+    ("SkipExerciseIntent", None),
+    ("HowMuchLongerIntent", None),
+    ("ListRoutinesIntent", None),
+    ("PainIntent", None),
+    ("LinkPhoneIntent", None),
+    ("UnlinkPhoneIntent", None),
     ("StartRoutineIntent", {"routine": ("morning stretch", "morning-stretch")}),
-    ("StartRoutineIntent", {"routine": "salsa class"}), ("StartRoutineIntent", {}),
-    ("DescribeExerciseIntent", {"exercise": ("plank", "plank")}), ("DescribeExerciseIntent", {"exercise": "yodel"}),
+    ("StartRoutineIntent", {"routine": "salsa class"}),
+    ("StartRoutineIntent", {}),
+    ("DescribeExerciseIntent", {"exercise": ("plank", "plank")}),
+    ("DescribeExerciseIntent", {"exercise": "yodel"}),
     ("DescribeExerciseIntent", {}),
 ]
-PHASES = ["none", "instructions", "guidance", "holding", "gap", "resting", "rest_over", "paused", "done", "pain"]
+PHASES = [
+    "none",
+    "instructions",
+    "guidance",
+    "holding",
+    "gap",
+    "resting",
+    "rest_over",
+    "paused",
+    "done",
+    "pain",
+]
 
 
 def reach(phase: str, coach, clock, voice: Voice) -> None:
@@ -34,9 +61,9 @@ def reach(phase: str, coach, clock, voice: Voice) -> None:
         return
     if phase == "instructions":
         return
-    coach.command(pid, "next")                     # holding, rep 1
+    coach.command(pid, "next")  # holding, rep 1
     if phase == "gap":
-        clock.advance(6)                           # the 3 s release after rep 1 of 5 s
+        clock.advance(6)  # the 3 s release after rep 1 of 5 s
     if phase in ("resting", "rest_over"):
         clock.advance(40 + (30 if phase == "rest_over" else 0))
     if phase == "paused":
@@ -51,7 +78,9 @@ def reach(phase: str, coach, clock, voice: Voice) -> None:
 def test_every_intent_at_every_phase(intent, slots, make_voice, coach, clock):
     for phase in PHASES:
         for new_session in (True, False):
-            voice = make_voice(user_id=f"amzn1.ask.account.{intent}.{phase}.{new_session}", apl=phase == "holding")
+            voice = make_voice(
+                user_id=f"amzn1.ask.account.{intent}.{phase}.{new_session}", apl=phase == "holding"
+            )
             reach(phase, coach, clock, voice)
             if not new_session:
                 voice.launch()
@@ -68,8 +97,15 @@ def test_help_fits_the_moment(phase, make_voice, coach, clock):
     reach(phase, coach, clock, voice)
     text = voice.say("HelpIntent").text
     expected = {
-        "none": "Say list routines", "instructions": "Say next to begin", "guidance": "no timer",
-        "holding": "counting your holds", "gap": "counting your holds", "resting": "resting between sets",
-        "rest_over": "resting between sets", "paused": "is paused", "done": "finished", "pain": "finished",
+        "none": "Say list routines",
+        "instructions": "Say next to begin",
+        "guidance": "no timer",
+        "holding": "counting your holds",
+        "gap": "counting your holds",
+        "resting": "resting between sets",
+        "rest_over": "resting between sets",
+        "paused": "is paused",
+        "done": "finished",
+        "pain": "finished",
     }[phase]
     assert expected in text

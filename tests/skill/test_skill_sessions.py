@@ -1,14 +1,15 @@
 """Launch, continue, stop, pain, duplicates between phone and voice, pace, linking, lifecycle."""
+
 from __future__ import annotations
 
 import re
 
 import pytest
 from sqlalchemy import func, select
+from voice_helpers import invoke
 
 from shared_content.store.tables import pain_reports
 from skill import envelopes
-from voice_helpers import invoke
 
 
 def pid(coach, voice):
@@ -44,11 +45,11 @@ def test_no_at_launch_lists_the_routines_with_minutes(voice, catalogue):
 def test_continue_where_the_phone_stopped(voice, coach, clock):
     person = pid(coach, voice)
     coach.command(person, "start", routine_id="core-strength", source="phone")
-    coach.command(person, "skip")          # transverse abdominis
-    coach.command(person, "skip")          # plank
-    coach.command(person, "next")          # set 1 holding
-    coach.command(person, "next")          # set 1 ended -> rest
-    coach.command(person, "next")          # set 2 holding
+    coach.command(person, "skip")  # transverse abdominis
+    coach.command(person, "skip")  # plank
+    coach.command(person, "next")  # set 1 holding
+    coach.command(person, "next")  # set 1 ended -> rest
+    coach.command(person, "next")  # set 2 holding
     offer = voice.launch()
     assert "you were on the Plank, set 2 of 2. Shall we continue" in offer.text
     reply = voice.say("YesIntent")
@@ -110,20 +111,20 @@ def test_a_next_the_phone_already_did_is_a_duplicate_and_the_voice_says_where_th
     spoken = voice.attributes["v"]
     assert coach.command(person, "next", spoken, source="phone").status == "applied"  # phone: next
     before = coach.current(person).state
-    reply = voice.say("NextIntent")                                                 # voice: the same next
+    reply = voice.say("NextIntent")  # voice: the same next
     assert "phone" in reply.text
     after = coach.current(person).state
-    assert after.block_index == before.block_index == 1        # advanced once, not twice
-    assert "Set 2 of 3." in reply.text                          # the voice joins the set the phone started
+    assert after.block_index == before.block_index == 1  # advanced once, not twice
+    assert "Set 2 of 3." in reply.text  # the voice joins the set the phone started
     assert voice.attributes["v"] == after.version
 
 
 def test_slower_and_faster_say_the_new_hold_and_stop_at_the_ends(voice, coach):
     voice.launch()
     voice.say("StartRoutineIntent", {"routine": ("morning stretch", "morning-stretch")})
-    assert "Holds are now 6 seconds" in voice.say("SlowerIntent").text   # 5 s x 1.25
+    assert "Holds are now 6 seconds" in voice.say("SlowerIntent").text  # 5 s x 1.25
     texts = [voice.say("SlowerIntent").text for _ in range(4)]
-    assert "Holds are now 10 seconds" in texts[1]                         # x 2.0
+    assert "Holds are now 10 seconds" in texts[1]  # x 2.0
     assert "already the slowest" in texts[2] and "already the slowest" in texts[3]
     assert coach.person(pid(coach, voice)).pace == 2.0
     texts = [voice.say("FasterIntent").text for _ in range(6)]
@@ -154,7 +155,7 @@ def test_describe_reads_summary_steps_and_amount(voice, catalogue):
 
 def test_unknown_routine_names_the_routines(voice, catalogue):
     reply = voice.say("StartRoutineIntent", {"routine": "salsa <b>&</b>"})
-    assert "salsa <b>&</b>" in reply.text                      # escaped in SSML, spoken as said
+    assert "salsa <b>&</b>" in reply.text  # escaped in SSML, spoken as said
     assert "&amp;" in reply.ssml
     for routine in catalogue.routines.values():
         assert routine.name in reply.text
@@ -175,14 +176,16 @@ def test_link_phone_says_six_digits_that_pair_a_phone_and_unlink_by_voice(voice,
     assert "No phones are linked" in voice.say("UnlinkPhoneIntent").text
 
 
-def test_session_ended_says_nothing_and_skill_disabled_forgets_the_person(voice, voice_skill, coach, catalogue):
+def test_session_ended_says_nothing_and_skill_disabled_forgets_the_person(
+    voice, voice_skill, coach, catalogue
+):
     voice.launch()
     voice.say("StartRoutineIntent", {"routine": ("morning stretch", "morning-stretch")})
     ended = voice.end("EXCEEDED_MAX_REPROMPTS")
     assert ended.ssml == "" and coach.current(pid(coach, voice)) is not None
     raw = invoke(voice_skill, envelopes.skill_disabled(voice.user_id))
     assert not (raw.get("response") or {}).get("outputSpeech")
-    again = voice.launch()                  # a new person: the safety notice is read again
+    again = voice.launch()  # a new person: the safety notice is read again
     assert catalogue.safety.full.split(".")[0] in again.text
 
 

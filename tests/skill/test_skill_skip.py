@@ -1,5 +1,6 @@
-""""Skip this exercise": the rest of the exercise is left out and the next one starts as usual
+""" "Skip this exercise": the rest of the exercise is left out and the next one starts as usual
 ("next" only ends a set); after the last exercise the routine is finished."""
+
 from __future__ import annotations
 
 import pytest
@@ -45,8 +46,8 @@ def test_skip_while_holding_starts_the_next_exercise(voice, coach, catalogue):
 
 def test_skip_while_resting_leaves_out_the_remaining_sets(voice, coach, clock, catalogue):
     person = start_by_phone(coach, voice, "morning-stretch")
-    coach.command(person, "next", source="phone")           # pelvic tilt set 1 of 3
-    clock.advance(40)                                        # 5 x 5 s + 4 x 3 s gaps, then resting
+    coach.command(person, "next", source="phone")  # pelvic tilt set 1 of 3
+    clock.advance(40)  # 5 x 5 s + 4 x 3 s gaps, then resting
     assert coach.current(person).state.phase == "resting"
     reply = voice.say(SKIP)
     assert "Pelvic tilt" in reply.text.split(".")[0]
@@ -63,7 +64,7 @@ def test_skip_at_the_instructions_goes_to_the_next_exercises_instructions(voice,
 
 def test_skip_a_guidance_item_reads_the_next_one(voice, coach, catalogue):
     person = start_by_phone(coach, voice, "desk-break")
-    coach.command(person, "skip", source="phone")                 # the squeeze -> sitting posture tips
+    coach.command(person, "skip", source="phone")  # the squeeze -> sitting posture tips
     reply = voice.say(SKIP)
     view = coach.current(person)
     assert view.position.exercise.id == "neutral-spine" and view.state.phase == "instructions"
@@ -75,16 +76,18 @@ def test_skipping_the_last_exercise_finishes_the_routine_once(voice, coach, cata
     person = start_by_phone(coach, voice, "morning-stretch")
     coach.command(person, "skip", source="phone")
     coach.command(person, "skip", source="phone")
-    coach.command(person, "next", source="phone")                 # holding the last exercise
+    coach.command(person, "next", source="phone")  # holding the last exercise
     voice.launch()
     reply = voice.say(SKIP)
     assert reply.ends_session
     last = catalogue.exercise("bolster-psoas-stretch").name
-    assert reply.text.startswith(f"Skipping {last}. That was the last exercise, so the Morning stretch is finished.")
+    assert reply.text.startswith(
+        f"Skipping {last}. That was the last exercise, so the Morning stretch is finished."
+    )
     view = coach.current(person)
     assert view.state.phase == "done" and view.state.outcome == "completed"
     assert [h.outcome for h in coach.history(person)] == ["completed"]
-    again = voice.say(SKIP)                                        # nothing left to skip
+    again = voice.say(SKIP)  # nothing left to skip
     assert "already finished" in again.text
     assert [h.outcome for h in coach.history(person)] == ["completed"]
 
@@ -95,12 +98,12 @@ def test_a_skip_the_phone_already_did_is_a_duplicate_and_skips_once(voice, coach
     voice.say("StartRoutineIntent", {"routine": ("morning stretch", "morning-stretch")})
     person = pid(coach, voice)
     spoken = voice.attributes["v"]
-    assert coach.command(person, "skip", spoken, source="phone").applied    # phone: skip pelvic tilt
-    reply = voice.say(SKIP)                                                 # voice: the same skip
+    assert coach.command(person, "skip", spoken, source="phone").applied  # phone: skip pelvic tilt
+    reply = voice.say(SKIP)  # voice: the same skip
     assert "phone" in reply.text and "Skipping" not in reply.text
     view = coach.current(person)
-    assert view.position.exercise.id == "knee-to-chest"                    # skipped once, not twice
-    assert view.state.phase == "holding"                                    # the voice joined and counts it
+    assert view.position.exercise.id == "knee-to-chest"  # skipped once, not twice
+    assert view.state.phase == "holding"  # the voice joined and counts it
     assert voice.attributes["v"] == view.state.version
 
 
@@ -120,8 +123,13 @@ def test_help_mentions_skipping_while_counting(voice, coach):
 @pytest.mark.parametrize("locale", im.LOCALES)
 def test_the_model_sends_skip_phrases_to_skip_and_next_still_ends_a_set(locale):
     samples = im.samples_for(locale)
-    for phrase in ("skip this exercise", "skip this one", "skip it", "move on to the next exercise",
-                   "I don't want to do this one"):
+    for phrase in (
+        "skip this exercise",
+        "skip this one",
+        "skip it",
+        "move on to the next exercise",
+        "I don't want to do this one",
+    ):
         assert phrase in samples[SKIP]
     assert len(samples[SKIP]) >= 15
     assert not set(samples[SKIP]) & set(samples["AMAZON.NextIntent"])

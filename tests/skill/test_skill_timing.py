@@ -1,5 +1,6 @@
 """The voice's count and the engine's rep timeline stay together: what the person hears as
 rep k is rep k for the engine (and so for the phone, a pause, and a later "continue")."""
+
 from __future__ import annotations
 
 import re
@@ -11,7 +12,7 @@ from skill.speech.ssml import estimate_seconds
 
 # the "1" that opens a counted hold: "1 <break/> 2 ..."
 COUNT_START = re.compile(r'(?<![\w"])1(?= <break time="\d+ms"/> 2\b)')
-TOLERANCE = 0.25   # seconds between the voice's "1" and the engine's rep start
+TOLERANCE = 0.25  # seconds between the voice's "1" and the engine's rep start
 
 
 def pid(coach, voice):
@@ -20,12 +21,12 @@ def pid(coach, voice):
 
 def count_starts(reply) -> list[float]:
     """Seconds from the reply's first word to the "1" of each hold it counts."""
-    return [estimate_seconds(reply.ssml[:m.start()], tail=False) for m in COUNT_START.finditer(reply.ssml)]
+    return [estimate_seconds(reply.ssml[: m.start()], tail=False) for m in COUNT_START.finditer(reply.ssml)]
 
 
 def first_counted_rep(reply) -> int:
     """The rep the reply's first count is: "We're on rep 3 of 10. ... 1 2 3" -> 3; from the start -> 1."""
-    before = reply.ssml[:COUNT_START.search(reply.ssml).start()]
+    before = reply.ssml[: COUNT_START.search(reply.ssml).start()]
     reps = re.findall(r"[Rr]ep (\d+) of \d+", before)
     return int(reps[-1]) if reps else 1
 
@@ -49,8 +50,9 @@ def assert_count_matches_engine(coach, person, reply, asked_at: float) -> list[f
     starts = list(heard_starts(reply, asked_at).values())
     assert starts, reply.text
     for i, heard in enumerate(starts):
-        assert engine_rep_start(view, first + i) == pytest.approx(heard, abs=TOLERANCE), \
+        assert engine_rep_start(view, first + i) == pytest.approx(heard, abs=TOLERANCE), (
             f"rep {first + i}: voice and engine disagree ({reply.text[:160]})"
+        )
     return starts
 
 
@@ -112,7 +114,7 @@ def test_continue_by_voice_after_the_phone_changed_pace_and_paused_mid_hold(voic
     version = coach.current(person).state.version
     assert coach.command(person, "slower", version, source="phone").applied
     assert coach.command(person, "pause", version + 1, source="phone").applied
-    assert coach.current(person).position.hold_seconds == 5      # the running set keeps its hold
+    assert coach.current(person).position.hold_seconds == 5  # the running set keeps its hold
     clock.advance(120)
     voice.launch()
     asked = clock()

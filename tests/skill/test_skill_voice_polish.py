@@ -1,13 +1,15 @@
 """What a demanding listener (or a certification reviewer) hears: natural counts, honest
 routines, grammatical amounts, the catalogue's own safety words, and prompts that match the
 question just asked."""
+
 from __future__ import annotations
 
 import re
 
+from voice_helpers import plain
+
 from skill.speech.counting import count_hold
 from skill.speech.ssml import estimate_seconds
-from voice_helpers import plain
 
 
 def pid(coach, voice):
@@ -15,8 +17,10 @@ def pid(coach, voice):
 
 
 def number_starts(ssml: str) -> list[float]:
-    return [estimate_seconds(ssml[:m.start()], tail=False)
-            for m in re.finditer(r"(?<![\w\"])(\d+)(?![\w\"])", ssml)]
+    return [
+        estimate_seconds(ssml[: m.start()], tail=False)
+        for m in re.finditer(r"(?<![\w\"])(\d+)(?![\w\"])", ssml)
+    ]
 
 
 def test_a_short_count_is_even_and_never_rushes_the_last_number_into_the_release():
@@ -29,8 +33,10 @@ def test_a_short_count_is_even_and_never_rushes_the_last_number_into_the_release
 
 def test_a_ten_minute_stretch_without_floor_work_has_no_floor_exercise_and_says_so(voice, coach, catalogue):
     voice.launch()
-    reply = voice.say("StartRoutineIntent", {"minutes": "10", "focus": ("stretch", "stretch"),
-                                             "avoid": ("floor work", "floor")})
+    reply = voice.say(
+        "StartRoutineIntent",
+        {"minutes": "10", "focus": ("stretch", "stretch"), "avoid": ("floor work", "floor")},
+    )
     view = coach.current(pid(coach, voice))
     assert view.routine.id == "custom-10-stretch-no-floor"
     assert all(ex.position != "floor" for ex in view.routine.exercises(catalogue))
@@ -52,7 +58,9 @@ def test_describe_says_amounts_in_plain_english_and_no_caution_twice(voice):
     assert "Hold for 30 seconds, 2 times." in plank and "1 times" not in plank and "1 sets" not in plank
     knee = voice.say("DescribeExerciseIntent", {"exercise": ("knee to chest", "knee-to-chest")}).text
     assert re.search(r"Hold for 5 seconds, (\d+ times|once) on each side", knee)
-    heat = voice.say("DescribeExerciseIntent", {"exercise": ("heat and cold therapy", "heat-cold-therapy")}).text
+    heat = voice.say(
+        "DescribeExerciseIntent", {"exercise": ("heat and cold therapy", "heat-cold-therapy")}
+    ).text
     assert heat.count("skin starts to hurt") == 1
 
 
@@ -85,8 +93,11 @@ def test_the_hold_cue_is_said_once_per_set_not_before_every_rep(voice, catalogue
     text = voice.say("StartRoutineIntent", {"routine": ("morning stretch", "morning-stretch")}).text
     tilt = catalogue.exercise("pelvic-tilt")
     assert text.count(tilt.hold_cue) == 1
-    assert re.search(rf"[Ll]ast one\W+rep {tilt.repetitions} of {tilt.repetitions}|"
-                     rf"[Rr]ep {tilt.repetitions} of {tilt.repetitions}, the last one", text)
+    assert re.search(
+        rf"[Ll]ast one\W+rep {tilt.repetitions} of {tilt.repetitions}|"
+        rf"[Rr]ep {tilt.repetitions} of {tilt.repetitions}, the last one",
+        text,
+    )
     assert "Number " not in text
 
 
@@ -96,9 +107,11 @@ def test_next_from_a_rest_starts_the_count_without_a_long_silence(voice):
     reply = voice.say("NextIntent")
     assert reply.text.startswith("Set 2 of 3.")
     first_number = re.search(r"(?<![\w\"])1(?![\w\"])", reply.ssml)
-    before = reply.ssml[:first_number.start()]
-    silences = [float(v) / (1000 if unit == "ms" else 1)
-                for v, unit in re.findall(r'<break time="(\d+(?:\.\d+)?)(ms|s)"/>', before)]
+    before = reply.ssml[: first_number.start()]
+    silences = [
+        float(v) / (1000 if unit == "ms" else 1)
+        for v, unit in re.findall(r'<break time="(\d+(?:\.\d+)?)(ms|s)"/>', before)
+    ]
     assert sum(silences) <= 2.0, silences
 
 

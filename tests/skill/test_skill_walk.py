@@ -1,4 +1,5 @@
 """A person who never looks at a screen can choose, follow and finish any routine by voice."""
+
 from __future__ import annotations
 
 import re
@@ -78,8 +79,11 @@ def test_the_voice_count_starts_when_the_stored_hold_starts(voice, coach, clock)
     assert view.state.phase == "holding"
     ssml = reply.ssml
     # time at which each spoken "1" (first count of a rep) begins, by the speech estimate
-    body = ssml[len("<speak>"):]
-    starts = [estimate_seconds(body[:m.start()], tail=False) for m in re.finditer(r"(?<=[\s>])1(?=\s*<break)", body)]
+    body = ssml[len("<speak>") :]
+    starts = [
+        estimate_seconds(body[: m.start()], tail=False)
+        for m in re.finditer(r"(?<=[\s>])1(?=\s*<break)", body)
+    ]
     ex = view.position.exercise
     cycle = view.position.hold_seconds + ex.rep_gap_seconds
     assert len(starts) == ex.repetitions

@@ -1,5 +1,6 @@
 """The request verifiers on their own: URL rules, certificate chain, signature, timestamp, skill id,
 the certificate cache and the production fetcher (against a real local HTTP server)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -92,14 +93,17 @@ def test_missing_url_header_is_refused():
         normalise_cert_chain_url(None)
 
 
-@pytest.mark.parametrize("path,expected", [
-    ("/a/b/c/./../../g", "/a/g"),          # RFC 3986 5.2.4 examples
-    ("mid/content=5/../6", "mid/6"),
-    ("/../../x", "/x"),
-    ("/echo.api/..", "/"),
-    ("/echo.api/.", "/echo.api/"),
-    ("", ""),
-])
+@pytest.mark.parametrize(
+    "path,expected",
+    [
+        ("/a/b/c/./../../g", "/a/g"),  # RFC 3986 5.2.4 examples
+        ("mid/content=5/../6", "mid/6"),
+        ("/../../x", "/x"),
+        ("/echo.api/..", "/"),
+        ("/echo.api/.", "/echo.api/"),
+        ("", ""),
+    ],
+)
 def test_remove_dot_segments_follows_rfc3986(path, expected):
     assert remove_dot_segments(path) == expected
 
@@ -119,16 +123,22 @@ def test_arbitrary_url_strings_never_crash_the_url_check(url):
 _segment = st.sampled_from(["..", ".", "echo.api", "ECHO.API", "invalid.path", "%2e%2E", "%2E", "x.pem", ""])
 
 
-@given(scheme=st.sampled_from(["https", "HTTPS", "HtTpS", "http"]),
-       host=st.sampled_from(["s3.amazonaws.com", "S3.AmazonAWS.com", "s3.amazonaws.com.", "amazonaws.com"]),
-       port=st.sampled_from(["", ":443", ":563", ":"]),
-       segments=st.lists(_segment, max_size=6))
+@given(
+    scheme=st.sampled_from(["https", "HTTPS", "HtTpS", "http"]),
+    host=st.sampled_from(["s3.amazonaws.com", "S3.AmazonAWS.com", "s3.amazonaws.com.", "amazonaws.com"]),
+    port=st.sampled_from(["", ":443", ":563", ":"]),
+    segments=st.lists(_segment, max_size=6),
+)
 @settings(max_examples=400, deadline=None)
 def test_structured_urls_pass_exactly_when_every_rule_holds(scheme, host, port, segments):
     url = f"{scheme}://{host}{port}/" + "/".join(segments)
     path = remove_dot_segments("/" + "/".join(segments).replace("%2e", ".").replace("%2E", "."))
-    should_pass = (scheme.lower() == "https" and host.lower() == "s3.amazonaws.com"
-                   and port in ("", ":443", ":") and path.startswith("/echo.api/"))
+    should_pass = (
+        scheme.lower() == "https"
+        and host.lower() == "s3.amazonaws.com"
+        and port in ("", ":443", ":")
+        and path.startswith("/echo.api/")
+    )
     try:
         out = normalise_cert_chain_url(url)
     except VerificationError:
@@ -140,6 +150,7 @@ def test_structured_urls_pass_exactly_when_every_rule_holds(scheme, host, port, 
 
 # --------------------------------------------------------------------------- chain and signature
 
+
 def test_good_chain_and_signature_pass(pki, server):
     verifier(pki, server).verify(headers(), BODY, None)
 
@@ -149,18 +160,21 @@ def test_header_names_are_case_insensitive(pki, server):
     verifier(pki, server).verify(h, BODY, None)
 
 
-@pytest.mark.parametrize("path,reason", [
-    ("wrong-san.pem", "not issued to echo-api.amazon.com"),
-    ("wildcard.pem", "not issued to echo-api.amazon.com"),
-    ("expired.pem", "expired"),
-    ("future.pem", "not yet valid"),
-    ("untrusted.pem", "trusted root"),
-    ("leaf-only.pem", "trusted root"),         # intermediate missing: no path to the root
-    ("ec-leaf.pem", "RSA"),
-    ("garbage.pem", "PEM"),
-    ("empty.pem", "PEM"),
-    ("missing.pem", "HTTP 404"),
-])
+@pytest.mark.parametrize(
+    "path,reason",
+    [
+        ("wrong-san.pem", "not issued to echo-api.amazon.com"),
+        ("wildcard.pem", "not issued to echo-api.amazon.com"),
+        ("expired.pem", "expired"),
+        ("future.pem", "not yet valid"),
+        ("untrusted.pem", "trusted root"),
+        ("leaf-only.pem", "trusted root"),  # intermediate missing: no path to the root
+        ("ec-leaf.pem", "RSA"),
+        ("garbage.pem", "PEM"),
+        ("empty.pem", "PEM"),
+        ("missing.pem", "HTTP 404"),
+    ],
+)
 def test_bad_chains_are_refused(pki, server, path, reason):
     with pytest.raises(VerificationError) as err:
         verifier(pki, server).verify(headers(f"https://s3.amazonaws.com/echo.api/{path}"), BODY, None)
@@ -179,13 +193,16 @@ def test_one_changed_byte_in_the_body_is_refused(pki, server):
         verifier(pki, server).verify(headers(body=BODY), tampered, None)
 
 
-@pytest.mark.parametrize("mutate,reason", [
-    (lambda h: h.pop("Signature-256"), "missing Signature-256"),
-    (lambda h: h.update({"Signature-256": "not base64!!"}), "base64"),
-    (lambda h: h.update({"Signature-256": ""}), "empty"),
-    (lambda h: h.update({"Signature-256": "AAAA"}), "does not match"),
-    (lambda h: h.update({"Signature-256": sign(b"another body")}), "does not match"),
-])
+@pytest.mark.parametrize(
+    "mutate,reason",
+    [
+        (lambda h: h.pop("Signature-256"), "missing Signature-256"),
+        (lambda h: h.update({"Signature-256": "not base64!!"}), "base64"),
+        (lambda h: h.update({"Signature-256": ""}), "empty"),
+        (lambda h: h.update({"Signature-256": "AAAA"}), "does not match"),
+        (lambda h: h.update({"Signature-256": sign(b"another body")}), "does not match"),
+    ],
+)
 def test_missing_or_garbled_signature_is_refused(pki, server, mutate, reason):
     h = headers()
     mutate(h)
@@ -205,7 +222,9 @@ def test_sha1_only_signature_is_refused_with_a_clear_reason(pki, server):
 def test_a_bad_url_is_refused_before_anything_is_downloaded(pki, server):
     before = dict(server.hits)
     with pytest.raises(VerificationError, match="path"):
-        verifier(pki, server).verify(headers("https://s3.amazonaws.com/invalid.path/echo-api-cert.pem"), BODY, None)
+        verifier(pki, server).verify(
+            headers("https://s3.amazonaws.com/invalid.path/echo-api-cert.pem"), BODY, None
+        )
     assert server.hits == before
 
 
@@ -217,6 +236,7 @@ def test_signature_is_checked_with_the_clock_of_the_verifier(pki, server):
 
 
 # --------------------------------------------------------------------------- cache
+
 
 def test_cache_fetches_a_url_once(pki):
     srv = ChainServer({"/echo.api/echo-api-cert.pem": pki.good_chain})
@@ -329,6 +349,7 @@ def test_cache_is_bounded(pki):
 
 # --------------------------------------------------------------------------- production fetcher (real HTTP)
 
+
 def test_fetcher_downloads_over_http(pki, server):
     assert fetch_certificate_chain(server.base + "/echo.api/echo-api-cert.pem") == pki.good_chain
 
@@ -370,6 +391,7 @@ def test_default_trust_store_loads_and_holds_amazon_root_ca_1():
 
 # --------------------------------------------------------------------------- timestamp
 
+
 class Env:
     """The two envelope attributes the timestamp/skill-id verifiers read, built by the real deserializer."""
 
@@ -391,7 +413,7 @@ NOW = 1_800_000_000.0
 
 
 def iso(t: float) -> str:
-    return dt.datetime.fromtimestamp(t, dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return dt.datetime.fromtimestamp(t, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @pytest.mark.parametrize("offset", [0, -150, 150, -30])
@@ -399,8 +421,9 @@ def test_timestamps_within_150_seconds_pass(offset):
     TimestampVerifier(clock=lambda: NOW).verify({}, b"", Env.make(iso(NOW + offset)))
 
 
-@pytest.mark.parametrize("offset,reason", [(-151, "151 s old"), (151, "151 s in the future"),
-                                           (-86400, "old"), (3600, "future")])
+@pytest.mark.parametrize(
+    "offset,reason", [(-151, "151 s old"), (151, "151 s in the future"), (-86400, "old"), (3600, "future")]
+)
 def test_stale_or_future_timestamps_are_refused(offset, reason):
     with pytest.raises(VerificationError, match=reason):
         TimestampVerifier(clock=lambda: NOW).verify({}, b"", Env.make(iso(NOW + offset)))
@@ -441,7 +464,7 @@ def test_any_datetime_either_passes_or_is_refused_with_a_reason(when):
     except VerificationError as exc:
         assert exc.reason
     else:
-        aware = when if when.tzinfo else when.replace(tzinfo=dt.timezone.utc)
+        aware = when if when.tzinfo else when.replace(tzinfo=dt.UTC)
         assert abs(aware.timestamp() - NOW) <= 150
 
 
@@ -456,25 +479,41 @@ def test_arbitrary_timestamp_text_parses_or_is_refused(text):
 
 # --------------------------------------------------------------------------- skill id
 
+
 def test_matching_skill_id_passes():
     SkillIdVerifier("amzn1.ask.skill.mine").verify({}, b"", Env.make(iso(NOW)))
-    SkillIdVerifier("amzn1.ask.skill.mine").verify({}, b"", Env.make(iso(NOW), app_ids=("amzn1.ask.skill.mine", None)))
+    SkillIdVerifier("amzn1.ask.skill.mine").verify(
+        {}, b"", Env.make(iso(NOW), app_ids=("amzn1.ask.skill.mine", None))
+    )
 
 
-@pytest.mark.parametrize("app_ids,reason", [
-    (("amzn1.ask.skill.other", "amzn1.ask.skill.other"), "different skill"),
-    (("amzn1.ask.skill.mine", "amzn1.ask.skill.other"), "different skill"),
-    (("amzn1.ask.skill.other", "amzn1.ask.skill.mine"), "different skill"),
-    ((None, None), "no application id"),
-])
+@pytest.mark.parametrize(
+    "app_ids,reason",
+    [
+        (("amzn1.ask.skill.other", "amzn1.ask.skill.other"), "different skill"),
+        (("amzn1.ask.skill.mine", "amzn1.ask.skill.other"), "different skill"),
+        (("amzn1.ask.skill.other", "amzn1.ask.skill.mine"), "different skill"),
+        ((None, None), "no application id"),
+    ],
+)
 def test_wrong_or_missing_skill_id_is_refused(app_ids, reason):
     with pytest.raises(VerificationError, match=reason):
         SkillIdVerifier("amzn1.ask.skill.mine").verify({}, b"", Env.make(iso(NOW), app_ids=app_ids))
 
 
-_header_names = st.sampled_from(["SignatureCertChainUrl", "signaturecertchainurl", "Signature-256", "signature-256",
-                                 "Signature", "X-Other"]) | st.text(max_size=15)
-_header_values = st.text(max_size=80) | st.sampled_from([GOOD_URL, sign(BODY), "AAAA", "====", " " + sign(BODY)])
+_header_names = st.sampled_from(
+    [
+        "SignatureCertChainUrl",
+        "signaturecertchainurl",
+        "Signature-256",
+        "signature-256",
+        "Signature",
+        "X-Other",
+    ]
+) | st.text(max_size=15)
+_header_values = st.text(max_size=80) | st.sampled_from(
+    [GOOD_URL, sign(BODY), "AAAA", "====", " " + sign(BODY)]
+)
 
 
 @given(hdrs=st.dictionaries(_header_names, _header_values, max_size=5))

@@ -4,6 +4,7 @@
 default lets the fake clock run for as long as the reply takes to say (so the engine's
 timeline moves as it would while the person listens), plus a second to answer.
 """
+
 from __future__ import annotations
 
 import html
@@ -69,7 +70,7 @@ class Reply:
     def seconds(self) -> float:
         return estimate_seconds(self.ssml) if self.ssml else 0.0
 
-    def check(self) -> "Reply":
+    def check(self) -> Reply:
         """Valid SSML within Alexa's limits, and a reprompt whenever the session stays open."""
         for doc in (self.ssml, self.reprompt):
             if doc:
@@ -105,8 +106,9 @@ class Voice:
     def launch(self) -> Reply:
         self.session_id = envelopes.new_session_id()
         self.attributes = {}
-        return self._send(envelopes.launch(self.user_id, locale=self.locale, apl=self.apl,
-                                           session_id=self.session_id))
+        return self._send(
+            envelopes.launch(self.user_id, locale=self.locale, apl=self.apl, session_id=self.session_id)
+        )
 
     def say(self, name: str, slots: dict | None = None, *, new_session: bool | None = None) -> Reply:
         if not name.startswith("AMAZON.") and name in BUILT_INS:
@@ -114,17 +116,44 @@ class Voice:
         new = self.session_id is None if new_session is None else new_session
         if new:
             self.session_id, self.attributes = envelopes.new_session_id(), {}
-        return self._send(envelopes.intent(name, slots, user_id=self.user_id, locale=self.locale, apl=self.apl,
-                                           new_session=new, attributes=self.attributes,
-                                           session_id=self.session_id))
+        return self._send(
+            envelopes.intent(
+                name,
+                slots,
+                user_id=self.user_id,
+                locale=self.locale,
+                apl=self.apl,
+                new_session=new,
+                attributes=self.attributes,
+                session_id=self.session_id,
+            )
+        )
 
     def end(self, reason: str = "USER_INITIATED") -> Reply:
-        reply = self._send(envelopes.session_ended(self.user_id, reason, locale=self.locale,
-                                                   attributes=self.attributes,
-                                                   session_id=self.session_id or envelopes.new_session_id()))
+        reply = self._send(
+            envelopes.session_ended(
+                self.user_id,
+                reason,
+                locale=self.locale,
+                attributes=self.attributes,
+                session_id=self.session_id or envelopes.new_session_id(),
+            )
+        )
         return reply
 
 
-BUILT_INS = {"NextIntent", "PreviousIntent", "RepeatIntent", "PauseIntent", "ResumeIntent", "StartOverIntent",
-             "YesIntent", "NoIntent", "HelpIntent", "StopIntent", "CancelIntent", "FallbackIntent",
-             "NavigateHomeIntent"}
+BUILT_INS = {
+    "NextIntent",
+    "PreviousIntent",
+    "RepeatIntent",
+    "PauseIntent",
+    "ResumeIntent",
+    "StartOverIntent",
+    "YesIntent",
+    "NoIntent",
+    "HelpIntent",
+    "StopIntent",
+    "CancelIntent",
+    "FallbackIntent",
+    "NavigateHomeIntent",
+}

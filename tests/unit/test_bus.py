@@ -1,5 +1,6 @@
 """The change bus on real databases: a committed change wakes the right waiters, in this
 process or from another one; a rolled-back change never does."""
+
 from __future__ import annotations
 
 import os
@@ -29,8 +30,9 @@ def run_in_another_process(store, code: str) -> subprocess.CompletedProcess:
     """Run `code` in a fresh Python process, with the store's database URL in BUS_TEST_URL."""
     url = store.url.render_as_string(hide_password=False)
     env = {**os.environ, "BUS_TEST_URL": url, "PYTHONPATH": str(REPO)}
-    return subprocess.run([sys.executable, "-c", code], env=env, cwd=REPO, capture_output=True, text=True,
-                          timeout=60)
+    return subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=REPO, capture_output=True, text=True, timeout=60
+    )
 
 
 def publish(store, bus, person_id, version):
@@ -66,7 +68,7 @@ def test_rolled_back_change_is_never_delivered(store, bus):
             bus.publish(conn, 7, 3)
             raise RuntimeError("the session update failed")
     assert sub.wait(0.6) is None
-    publish(store, bus, 7, 4)   # the bus is alive: the next real change comes through, alone
+    publish(store, bus, 7, 4)  # the bus is alive: the next real change comes through, alone
     assert sub.wait(0.5) == 4
 
 
@@ -157,8 +159,10 @@ def test_sqlite_prunes_changes_older_than_ten_minutes(sqlite_url):
     store = Store(sqlite_url)
     store.migrate()
     with store.write() as conn:
-        conn.execute(text("INSERT INTO changes (person_id, version, at) VALUES (1, 1, :old), (1, 2, :new)"),
-                     {"old": time.time() - 700, "new": time.time() - 10})
+        conn.execute(
+            text("INSERT INTO changes (person_id, version, at) VALUES (1, 1, :old), (1, 2, :new)"),
+            {"old": time.time() - 700, "new": time.time() - 10},
+        )
     bus = ChangeBus.for_engine(store.engine, poll_interval=0.02)
     try:
         bus.subscribe(1)
@@ -182,10 +186,16 @@ def test_postgres_listener_reconnects_after_its_connection_is_killed(postgres_ur
     try:
         sub = bus.subscribe(6)
         with store.write() as conn:
-            killed = conn.execute(text(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND query LIKE 'LISTEN%' AND pid <> pg_backend_pid()"
-            )).scalars().all()
+            killed = (
+                conn.execute(
+                    text(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE datname = current_database() AND query LIKE 'LISTEN%' AND pid <> pg_backend_pid()"
+                    )
+                )
+                .scalars()
+                .all()
+            )
         assert killed == [True]
         # Changes made while it reconnects are lost (subscribers re-read on timeout);
         # once it is back, changes flow again.

@@ -1,5 +1,6 @@
 """The packaged catalogue: the article's items with its facts, computed durations, lookups by
 what people say, and the safety notice both front ends use."""
+
 from __future__ import annotations
 
 import re
@@ -33,11 +34,24 @@ ARTICLE_ORDER = [
     ("sitting-posture", "posture"),
     ("standing-walking", "posture"),
 ]
-GUIDANCE = {"trigger-point-therapy", "heat-cold-therapy", "neutral-spine", "sitting-posture", "standing-walking"}
+GUIDANCE = {
+    "trigger-point-therapy",
+    "heat-cold-therapy",
+    "neutral-spine",
+    "sitting-posture",
+    "standing-walking",
+}
 # Items where the article left a number open or contradicted itself: the data must say what we chose.
 VAGUE_IN_ARTICLE = [
-    "pelvic-tilt", "knee-to-chest", "bolster-psoas-stretch", "pelvic-floor-squeeze",
-    "transverse-abdominis", "plank", "bicycle-crunches", "russian-twists", "foam-roller-release",
+    "pelvic-tilt",
+    "knee-to-chest",
+    "bolster-psoas-stretch",
+    "pelvic-floor-squeeze",
+    "transverse-abdominis",
+    "plank",
+    "bicycle-crunches",
+    "russian-twists",
+    "foam-roller-release",
 ]
 
 
@@ -54,7 +68,12 @@ def test_timed_items_have_a_hold_and_guidance_items_do_not(cat):
     for exercise in cat.exercises.values():
         if exercise.id in GUIDANCE:
             assert exercise.kind == "guidance", exercise.id
-            assert (exercise.hold_seconds, exercise.hold_cue, exercise.repetitions, exercise.sets) == (0, "", 1, 1)
+            assert (exercise.hold_seconds, exercise.hold_cue, exercise.repetitions, exercise.sets) == (
+                0,
+                "",
+                1,
+                1,
+            )
         else:
             assert exercise.kind == "timed", exercise.id
             assert 5 <= exercise.hold_seconds <= 60, exercise.id
@@ -77,11 +96,15 @@ def test_no_instruction_copies_a_sentence_from_the_article(cat):
         return re.sub(r"[^a-z0-9 ]", " ", text.lower().replace("’", "'").replace("'", "")).split()
 
     article = words(ARTICLE.read_text())
-    shingles = {" ".join(article[i:i + 8]) for i in range(len(article) - 7)}
+    shingles = {" ".join(article[i : i + 8]) for i in range(len(article) - 7)}
     for exercise in cat.exercises.values():
         for text in [exercise.summary, *exercise.steps]:
             mine = words(text)
-            copied = [" ".join(mine[i:i + 8]) for i in range(len(mine) - 7) if " ".join(mine[i:i + 8]) in shingles]
+            copied = [
+                " ".join(mine[i : i + 8])
+                for i in range(len(mine) - 7)
+                if " ".join(mine[i : i + 8]) in shingles
+            ]
             assert not copied, (exercise.id, copied)
 
 
@@ -152,7 +175,9 @@ def test_routine_durations_are_the_sum_of_their_exercises(cat):
 
 
 def test_the_curated_routines_exist_and_do_what_their_names_promise(cat):
-    assert {"quick-release", "morning-stretch", "core-strength", "desk-break", "full-relief"} <= set(cat.routines)
+    assert {"quick-release", "morning-stretch", "core-strength", "desk-break", "full-relief"} <= set(
+        cat.routines
+    )
     assert 4 * 60 <= cat.routine("quick-release").duration_seconds <= 7 * 60
     assert "floor" not in cat.routine("desk-break").positions
     assert {e.category for e in cat.routine("morning-stretch").exercises(cat)} == {"stretch"}
@@ -170,40 +195,53 @@ def test_routine_exercises_come_back_in_routine_order(cat):
 def test_unknown_ids_raise_key_error(cat):
     with pytest.raises(KeyError):
         cat.exercise("yoga-flow")
-    for bad in ("yoga-flow", "custom-0-any", "custom-91-any", "custom-10-any-no-seated-no-floor",
-                "custom-10-any-no-floor-no-floor", "custom-010-any", "custom-10-cardio",
-                "custom-10-any-no-floor-no-seated-no-standing"):
+    for bad in (
+        "yoga-flow",
+        "custom-0-any",
+        "custom-91-any",
+        "custom-10-any-no-seated-no-floor",
+        "custom-10-any-no-floor-no-floor",
+        "custom-010-any",
+        "custom-10-cardio",
+        "custom-10-any-no-floor-no-seated-no-standing",
+    ):
         with pytest.raises(KeyError):
             cat.routine(bad)
 
 
-@pytest.mark.parametrize(("said", "exercise_id"), [
-    ("pelvic tilts", "pelvic-tilt"),
-    ("The Plank!", "plank"),
-    ("knee-hug", "knee-to-chest"),
-    ("KNEE TO CHEST", "knee-to-chest"),
-    ("foam rolling", "foam-roller-release"),
-    ("bolster stretch", "bolster-psoas-stretch"),
-    ("kegels", "pelvic-floor-squeeze"),
-    ("russian twist", "russian-twists"),
-    ("heat & cold", "heat-cold-therapy"),
-    ("trigger-point-therapy", "trigger-point-therapy"),
-    ("  Sitting   Posture. ", "sitting-posture"),
-])
+@pytest.mark.parametrize(
+    ("said", "exercise_id"),
+    [
+        ("pelvic tilts", "pelvic-tilt"),
+        ("The Plank!", "plank"),
+        ("knee-hug", "knee-to-chest"),
+        ("KNEE TO CHEST", "knee-to-chest"),
+        ("foam rolling", "foam-roller-release"),
+        ("bolster stretch", "bolster-psoas-stretch"),
+        ("kegels", "pelvic-floor-squeeze"),
+        ("russian twist", "russian-twists"),
+        ("heat & cold", "heat-cold-therapy"),
+        ("trigger-point-therapy", "trigger-point-therapy"),
+        ("  Sitting   Posture. ", "sitting-posture"),
+    ],
+)
 def test_find_exercise_understands_what_people_say(cat, said, exercise_id):
     assert cat.find_exercise(said).id == exercise_id
 
 
-@pytest.mark.parametrize(("said", "routine_id"), [
-    ("the morning routine", "morning-stretch"),
-    ("Morning Stretch", "morning-stretch"),
-    ("five-minute quick release", "quick-release"),
-    ("5 minute quick release", "quick-release"),
-    ("quick release", "quick-release"),
-    ("desk break", "desk-break"),
-    ("core workout", "core-strength"),
-    ("full-relief", "full-relief"),
-])
+@pytest.mark.parametrize(
+    ("said", "routine_id"),
+    [
+        ("the morning routine", "morning-stretch"),
+        ("Morning Stretch", "morning-stretch"),
+        ("five-minute quick release", "quick-release"),
+        ("5 minute quick release", "quick-release"),
+        ("quick release", "quick-release"),
+        ("desk break", "desk-break"),
+        ("core workout", "core-strength"),
+        ("full-relief", "full-relief"),
+    ],
+)
 def test_find_routine_understands_what_people_say(cat, said, routine_id):
     assert cat.find_routine(said).id == routine_id
 

@@ -1,4 +1,5 @@
 """Assembling a routine to fit someone's minutes, focus and positions they must avoid."""
+
 from __future__ import annotations
 
 import pytest
@@ -18,8 +19,11 @@ def cat():
 
 
 def _usable(cat, focus, avoid):
-    return [e for e in cat.exercises.values() if e.position not in avoid
-            and (e.kind == "timed" or (focus == "posture" and e.category == "posture"))]
+    return [
+        e
+        for e in cat.exercises.values()
+        if e.position not in avoid and (e.kind == "timed" or (focus == "posture" and e.category == "posture"))
+    ]
 
 
 def _fits(cat, routine, minutes, focus, avoid):

@@ -1,4 +1,5 @@
 """`psoas-coach content list`: the catalogue as JSON for tools, or as text for people."""
+
 from __future__ import annotations
 
 import json

@@ -1,5 +1,6 @@
 """Editing the data files: `content check` catches every mistake with a message that names the
 file, the item and the field, and durations follow whatever numbers the files hold."""
+
 from __future__ import annotations
 
 import re
@@ -53,74 +54,115 @@ def test_an_unchanged_copy_checks_ok(data_dir, capsys):
 
 BREAKAGES = [
     pytest.param(
-        "stretches.toml", "pelvic-tilt", "hold_seconds = 5\n", "hold_seconds = 0\n",
+        "stretches.toml",
+        "pelvic-tilt",
+        "hold_seconds = 5\n",
+        "hold_seconds = 0\n",
         "stretches.toml: exercise 'pelvic-tilt': field 'hold_seconds': "
         "must be between 5 and 60 for a timed exercise (got 0)",
         id="hold-out-of-range",
     ),
     pytest.param(
-        "strengthening.toml", "plank", 'summary = "You hold your body straight in a plank, with your core switched on."\n', "",
+        "strengthening.toml",
+        "plank",
+        'summary = "You hold your body straight in a plank, with your core switched on."\n',
+        "",
         "strengthening.toml: exercise 'plank': field 'summary': is required",
         id="missing-field",
     ),
     pytest.param(
-        "stretches.toml", "knee-to-chest", 'position = "floor"', 'position = "couch"',
+        "stretches.toml",
+        "knee-to-chest",
+        'position = "floor"',
+        'position = "couch"',
         "stretches.toml: exercise 'knee-to-chest': field 'position':",
         id="bad-position",
     ),
     pytest.param(
-        "strengthening.toml", "plank", "per_side = false\n", "per_side = false\nduration_seconds = 60\n",
+        "strengthening.toml",
+        "plank",
+        "per_side = false\n",
+        "per_side = false\nduration_seconds = 60\n",
         "strengthening.toml: exercise 'plank': field 'duration_seconds': is not a known field (it is computed",
         id="typed-in-duration",
     ),
     pytest.param(
-        "strengthening.toml", "plank", "sets = 2", 'sets = "2"',
+        "strengthening.toml",
+        "plank",
+        "sets = 2",
+        'sets = "2"',
         "strengthening.toml: exercise 'plank': field 'sets':",
         id="wrong-type",
     ),
     pytest.param(
-        "routines.toml", "quick-release", 'exercise_ids = ["knee-to-chest"', 'exercise_ids = ["yoga-flow", "knee-to-chest"',
+        "routines.toml",
+        "quick-release",
+        'exercise_ids = ["knee-to-chest"',
+        'exercise_ids = ["yoga-flow", "knee-to-chest"',
         "routines.toml: routine 'quick-release': field 'exercise_ids': unknown exercise 'yoga-flow'",
         id="unknown-exercise-in-routine",
     ),
     pytest.param(
-        "posture.toml", "sitting-posture", 'id = "sitting-posture"', 'id = "plank"',
+        "posture.toml",
+        "sitting-posture",
+        'id = "sitting-posture"',
+        'id = "plank"',
         "posture.toml: exercise 'plank': field 'id': duplicate id, already used in strengthening.toml",
         id="duplicate-id",
     ),
     pytest.param(
-        "stretches.toml", "pelvic-tilt", '"Hold the tilt for five seconds, then relax and rest for a moment."',
+        "stretches.toml",
+        "pelvic-tilt",
+        '"Hold the tilt for five seconds, then relax and rest for a moment."',
         '"' + "Hold the tilt " * 16 + '"',
         "stretches.toml: exercise 'pelvic-tilt': field 'steps': step 3 is 224 characters; keep each step to 200 or fewer",
         id="overlong-step",
     ),
     pytest.param(
-        "stretches.toml", "pelvic-tilt", 'id = "pelvic-tilt"', 'id = "Pelvic_Tilt"',
+        "stretches.toml",
+        "pelvic-tilt",
+        'id = "pelvic-tilt"',
+        'id = "Pelvic_Tilt"',
         "stretches.toml: exercise 'Pelvic_Tilt': field 'id': must be kebab-case",
         id="id-not-kebab-case",
     ),
     pytest.param(
-        "techniques.toml", "heat-cold-therapy", "hold_seconds = 0", "hold_seconds = 20",
+        "techniques.toml",
+        "heat-cold-therapy",
+        "hold_seconds = 0",
+        "hold_seconds = 20",
         "techniques.toml: exercise 'heat-cold-therapy': field 'hold_seconds': must be 0 for a guidance item (got 20)",
         id="guidance-with-a-timer",
     ),
     pytest.param(
-        "stretches.toml", "knee-to-chest", 'category = "stretch"', 'category = "release"',
+        "stretches.toml",
+        "knee-to-chest",
+        'category = "stretch"',
+        'category = "release"',
         "stretches.toml: exercise 'knee-to-chest': field 'category': must be 'stretch' in stretches.toml",
         id="category-in-wrong-file",
     ),
     pytest.param(
-        "posture.toml", "neutral-spine", 'synonyms = ["neutral spine alignment"', 'synonyms = ["The Plank", "neutral spine alignment"',
+        "posture.toml",
+        "neutral-spine",
+        'synonyms = ["neutral spine alignment"',
+        'synonyms = ["The Plank", "neutral spine alignment"',
         "posture.toml: exercise 'neutral-spine': field 'synonyms': 'The Plank' is already used by exercise 'plank'",
         id="ambiguous-synonym",
     ),
     pytest.param(
-        "stretches.toml", "pelvic-tilt", "steps = [", "steps = [] \nold_steps = [",
+        "stretches.toml",
+        "pelvic-tilt",
+        "steps = [",
+        "steps = [] \nold_steps = [",
         "stretches.toml: exercise 'pelvic-tilt': field 'steps': needs at least one step",
         id="no-steps",
     ),
     pytest.param(
-        "routines.toml", "desk-break", 'id = "desk-break"', 'id = "custom-desk"',
+        "routines.toml",
+        "desk-break",
+        'id = "desk-break"',
+        'id = "custom-desk"',
         "routines.toml: routine 'custom-desk': field 'id': ids starting with 'custom-' are kept for assembled routines",
         id="reserved-routine-id",
     ),
@@ -128,7 +170,9 @@ BREAKAGES = [
 
 
 @pytest.mark.parametrize(("file", "item_id", "old", "new", "expected"), BREAKAGES)
-def test_a_broken_data_file_fails_the_check_naming_file_item_and_field(data_dir, capsys, file, item_id, old, new, expected):
+def test_a_broken_data_file_fails_the_check_naming_file_item_and_field(
+    data_dir, capsys, file, item_id, old, new, expected
+):
     edit_item(data_dir, file, item_id, old, new)
     code, out, err = check(data_dir, capsys)
     assert code == 1
@@ -176,14 +220,25 @@ def test_changing_a_hold_changes_the_computed_durations(data_dir):
     after = load_catalogue(data_dir)
     # 3 holds on each of 2 sides, each 5 s longer.
     gained = 2 * 3 * 5
-    assert after.exercise("knee-to-chest").duration_seconds == before.exercise("knee-to-chest").duration_seconds + gained
+    assert (
+        after.exercise("knee-to-chest").duration_seconds
+        == before.exercise("knee-to-chest").duration_seconds + gained
+    )
     for routine_id in ("quick-release", "morning-stretch", "full-relief"):
-        assert after.routine(routine_id).duration_seconds == before.routine(routine_id).duration_seconds + gained
+        assert (
+            after.routine(routine_id).duration_seconds == before.routine(routine_id).duration_seconds + gained
+        )
     assert after.routine("core-strength").duration_seconds == before.routine("core-strength").duration_seconds
 
 
 def test_longer_instructions_take_longer(data_dir):
     before = load_catalogue(data_dir).exercise("sitting-posture").duration_seconds
     extra = " Check that your screen sits at eye height, so you do not lean in toward it."
-    edit_item(data_dir, "posture.toml", "sitting-posture", 'slouch or lean forward."', 'slouch or lean forward.' + extra + '"')
+    edit_item(
+        data_dir,
+        "posture.toml",
+        "sitting-posture",
+        'slouch or lean forward."',
+        "slouch or lean forward." + extra + '"',
+    )
     assert load_catalogue(data_dir).exercise("sitting-posture").duration_seconds > before

@@ -1,4 +1,5 @@
 """The composition root: settings from the environment, --dev only on loopback, proxy headers."""
+
 from __future__ import annotations
 
 import pytest
@@ -14,10 +15,19 @@ def settings(**overrides) -> Settings:
     return Settings(**{**base, **overrides})
 
 
-@pytest.mark.parametrize("host, loopback", [
-    ("127.0.0.1", True), ("127.0.0.2", True), ("::1", True), ("[::1]", True), ("localhost", True),
-    ("0.0.0.0", False), ("192.168.1.20", False), ("::", False),
-])
+@pytest.mark.parametrize(
+    "host, loopback",
+    [
+        ("127.0.0.1", True),
+        ("127.0.0.2", True),
+        ("::1", True),
+        ("[::1]", True),
+        ("localhost", True),
+        ("0.0.0.0", False),
+        ("192.168.1.20", False),
+        ("::", False),
+    ],
+)
 def test_loopback_hosts(host, loopback):
     assert is_loopback(host) is loopback
 
@@ -45,8 +55,9 @@ def test_proxy_hops_must_be_a_small_whole_number(monkeypatch, hops):
 def test_client_address_comes_from_trusted_proxy_headers_only(coach, hops, seen):
     app = create_app(settings(proxy_hops=hops), coach=coach)
     app.add_url_rule("/_address", "address", lambda: request.remote_addr)
-    answer = app.test_client().get("/_address", headers={"X-Forwarded-For": "203.0.113.9"},
-                                   environ_base={"REMOTE_ADDR": "127.0.0.1"})
+    answer = app.test_client().get(
+        "/_address", headers={"X-Forwarded-For": "203.0.113.9"}, environ_base={"REMOTE_ADDR": "127.0.0.1"}
+    )
     assert answer.get_data(as_text=True) == seen
 
 
@@ -61,6 +72,16 @@ def test_export_skill_package_command_writes_the_package_and_refuses_plain_http(
     package = tmp_path / "skill-package"
     assert (package / "skill.json").exists()
     assert sorted(p.name for p in (package / "interactionModels" / "custom").iterdir()) == [
-        "en-AU.json", "en-CA.json", "en-GB.json", "en-IN.json", "en-US.json"]
-    assert main(["export-skill-package", str(tmp_path / "other"), "--endpoint", "http://coach.example.org/alexa"]) == 2
+        "en-AU.json",
+        "en-CA.json",
+        "en-GB.json",
+        "en-IN.json",
+        "en-US.json",
+    ]
+    assert (
+        main(
+            ["export-skill-package", str(tmp_path / "other"), "--endpoint", "http://coach.example.org/alexa"]
+        )
+        == 2
+    )
     assert "HTTPS" in capsys.readouterr().err

@@ -1,14 +1,31 @@
 """The session engine, example by example: the timeline a person sees counted down,
 what each command does from each phase, and the version rules two devices rely on."""
+
 from __future__ import annotations
 
 import json
 
 import pytest
-from engine_fakes import CATALOGUE, GUIDANCE_LAST, MIXED, ONE_SET, T0, FakeExercise, FakeRoutine, make_catalogue
+from engine_fakes import (
+    CATALOGUE,
+    GUIDANCE_LAST,
+    MIXED,
+    ONE_SET,
+    T0,
+    FakeExercise,
+    FakeRoutine,
+    make_catalogue,
+)
 
 from shared_content.engine import (
-    PACE_LEVELS, Command, SessionState, apply, plan_for, position, settle, start,
+    PACE_LEVELS,
+    Command,
+    SessionState,
+    apply,
+    plan_for,
+    position,
+    settle,
+    start,
 )
 from shared_content.engine.plan import intro_seconds
 
@@ -35,10 +52,14 @@ def pos(state, now):
 def test_plan_unrolls_sets_sides_and_guidance_in_order():
     plan = plan_for(R, C, 1.0)
     assert [(b.exercise_id, b.side, b.set_no) for b in plan] == [
-        ("pelvic-tilt", None, 1), ("pelvic-tilt", None, 2),
-        ("kneeling-lunge", "left", 1), ("kneeling-lunge", "right", 1),
-        ("kneeling-lunge", "left", 2), ("kneeling-lunge", "right", 2),
-        ("sitting-posture", None, 1), ("bridge", None, 1),
+        ("pelvic-tilt", None, 1),
+        ("pelvic-tilt", None, 2),
+        ("kneeling-lunge", "left", 1),
+        ("kneeling-lunge", "right", 1),
+        ("kneeling-lunge", "left", 2),
+        ("kneeling-lunge", "right", 2),
+        ("sitting-posture", None, 1),
+        ("bridge", None, 1),
     ]
     assert [b.first_of_exercise for b in plan] == [True, False, True, False, False, False, True, True]
     assert [b.is_guidance for b in plan] == [False] * 6 + [True, False]
@@ -47,13 +68,16 @@ def test_plan_unrolls_sets_sides_and_guidance_in_order():
     assert [b.exercise_index for b in plan] == [0, 0, 1, 1, 1, 1, 2, 3]
 
 
-@pytest.mark.parametrize("pace, tilt_hold, lunge_hold", [
-    (0.5, 3, 10),     # 5 * 0.5 = 2.5 is clamped up to 3 s
-    (0.75, 4, 15),    # 3.75 rounds half-up to 4
-    (1.0, 5, 20),
-    (1.5, 8, 30),     # 7.5 rounds half-up to 8, not to banker's 8/7
-    (2.0, 10, 40),
-])
+@pytest.mark.parametrize(
+    "pace, tilt_hold, lunge_hold",
+    [
+        (0.5, 3, 10),  # 5 * 0.5 = 2.5 is clamped up to 3 s
+        (0.75, 4, 15),  # 3.75 rounds half-up to 4
+        (1.0, 5, 20),
+        (1.5, 8, 30),  # 7.5 rounds half-up to 8, not to banker's 8/7
+        (2.0, 10, 40),
+    ],
+)
 def test_pace_scales_holds_rounding_and_clamping(pace, tilt_hold, lunge_hold):
     plan = plan_for(R, C, pace)
     assert plan[0].hold_seconds == tilt_hold
@@ -92,7 +116,7 @@ def test_reps_count_down_on_the_shared_timeline():
     assert seen == {
         0: ("holding", 1, True, 5, T0 + 5),
         4.5: ("holding", 1, True, 0.5, T0 + 5),
-        5: ("holding", 1, False, 3, T0 + 8),      # release gap after rep 1
+        5: ("holding", 1, False, 3, T0 + 8),  # release gap after rep 1
         7.9: ("holding", 1, False, 0.1, T0 + 8),
         8: ("holding", 2, True, 5, T0 + 13),
         16: ("holding", 3, True, 5, T0 + 21),
@@ -125,17 +149,27 @@ def test_lead_in_counts_down_to_the_first_rep():
     s = do(start(R, C, T0), "next", T0, at=T0 + 4)
     p = pos(s, T0 + 1)
     assert (p.phase, p.rep, p.in_rep_hold, p.seconds_left_in_phase, p.phase_ends_at) == (
-        "holding", 1, False, 3, T0 + 4)
+        "holding",
+        1,
+        False,
+        3,
+        T0 + 4,
+    )
     assert pos(s, T0 + 4).in_rep_hold
 
 
 def test_pause_freezes_the_count_and_resume_carries_on_where_it_was():
     s = do(start(R, C, T0), "next", T0)
-    paused = do(s, "pause", T0 + 6)              # 2 s into the release after rep 1
+    paused = do(s, "pause", T0 + 6)  # 2 s into the release after rep 1
     frozen = pos(paused, T0 + 600)
-    assert (frozen.paused, frozen.rep, frozen.in_rep_hold, frozen.seconds_left_in_phase) == (True, 1, False, 2)
+    assert (frozen.paused, frozen.rep, frozen.in_rep_hold, frozen.seconds_left_in_phase) == (
+        True,
+        1,
+        False,
+        2,
+    )
     assert frozen.phase_ends_at is None
-    assert settle(paused, R, C, T0 + 600) == paused   # a paused hold never runs out
+    assert settle(paused, R, C, T0 + 600) == paused  # a paused hold never runs out
     resumed = do(paused, "resume", T0 + 600)
     assert resumed.phase_started_at == T0 + 594
     p = pos(resumed, T0 + 602)
@@ -143,7 +177,7 @@ def test_pause_freezes_the_count_and_resume_carries_on_where_it_was():
 
 
 def test_pause_and_resume_during_a_rest_shift_the_rest():
-    s = do(do(start(R, C, T0), "next", T0), "next", T0 + 3)   # rest starts at T0+3
+    s = do(do(start(R, C, T0), "next", T0), "next", T0 + 3)  # rest starts at T0+3
     s = do(s, "pause", T0 + 5)
     s = do(s, "resume", T0 + 50)
     assert pos(s, T0 + 50).seconds_left_in_phase == 8
@@ -162,10 +196,10 @@ def test_slower_waits_for_the_next_block():
     s = do(s, "slower", T0 + 1)
     assert s.pace == 1.25
     p = pos(s, T0 + 2)
-    assert (p.hold_seconds, p.rep, p.seconds_left_in_phase) == (5, 1, 3)   # this set keeps 5 s holds
-    assert settle(s, R, C, T0 + 21).phase == "resting"                      # and ends on time
-    s = do(s, "next", T0 + 31)                                              # rest over: set 2
-    assert pos(s, T0 + 31).hold_seconds == 6                                # 5 * 1.25 = 6.25 -> 6
+    assert (p.hold_seconds, p.rep, p.seconds_left_in_phase) == (5, 1, 3)  # this set keeps 5 s holds
+    assert settle(s, R, C, T0 + 21).phase == "resting"  # and ends on time
+    s = do(s, "next", T0 + 31)  # rest over: set 2
+    assert pos(s, T0 + 31).hold_seconds == 6  # 5 * 1.25 = 6.25 -> 6
 
 
 def test_pace_changes_stop_at_the_ends():
@@ -191,11 +225,21 @@ def test_next_alone_walks_every_block_in_order_to_completion():
         finished.append(r.finished)
         s, now = r.state, now + 1
     assert visited == [
-        (0, "instructions"), (0, "holding"), (0, "resting"), (1, "holding"),
-        (2, "instructions"), (2, "holding"), (2, "resting"), (3, "holding"), (3, "resting"),
-        (4, "holding"), (4, "resting"), (5, "holding"),
+        (0, "instructions"),
+        (0, "holding"),
+        (0, "resting"),
+        (1, "holding"),
+        (2, "instructions"),
+        (2, "holding"),
+        (2, "resting"),
+        (3, "holding"),
+        (3, "resting"),
+        (4, "holding"),
+        (4, "resting"),
+        (5, "holding"),
         (6, "instructions"),
-        (7, "instructions"), (7, "holding"),
+        (7, "instructions"),
+        (7, "holding"),
     ]
     assert finished == [False] * (len(visited) - 1) + [True]
     assert (s.outcome, s.finished_at, s.block_index) == ("completed", now - 1, 7)
@@ -217,7 +261,11 @@ def test_guidance_is_one_instructions_step_without_a_timer():
     s = do(s, "skip", T0)
     p = pos(s, T0 + 1000)
     assert (p.exercise.id, p.phase, p.seconds_left_in_phase, p.in_rep_hold) == (
-        "sitting-posture", "instructions", None, False)
+        "sitting-posture",
+        "instructions",
+        None,
+        False,
+    )
     assert p.next_exercise.id == "bridge"
     nxt = do(s, "next", T0 + 1000)
     assert (nxt.phase, pos(nxt, T0 + 1000).exercise.id) == ("instructions", "bridge")
@@ -240,7 +288,12 @@ def test_done_position_shows_nothing_left():
     s = do(start(R, C, T0), "finish", T0 + 3)
     p = pos(s, T0 + 10)
     assert (p.phase, p.seconds_left_total, p.progress, p.seconds_left_in_phase, p.next_exercise) == (
-        "done", 0, 1.0, None, None)
+        "done",
+        0,
+        1.0,
+        None,
+        None,
+    )
 
 
 # ---------------------------------------------------------------- every command from every phase
@@ -270,9 +323,12 @@ def _done(paused=False):
 
 
 SETUPS = {
-    "instructions@0": _instructions, "holding@0": lambda p=False: _holding(0, p),
-    "holding@1": lambda p=False: _holding(1, p), "holding@2": lambda p=False: _holding(2, p),
-    "resting@0": _resting, "done": _done,
+    "instructions@0": _instructions,
+    "holding@0": lambda p=False: _holding(0, p),
+    "holding@1": lambda p=False: _holding(1, p),
+    "holding@2": lambda p=False: _holding(2, p),
+    "resting@0": _resting,
+    "done": _done,
 }
 
 # (setup, command) -> expected (status, phase, block_index) ; pace/paused checked separately
@@ -285,8 +341,8 @@ EXPECTED = {
     ("holding@0", "previous"): ("applied", "instructions", 0),
     ("holding@0", "repeat"): ("applied", "holding", 0),
     ("holding@0", "skip"): ("applied", "instructions", 2),
-    ("holding@1", "next"): ("applied", "instructions", 2),      # last set: on to the next exercise
-    ("holding@1", "previous"): ("applied", "holding", 0),       # back one set of the same exercise
+    ("holding@1", "next"): ("applied", "instructions", 2),  # last set: on to the next exercise
+    ("holding@1", "previous"): ("applied", "holding", 0),  # back one set of the same exercise
     ("holding@1", "repeat"): ("applied", "holding", 1),
     ("holding@1", "skip"): ("applied", "instructions", 2),
     ("holding@2", "next"): ("applied", "resting", 2),
@@ -294,7 +350,7 @@ EXPECTED = {
     ("holding@2", "repeat"): ("applied", "holding", 2),
     ("holding@2", "skip"): ("applied", "instructions", 6),
     ("resting@0", "next"): ("applied", "holding", 1),
-    ("resting@0", "previous"): ("applied", "holding", 0),       # redo the set just finished
+    ("resting@0", "previous"): ("applied", "holding", 0),  # redo the set just finished
     ("resting@0", "repeat"): ("applied", "resting", 0),
     ("resting@0", "skip"): ("applied", "instructions", 2),
 }
@@ -303,14 +359,33 @@ NAVIGATION = ("next", "previous", "repeat", "skip")
 
 @pytest.mark.parametrize("paused", [False, True], ids=["running", "paused"])
 @pytest.mark.parametrize("setup", list(SETUPS))
-@pytest.mark.parametrize("name", ["next", "previous", "repeat", "skip", "pause", "resume", "start_over",
-                                  "finish", "slower", "faster", "pain"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "next",
+        "previous",
+        "repeat",
+        "skip",
+        "pause",
+        "resume",
+        "start_over",
+        "finish",
+        "slower",
+        "faster",
+        "pain",
+    ],
+)
 def test_every_command_from_every_phase(setup, name, paused):
     before = SETUPS[setup](paused) if setup != "done" else _done()
     now = T0 + 2
     r = run(before, name, now, expected_version=before.version)
     if setup == "done" and name != "start_over":
-        assert (r.status, r.message, r.state, r.finished) == ("illegal", "The routine is already finished.", before, False)
+        assert (r.status, r.message, r.state, r.finished) == (
+            "illegal",
+            "The routine is already finished.",
+            before,
+            False,
+        )
         return
     if name == "resume" and not before.paused:
         assert (r.status, r.message, r.state) == ("illegal", "The session isn't paused.", before)
@@ -324,13 +399,24 @@ def test_every_command_from_every_phase(setup, name, paused):
     if name in NAVIGATION:
         expected = EXPECTED[(setup, name)]
         assert (r.status, after.phase, after.block_index) == expected
-        assert after.paused == (before.paused and after.phase in ("instructions", "resting") and name == "repeat")
+        assert after.paused == (
+            before.paused and after.phase in ("instructions", "resting") and name == "repeat"
+        )
     elif name == "start_over":
         assert (after.phase, after.block_index, after.started_at, after.outcome, after.paused) == (
-            "instructions", 0, now, None, False)
+            "instructions",
+            0,
+            now,
+            None,
+            False,
+        )
     elif name in ("finish", "pain"):
         assert (after.phase, after.outcome, after.finished_at, r.finished) == (
-            "done", "stopped" if name == "finish" else "pain", now, True)
+            "done",
+            "stopped" if name == "finish" else "pain",
+            now,
+            True,
+        )
     elif name == "pause":
         assert (after.paused_at, after.phase, after.block_index) == (now, before.phase, before.block_index)
     elif name == "resume":
@@ -339,12 +425,16 @@ def test_every_command_from_every_phase(setup, name, paused):
             assert after.phase_started_at == before.phase_started_at + (now - before.paused_at)
     else:
         assert after.pace == (1.25 if name == "slower" else 0.75)
-        assert (after.phase, after.block_index, after.paused) == (before.phase, before.block_index, before.paused)
+        assert (after.phase, after.block_index, after.paused) == (
+            before.phase,
+            before.block_index,
+            before.paused,
+        )
     assert r.finished == (after.phase == "done")
 
 
 def test_previous_from_instructions_goes_to_the_previous_exercise():
-    s = do(do(start(R, C, T0), "skip", T0), "skip", T0)       # posture, block 6
+    s = do(do(start(R, C, T0), "skip", T0), "skip", T0)  # posture, block 6
     s = do(s, "previous", T0)
     assert (s.phase, s.block_index) == ("instructions", 2)
 
@@ -355,7 +445,11 @@ def test_next_twice_with_the_same_version_advances_once():
     speaker = apply(phone.state, Command("next", expected_version=s.version), R, C, T0 + 0.2)
     assert phone.status == "applied" and phone.state.version == s.version + 1
     assert (speaker.status, speaker.state, speaker.changed, speaker.finished) == (
-        "duplicate", phone.state, False, False)
+        "duplicate",
+        phone.state,
+        False,
+        False,
+    )
     assert speaker.message
 
 
@@ -368,7 +462,12 @@ def test_start_over_after_done_begins_a_new_run():
     s = do(start(R, C, T0), "pain", T0 + 5)
     again = do(s, "start_over", T0 + 60)
     assert (again.phase, again.block_index, again.outcome, again.finished_at, again.started_at) == (
-        "instructions", 0, None, None, T0 + 60)
+        "instructions",
+        0,
+        None,
+        None,
+        T0 + 60,
+    )
     assert again.version == s.version + 1
 
 
@@ -427,7 +526,7 @@ def test_real_routines_take_their_catalogue_duration_when_left_to_run(catalogue)
         while s.phase != "done":
             p = position(s, routine, catalogue, now)
             if s.phase == "instructions":
-                now += intro_seconds(p.exercise)   # reading the steps out takes the intro time
+                now += intro_seconds(p.exercise)  # reading the steps out takes the intro time
             else:
                 while position(s, routine, catalogue, now).phase == "holding":
                     now = position(s, routine, catalogue, now).phase_ends_at

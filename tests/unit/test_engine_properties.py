@@ -5,6 +5,7 @@ of Results with finished=True after the last applied start_over (or since start,
 is 1 when the final state is done and 0 otherwise. The service writes history on
 finished=True, so a run that ends is recorded once and a run in progress not at all.
 """
+
 from __future__ import annotations
 
 import json
@@ -14,7 +15,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from shared_content.engine import (
-    COMMAND_NAMES, PACE_LEVELS, Command, SessionState, apply, plan_for, position, settle, start,
+    COMMAND_NAMES,
+    PACE_LEVELS,
+    Command,
+    SessionState,
+    apply,
+    plan_for,
+    position,
+    settle,
+    start,
 )
 
 T0 = 1_800_000_000.0
@@ -23,19 +32,32 @@ T0 = 1_800_000_000.0
 @st.composite
 def timed_exercises(draw, index: int):
     return FakeExercise(
-        id=f"ex-{index}", name=f"Exercise {index}", kind="timed",
-        hold_seconds=draw(st.integers(5, 60)), repetitions=draw(st.integers(1, 5)),
-        rep_gap_seconds=draw(st.integers(0, 5)), sets=draw(st.integers(1, 3)),
-        rest_seconds=draw(st.integers(0, 30)), per_side=draw(st.booleans()),
+        id=f"ex-{index}",
+        name=f"Exercise {index}",
+        kind="timed",
+        hold_seconds=draw(st.integers(5, 60)),
+        repetitions=draw(st.integers(1, 5)),
+        rep_gap_seconds=draw(st.integers(0, 5)),
+        sets=draw(st.integers(1, 3)),
+        rest_seconds=draw(st.integers(0, 30)),
+        per_side=draw(st.booleans()),
         intro_seconds=draw(st.integers(0, 40)),
     )
 
 
 @st.composite
 def guidance_exercises(draw, index: int):
-    return FakeExercise(id=f"ex-{index}", name=f"Guidance {index}", kind="guidance", hold_seconds=0,
-                        repetitions=1, rep_gap_seconds=0, sets=1, rest_seconds=0,
-                        intro_seconds=draw(st.integers(1, 60)))
+    return FakeExercise(
+        id=f"ex-{index}",
+        name=f"Guidance {index}",
+        kind="guidance",
+        hold_seconds=0,
+        repetitions=1,
+        rep_gap_seconds=0,
+        sets=1,
+        rest_seconds=0,
+        intro_seconds=draw(st.integers(1, 60)),
+    )
 
 
 @st.composite
@@ -50,9 +72,9 @@ def routines(draw):
 steps = st.lists(
     st.tuples(
         st.sampled_from(COMMAND_NAMES),
-        st.sampled_from(["none", "current", "stale"]),              # expected_version
-        st.one_of(st.none(), st.floats(0, 6, allow_nan=False)),     # lead-in for `at`
-        st.floats(0, 90, allow_nan=False),                          # clock advance before the command
+        st.sampled_from(["none", "current", "stale"]),  # expected_version
+        st.one_of(st.none(), st.floats(0, 6, allow_nan=False)),  # lead-in for `at`
+        st.floats(0, 90, allow_nan=False),  # clock advance before the command
     ),
     max_size=40,
 )
@@ -122,14 +144,15 @@ def walk_checking_invariants(routine, catalogue, pace, sequence) -> None:
         if version_mode == "stale":
             assert result.status == "duplicate"
         if state.phase == "done" and name != "start_over":
-            assert result.status != "applied"           # done is absorbing
+            assert result.status != "applied"  # done is absorbing
         if result.status == "applied":
             assert result.state.version == state.version + 1 and result.changed
         else:
             assert result.state == state and not result.changed and not result.finished
             assert result.message
-        assert result.finished == (result.status == "applied" and state.phase != "done"
-                                   and result.state.phase == "done")
+        assert result.finished == (
+            result.status == "applied" and state.phase != "done" and result.state.phase == "done"
+        )
         if result.status == "applied" and name == "start_over":
             finished_in_run = 0
         finished_in_run += result.finished
@@ -140,14 +163,21 @@ def walk_checking_invariants(routine, catalogue, pace, sequence) -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(routines(), st.sampled_from(PACE_LEVELS), steps,
-       st.floats(0, 300, allow_nan=False), st.floats(0, 300, allow_nan=False))
+@given(
+    routines(),
+    st.sampled_from(PACE_LEVELS),
+    steps,
+    st.floats(0, 300, allow_nan=False),
+    st.floats(0, 300, allow_nan=False),
+)
 def test_settling_in_steps_equals_settling_once(routine_and_catalogue, pace, sequence, d1, d2):
     routine, catalogue = routine_and_catalogue
     now, state = T0, start(routine, catalogue, T0, pace=pace)
     for name, _, lead_in, advance in sequence:
         now += advance
-        state = apply(state, Command(name, at=None if lead_in is None else now + lead_in), routine, catalogue, now).state
+        state = apply(
+            state, Command(name, at=None if lead_in is None else now + lead_in), routine, catalogue, now
+        ).state
     once = settle(state, routine, catalogue, now + d1 + d2)
     stepwise = settle(settle(state, routine, catalogue, now + d1), routine, catalogue, now + d1 + d2)
     assert once == stepwise

@@ -2,6 +2,7 @@
 
 Real SQLite file and real PostgreSQL; the clock is the test's. The change bus is a recorder.
 """
+
 from __future__ import annotations
 
 import logging
@@ -68,8 +69,9 @@ def test_redeeming_links_the_phone_to_the_speakers_person(coach_, speaker):
     assert coach_.current(speaker.id).state.version == 2
 
 
-@pytest.mark.parametrize("typed", ["{c[0]}{c[1]}{c[2]} {c[3]}{c[4]}{c[5]}", "{c[0]}{c[1]}{c[2]}-{c[3]}{c[4]}{c[5]}",
-                                   "  {c} "])
+@pytest.mark.parametrize(
+    "typed", ["{c[0]}{c[1]}{c[2]} {c[3]}{c[4]}{c[5]}", "{c[0]}{c[1]}{c[2]}-{c[3]}{c[4]}{c[5]}", "  {c} "]
+)
 def test_spaces_and_hyphens_between_digits_are_fine(coach_, speaker, typed):
     code = coach_.create_pairing_code(speaker.id)
     assert coach_.redeem_pairing_code("phone-1", typed.format(c=code), "10.0.0.1").ok
@@ -122,7 +124,11 @@ def test_badly_formed_codes_are_explained_and_not_counted(coach_, speaker, typed
     code = coach_.create_pairing_code(speaker.id)
     for _ in range(30):
         outcome = coach_.redeem_pairing_code("phone-1", typed, "10.0.0.1")
-        assert (outcome.ok, outcome.message, outcome.limited) == (False, "Enter the six digits Alexa said.", False)
+        assert (outcome.ok, outcome.message, outcome.limited) == (
+            False,
+            "Enter the six digits Alexa said.",
+            False,
+        )
     assert coach_.redeem_pairing_code("phone-1", code, "10.0.0.1").ok
 
 
@@ -132,7 +138,9 @@ def test_five_wrong_tries_lock_that_browser_out_for_a_while(coach_, speaker, clo
         wrong = coach_.redeem_pairing_code("phone-1", other_code(code), "10.0.0.1")
         assert not wrong.ok and "didn't work" in wrong.message and not wrong.limited
     clock.advance(60)
-    locked = coach_.redeem_pairing_code("phone-1", code, "10.0.0.99")  # even the right code, from a new address
+    locked = coach_.redeem_pairing_code(
+        "phone-1", code, "10.0.0.99"
+    )  # even the right code, from a new address
     assert not locked.ok and locked.limited and "Wait" in locked.message
     assert locked.retry_after_seconds == 540 and "Wait 9 minutes" in locked.message
     assert coach_.person_for_device("phone", "phone-1").id != speaker.id
@@ -160,7 +168,9 @@ def test_a_code_dies_after_too_many_wrong_guesses_from_anywhere(coach_, speaker)
     dead = coach_.redeem_pairing_code("honest-phone", code, "198.51.100.1")
     assert not dead.ok and not dead.limited  # the code is dead, the phone is not limited
     # a new code starts with a clean count
-    assert coach_.redeem_pairing_code("honest-phone", coach_.create_pairing_code(speaker.id), "198.51.100.1").ok
+    assert coach_.redeem_pairing_code(
+        "honest-phone", coach_.create_pairing_code(speaker.id), "198.51.100.1"
+    ).ok
 
 
 def test_codes_tokens_and_addresses_never_reach_the_logs(coach_, speaker, caplog):
@@ -188,6 +198,7 @@ def test_code_for_unknown_person_is_an_error(coach_, store):
 
 # --- merging the phone's own data into the speaker's person ---------------------------------------
 
+
 def _finish(coach_, person_id, routine_id, clock):
     coach_.command(person_id, "start", routine_id=routine_id)
     clock.advance(20)
@@ -204,10 +215,10 @@ def test_merge_keeps_every_run_once(coach_, store, speaker, clock):
     coach_.command(speaker.id, "finish")
     coach_.command(phone.id, "finish")
     clock.advance(30)
-    _finish(coach_, phone.id, "desk-break", clock)       # only on the phone
+    _finish(coach_, phone.id, "desk-break", clock)  # only on the phone
     _finish(coach_, speaker.id, "morning-stretch", clock)  # only on the speaker
     coach_.command(phone.id, "start", routine_id="core-strength")
-    coach_.command(phone.id, "pain", source="phone")     # the phone's pain report must survive too
+    coach_.command(phone.id, "pain", source="phone")  # the phone's pain report must survive too
 
     assert coach_.redeem_pairing_code("phone-1", coach_.create_pairing_code(speaker.id), "10.0.0.1").ok
 

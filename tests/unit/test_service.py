@@ -3,6 +3,7 @@
 Runs on a real SQLite file and on PostgreSQL. The change bus is replaced by a recorder so the
 tests can see what was published (the real bus has its own tests); the store is real.
 """
+
 from __future__ import annotations
 
 import threading
@@ -58,6 +59,7 @@ def walk_to_the_end(coach, person_id, clock, step=7.0, source="phone"):
 
 # --- people and devices ------------------------------------------------------------------
 
+
 def test_a_device_gets_the_same_person_every_time(coach_):
     first = coach_.person_for_device("alexa", "amzn1.ask.account.A")
     again = coach_.person_for_device("alexa", "amzn1.ask.account.A")
@@ -84,7 +86,9 @@ def test_phone_tokens_are_not_stored_in_the_clear(coach_, store):
     assert stored and all("secret-browser-token" not in s for s in stored)
 
 
-@pytest.mark.parametrize("kind, external_id", [("fax", "x"), ("phone", ""), ("alexa", "   "), ("phone", None)])
+@pytest.mark.parametrize(
+    "kind, external_id", [("fax", "x"), ("phone", ""), ("alexa", "   "), ("phone", None)]
+)
 def test_bad_device_input_is_refused_and_stores_nothing(coach_, store, kind, external_id):
     with pytest.raises(ValueError):
         coach_.person_for_device(kind, external_id)
@@ -119,6 +123,7 @@ def test_safety_notice_heard_is_remembered(coach_):
 
 
 # --- sessions ------------------------------------------------------------------------------
+
 
 def test_no_session_means_commands_other_than_start_are_refused(coach_, store):
     p = coach_.person_for_device("alexa", "A")
@@ -168,7 +173,11 @@ def test_walking_a_routine_to_the_end_records_history_once(coach_, store, clock,
     assert last.view.state.phase == "done" and last.view.state.outcome == "completed"
 
     [entry] = coach_.history(p.id)
-    assert (entry.routine_id, entry.routine_name, entry.outcome) == (ROUTINE, catalogue.routine(ROUTINE).name, "completed")
+    assert (entry.routine_id, entry.routine_name, entry.outcome) == (
+        ROUTINE,
+        catalogue.routine(ROUTINE).name,
+        "completed",
+    )
     assert entry.started_at == started_at and entry.finished_at == clock.now
     # Every applied change was published with the version it produced, in order.
     versions = [v for pid, v in coach_.bus.published if pid == p.id]
@@ -299,7 +308,12 @@ def test_pain_stops_the_session_and_stores_a_report(coach_, store, clock, catalo
     assert outcome.view.state.outcome == "pain"
     with store.read() as conn:
         [report] = conn.execute(select(pain_reports)).all()
-    assert (report.person_id, report.exercise_id, report.source, report.at) == (p.id, doing, "voice", clock.now)
+    assert (report.person_id, report.exercise_id, report.source, report.at) == (
+        p.id,
+        doing,
+        "voice",
+        clock.now,
+    )
     assert [h.outcome for h in coach_.history(p.id)] == ["pain"]
 
 
@@ -329,6 +343,7 @@ def test_history_is_newest_first(coach_, clock):
 
 
 # --- unlinking and forgetting --------------------------------------------------------------------
+
 
 def _linked_pair(coach_):
     speaker = coach_.person_for_device("alexa", "A")

@@ -1,4 +1,5 @@
 """The store: schema and migrations, SQLite connection setup, transactions, URLs and the data folder."""
+
 from __future__ import annotations
 
 import multiprocessing
@@ -11,7 +12,16 @@ from sqlalchemy import inspect, select, text
 from shared_content.store import Store, data_dir, default_database_url
 from shared_content.store.tables import metadata, rate_limits
 
-TABLES = {"people", "devices", "sessions", "history", "pain_reports", "pairing_codes", "rate_limits", "changes"}
+TABLES = {
+    "people",
+    "devices",
+    "sessions",
+    "history",
+    "pain_reports",
+    "pairing_codes",
+    "rate_limits",
+    "changes",
+}
 
 
 def test_migrate_creates_every_table_and_is_idempotent(store):
@@ -64,12 +74,15 @@ def fresh_database_url(request, tmp_path):
     admin.dispose()
 
 
-@pytest.mark.parametrize("fresh_database_url", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)],
-                         indirect=True)
+@pytest.mark.parametrize(
+    "fresh_database_url", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
 def test_two_processes_migrating_at_once_both_succeed(fresh_database_url):
     ctx = multiprocessing.get_context("spawn")
     barrier, errors = ctx.Barrier(3), ctx.Queue()
-    procs = [ctx.Process(target=_migrate_in_child, args=(fresh_database_url, barrier, errors)) for _ in range(3)]
+    procs = [
+        ctx.Process(target=_migrate_in_child, args=(fresh_database_url, barrier, errors)) for _ in range(3)
+    ]
     for p in procs:
         p.start()
     for p in procs:
@@ -117,7 +130,9 @@ def test_concurrent_read_modify_write_transactions_never_lose_an_update(store):
                     if store.dialect == "postgresql":
                         query = query.with_for_update()
                     n = conn.execute(query).scalar_one()
-                    conn.execute(rate_limits.update().where(rate_limits.c.key == "counter").values(count=n + 1))
+                    conn.execute(
+                        rate_limits.update().where(rate_limits.c.key == "counter").values(count=n + 1)
+                    )
         except BaseException as exc:  # collected so the main thread fails the test
             errors.append(exc)
 
@@ -150,8 +165,16 @@ def test_sqlite_foreign_keys_are_enforced(sqlite_url):
     try:
         with pytest.raises(IntegrityError):
             with s.write() as conn:
-                conn.execute(devices.insert().values(person_id=999, kind="phone", external_id="x", label="Phone",
-                                                     created_at=0.0, last_seen_at=0.0))
+                conn.execute(
+                    devices.insert().values(
+                        person_id=999,
+                        kind="phone",
+                        external_id="x",
+                        label="Phone",
+                        created_at=0.0,
+                        last_seen_at=0.0,
+                    )
+                )
     finally:
         s.dispose()
 

@@ -1,4 +1,5 @@
 """Web fixtures: the phone app on the real Coach (SQLite file, fake clock), and a phone that keeps its cookie."""
+
 from __future__ import annotations
 
 import re
@@ -7,8 +8,18 @@ import pytest
 
 from webapp import create_app
 
-ALL_GET_PAGES = ["/", "/routines/morning-stretch", "/library", "/safety", "/session", "/history", "/pair", "/devices",
-                 "/privacy", "/terms"]
+ALL_GET_PAGES = [
+    "/",
+    "/routines/morning-stretch",
+    "/library",
+    "/safety",
+    "/session",
+    "/history",
+    "/pair",
+    "/devices",
+    "/privacy",
+    "/terms",
+]
 
 
 @pytest.fixture

@@ -1,12 +1,12 @@
 """The "make one that fits" form: valid choices redirect to a routine, anything else is a 400 with the form."""
+
 from __future__ import annotations
 
 from urllib.parse import urlencode
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-import pytest
 
 
 def test_valid_choices_redirect_to_the_assembled_routine(phone, coach):
@@ -19,14 +19,17 @@ def test_valid_choices_redirect_to_the_assembled_routine(phone, coach):
     assert page.status_code == 200 and ">Start</button>" in page.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("query,message", [
-    ({"minutes": "ten"}, "whole number"),
-    ({"minutes": "0"}, "between"),
-    ({"minutes": "1000"}, "between"),
-    ({"minutes": "10", "focus": "yoga"}, "focus"),
-    ({"minutes": "10", "avoid": "ceiling"}, "positions"),
-    ({"minutes": "10", "avoid": ["floor", "seated", "standing"]}, "at least one position"),
-])
+@pytest.mark.parametrize(
+    "query,message",
+    [
+        ({"minutes": "ten"}, "whole number"),
+        ({"minutes": "0"}, "between"),
+        ({"minutes": "1000"}, "between"),
+        ({"minutes": "10", "focus": "yoga"}, "focus"),
+        ({"minutes": "10", "avoid": "ceiling"}, "positions"),
+        ({"minutes": "10", "avoid": ["floor", "seated", "standing"]}, "at least one position"),
+    ],
+)
 def test_bad_choices_get_the_form_back_with_a_message(phone, query, message):
     r = phone.get("/routines/assemble?" + urlencode(query, doseq=True))
     assert r.status_code == 400
@@ -35,8 +38,26 @@ def test_bad_choices_get_the_form_back_with_a_message(phone, query, message):
     assert 'action="/routines/assemble"' in html
 
 
-FIELD = st.one_of(st.text(max_size=30), st.integers(-10**6, 10**6).map(str), st.sampled_from(
-    ["", "5", "10", "30", "90", "stretch", "release", "posture", "strengthen", "floor", "seated", "standing"]))
+FIELD = st.one_of(
+    st.text(max_size=30),
+    st.integers(-(10**6), 10**6).map(str),
+    st.sampled_from(
+        [
+            "",
+            "5",
+            "10",
+            "30",
+            "90",
+            "stretch",
+            "release",
+            "posture",
+            "strengthen",
+            "floor",
+            "seated",
+            "standing",
+        ]
+    ),
+)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

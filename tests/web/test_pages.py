@@ -1,4 +1,5 @@
 """Every page as a full load and as an htmx partial; headers; error pages."""
+
 from __future__ import annotations
 
 import gzip
@@ -34,7 +35,9 @@ def test_session_panel_partial_is_only_the_panel_contents(phone):
     assert "Knee to chest" in body or "exercise-name" in body
 
 
-@pytest.mark.parametrize("url", ALL_GET_PAGES + ["/nope", "/routines/nope", "/static/app.css", "/static/app.js"])
+@pytest.mark.parametrize(
+    "url", ALL_GET_PAGES + ["/nope", "/routines/nope", "/static/app.css", "/static/app.js"]
+)
 def test_security_headers_on_every_response(phone, url):
     r = phone.get(url)
     assert r.headers["Content-Security-Policy"] == CSP
@@ -96,8 +99,9 @@ def test_library_has_every_catalogue_item_with_details(phone, coach):
     assert {"release", "posture"} <= kinds  # techniques and posture guidance are in the library too
 
 
-@pytest.mark.parametrize("url", ["/routines/no-such-routine", "/library/no-such-exercise", "/routines/custom-x-y",
-                                 "/nowhere"])
+@pytest.mark.parametrize(
+    "url", ["/routines/no-such-routine", "/library/no-such-exercise", "/routines/custom-x-y", "/nowhere"]
+)
 def test_unknown_things_get_a_helpful_404_page(phone, url):
     r = phone.get(url)
     assert r.status_code == 404
@@ -123,6 +127,7 @@ def test_htmx_errors_go_to_the_flash_area(phone):
 def test_server_error_is_a_friendly_500(app, phone, coach, monkeypatch):
     def boom(*a, **k):
         raise RuntimeError("database on fire")
+
     monkeypatch.setattr(coach, "history", boom)
     r = phone.get("/history")
     assert r.status_code == 500
@@ -174,12 +179,21 @@ def test_first_load_of_home_stays_under_60_kb_gzipped(phone):
     assert total < 60 * 1024, f"first load of / is {total} bytes gzipped"
 
 
-@pytest.mark.parametrize("url, current", [("/", "Routines"), ("/routines/quick-release", "Routines"),
-                                          ("/session", "Session"), ("/library/pelvic-tilt", "Library"),
-                                          ("/history", "History"), ("/pair", "Link Alexa"), ("/safety", None)])
+@pytest.mark.parametrize(
+    "url, current",
+    [
+        ("/", "Routines"),
+        ("/routines/quick-release", "Routines"),
+        ("/session", "Session"),
+        ("/library/pelvic-tilt", "Library"),
+        ("/history", "History"),
+        ("/pair", "Link Alexa"),
+        ("/safety", None),
+    ],
+)
 def test_main_navigation_marks_the_current_place(phone, url, current):
     html = phone.get(url).get_data(as_text=True)
-    nav = html[html.index('<nav aria-label="Main">'):html.index("</nav>")]
+    nav = html[html.index('<nav aria-label="Main">') : html.index("</nav>")]
     marked = re.findall(r'aria-current="page">([^<]+)</a>', nav)
     assert marked == ([current] if current else [])
 
@@ -207,7 +221,10 @@ def test_privacy_and_terms_linked_from_the_skill_manifest_are_served(phone):
 
     compliance = build_manifest("https://coach.example.org/alexa")["manifest"]["privacyAndCompliance"]
     for urls in compliance["locales"].values():
-        for key, must_say in (("privacyPolicyUrl", "Removing your data"), ("termsOfUseUrl", "not medical advice")):
+        for key, must_say in (
+            ("privacyPolicyUrl", "Removing your data"),
+            ("termsOfUseUrl", "not medical advice"),
+        ):
             page = phone.get(urlsplit(urls[key]).path)
             assert page.status_code == 200
             assert must_say in page.get_data(as_text=True)

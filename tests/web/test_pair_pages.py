@@ -1,4 +1,5 @@
 """Linking the phone with the code Alexa speaks, the errors a person can hit, and unlinking."""
+
 from __future__ import annotations
 
 import re

@@ -1,5 +1,6 @@
 """The installable, offline-capable app: manifest, service worker, and the JSON the offline runner uses,
 including the batch endpoint that replays commands queued while the phone had no network."""
+
 from __future__ import annotations
 
 import json
@@ -9,7 +10,7 @@ import pytest
 
 from shared_content.engine import PACE_LEVELS, plan_for
 
-ROUTINE = "quick-release"   # a small curated routine: 3 exercises, 6 blocks
+ROUTINE = "quick-release"  # a small curated routine: 3 exercises, 6 blocks
 
 
 @pytest.fixture
@@ -50,8 +51,18 @@ _starts = iter(range(1, 10**6))
 
 def _start(client, routine=ROUTINE):
     current = client.get("/api/session.json").get_json()["session"]
-    r = _post(client, [{"id": f"start-{next(_starts)}", "name": "start", "routine_id": routine,
-                        "expected_version": current and current["version"], "safety_ack": True}])
+    r = _post(
+        client,
+        [
+            {
+                "id": f"start-{next(_starts)}",
+                "name": "start",
+                "routine_id": routine,
+                "expected_version": current and current["version"],
+                "safety_ack": True,
+            }
+        ],
+    )
     assert r.status_code == 200, r.get_data(as_text=True)
     assert r.get_json()["results"][0]["status"] == "applied"
     return r.get_json()["session"]["version"]
@@ -67,7 +78,9 @@ def test_manifest_makes_the_app_installable(client):
     m = json.loads(r.get_data(as_text=True))
     assert m["name"] == "Psoas Coach" and m["short_name"]
     assert m["start_url"] == "/" and m["scope"] == "/" and m["display"] == "standalone"
-    assert re.fullmatch(r"#[0-9a-f]{6}", m["theme_color"]) and re.fullmatch(r"#[0-9a-f]{6}", m["background_color"])
+    assert re.fullmatch(r"#[0-9a-f]{6}", m["theme_color"]) and re.fullmatch(
+        r"#[0-9a-f]{6}", m["background_color"]
+    )
     assert "not medical advice" in m["description"]
     by_purpose = {(i["sizes"], i.get("purpose", "any")) for i in m["icons"]}
     assert {("192x192", "any"), ("512x512", "any"), ("512x512", "maskable")} <= by_purpose
@@ -97,9 +110,21 @@ def test_service_worker_is_served_for_the_whole_site_and_never_stale(client, coa
     build = re.search(r"const BUILD = \"([0-9a-f]{16})\";", source)
     assert build, "the cache name must carry a build id"
     precache = json.loads(re.search(r"const PRECACHE = (\[.*?\]);", source).group(1))
-    for url in ("/", "/session", "/library", "/safety", "/offline", "/static/app.css", "/static/app.js",
-                "/static/offline.js", "/static/vendor/htmx.min.js", "/static/vendor/sse.min.js",
-                "/static/icons/icon-192.png", "/api/catalogue.json", "/manifest.webmanifest"):
+    for url in (
+        "/",
+        "/session",
+        "/library",
+        "/safety",
+        "/offline",
+        "/static/app.css",
+        "/static/app.js",
+        "/static/offline.js",
+        "/static/vendor/htmx.min.js",
+        "/static/vendor/sse.min.js",
+        "/static/icons/icon-192.png",
+        "/api/catalogue.json",
+        "/manifest.webmanifest",
+    ):
         assert url in precache
     for routine_id in coach.catalogue.routines:
         assert f"/api/routines/{routine_id}/plan.json" in precache
@@ -108,7 +133,9 @@ def test_service_worker_is_served_for_the_whole_site_and_never_stale(client, coa
     for url in precache:
         assert client.get(url).status_code == 200, url
     # The build id is stable between requests when nothing changed.
-    assert re.search(r"const BUILD = \"([0-9a-f]{16})\";", client.get("/sw.js").get_data(as_text=True)).group(1) == build.group(1)
+    assert re.search(r"const BUILD = \"([0-9a-f]{16})\";", client.get("/sw.js").get_data(as_text=True)).group(
+        1
+    ) == build.group(1)
 
 
 def test_offline_page_says_what_still_works(client):
@@ -136,9 +163,20 @@ def test_plan_json_is_the_engines_plan_at_the_persons_pace(client, coach):
     data = client.get(f"/api/routines/{ROUTINE}/plan.json").get_json()
     expected = plan_for(routine, coach.catalogue, 1.0)
     assert data["pace"] == 1.0 and data["pace_levels"] == list(PACE_LEVELS)
-    assert [(b["exercise_id"], b["side"], b["set_no"], b["hold_seconds"], b["rest_seconds"], b["first_of_exercise"])
-            for b in data["blocks"]] == [(b.exercise_id, b.side, b.set_no, b.hold_seconds, b.rest_seconds,
-                                          b.first_of_exercise) for b in expected]
+    assert [
+        (
+            b["exercise_id"],
+            b["side"],
+            b["set_no"],
+            b["hold_seconds"],
+            b["rest_seconds"],
+            b["first_of_exercise"],
+        )
+        for b in data["blocks"]
+    ] == [
+        (b.exercise_id, b.side, b.set_no, b.hold_seconds, b.rest_seconds, b.first_of_exercise)
+        for b in expected
+    ]
     assert set(data["exercises"]) == set(routine.exercise_ids)
 
     # Slower holds are remembered for the person, and the plan follows.
@@ -146,7 +184,9 @@ def test_plan_json_is_the_engines_plan_at_the_persons_pace(client, coach):
     assert _post(client, [_cmd(1, "slower", v)]).get_json()["results"][0]["status"] == "applied"
     slower = client.get(f"/api/routines/{ROUTINE}/plan.json").get_json()
     assert slower["pace"] == 1.25
-    assert [b["hold_seconds"] for b in slower["blocks"]] == [b.hold_seconds for b in plan_for(routine, coach.catalogue, 1.25)]
+    assert [b["hold_seconds"] for b in slower["blocks"]] == [
+        b.hold_seconds for b in plan_for(routine, coach.catalogue, 1.25)
+    ]
 
 
 def test_plan_json_for_an_unknown_routine_is_404_json(client):
@@ -187,7 +227,7 @@ def test_replayed_batch_is_not_applied_twice(client):
     first = _post(client, batch).get_json()
     again = _post(client, batch).get_json()
     assert first["applied"] == 2 and again["applied"] == 0
-    assert [x["status"] for x in again["results"]] == ["applied", "applied"]   # the original answers
+    assert [x["status"] for x in again["results"]] == ["applied", "applied"]  # the original answers
     assert all(x.get("replayed") for x in again["results"])
     assert again["session"]["version"] == v + 2 == first["session"]["version"]
 
@@ -198,7 +238,7 @@ def test_replay_is_refused_by_version_even_in_another_process(app, coach):
     v = _start(client)
     batch = [_cmd(1, "next", v), _cmd(2, "next", v + 1)]
     assert _post(client, batch).get_json()["applied"] == 2
-    app.extensions["pwa_applied_ids"]._items.clear()   # forget the ids, as a different worker would
+    app.extensions["pwa_applied_ids"]._items.clear()  # forget the ids, as a different worker would
     again = _post(client, batch).get_json()
     assert again["applied"] == 0
     assert [x["status"] for x in again["results"]] == ["duplicate", "skipped"]
@@ -208,7 +248,7 @@ def test_replay_is_refused_by_version_even_in_another_process(app, coach):
 def test_stale_version_is_a_duplicate_and_stops_the_rest(client, coach):
     v = _start(client)
     person = _person_id(client, coach)
-    coach.command(person, "next", v, source="voice")          # the speaker moved on meanwhile
+    coach.command(person, "next", v, source="voice")  # the speaker moved on meanwhile
     r = _post(client, [_cmd(1, "next", v), _cmd(2, "next", v + 1)]).get_json()
     # The second one's version matches now, but it was made on top of the first: not applied.
     assert [x["status"] for x in r["results"]] == ["duplicate", "skipped"]
@@ -233,21 +273,33 @@ def test_batch_without_csrf_token_changes_nothing(client):
     assert client.get("/api/session.json").get_json()["session"]["version"] == v
 
 
-@pytest.mark.parametrize("body", [
-    "not json", "[1, 2", '{"commands": "next"}', '{"commands": [{"name": "next"}]}',
-    '{"commands": [{"id": "a", "name": "jump", "expected_version": 1}]}',
-    '{"commands": [{"id": "a", "name": "next", "expected_version": "1"}]}',
-    '{"commands": [{"id": "a", "name": "next", "expected_version": 1, "hold_elapsed": -3}]}',
-    '{"commands": [{"id": "a", "name": "start", "routine_id": "nope"}]}',
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "not json",
+        "[1, 2",
+        '{"commands": "next"}',
+        '{"commands": [{"name": "next"}]}',
+        '{"commands": [{"id": "a", "name": "jump", "expected_version": 1}]}',
+        '{"commands": [{"id": "a", "name": "next", "expected_version": "1"}]}',
+        '{"commands": [{"id": "a", "name": "next", "expected_version": 1, "hold_elapsed": -3}]}',
+        '{"commands": [{"id": "a", "name": "start", "routine_id": "nope"}]}',
+    ],
+)
 def test_bad_batches_are_400_and_apply_nothing(client, body):
     v = _start(client)
     good_then_bad = body
     if body.startswith('{"commands": [{'):
         # A valid command first: validation happens before anything is applied.
-        good_then_bad = body.replace('{"commands": [', '{"commands": [{"id": "ok", "name": "next", "expected_version": %d}, ' % v, 1)
-    r = client.post("/api/session/commands", data=good_then_bad, content_type="application/json",
-                    headers={"X-CSRF-Token": _token(client)})
+        good_then_bad = body.replace(
+            '{"commands": [', '{"commands": [{"id": "ok", "name": "next", "expected_version": %d}, ' % v, 1
+        )
+    r = client.post(
+        "/api/session/commands",
+        data=good_then_bad,
+        content_type="application/json",
+        headers={"X-CSRF-Token": _token(client)},
+    )
     assert r.status_code == 400
     assert r.get_json()["error"]
     assert client.get("/api/session.json").get_json()["session"]["version"] == v
@@ -312,6 +364,8 @@ def test_hold_elapsed_keeps_the_countdown_where_the_phone_left_it(client, clock)
 
 
 def test_start_in_a_batch_needs_the_safety_notice_first(client):
-    r = _post(client, [{"id": "s", "name": "start", "routine_id": ROUTINE, "expected_version": None}]).get_json()
+    r = _post(
+        client, [{"id": "s", "name": "start", "routine_id": ROUTINE, "expected_version": None}]
+    ).get_json()
     assert r["results"][0]["status"] == "illegal" and "safety" in r["results"][0]["message"].lower()
     assert r["session"] is None

@@ -1,4 +1,5 @@
 """Starting, every control, stale double taps, CSRF, pain, finishing and history, all through the Coach."""
+
 from __future__ import annotations
 
 import re
@@ -42,7 +43,9 @@ def test_no_session_page_is_friendly(phone):
 def test_session_page_shows_exercise_in_aria_live_region_with_controls(phone):
     view = phone.start()
     html = phone.get("/session").get_data(as_text=True)
-    live = re.search(r'<section id="session-panel"[^>]*aria-live="polite"[^>]*>(.*?)aria-live="off"', html, re.S)
+    live = re.search(
+        r'<section id="session-panel"[^>]*aria-live="polite"[^>]*>(.*?)aria-live="off"', html, re.S
+    )
     assert live and view.position.exercise.name in live.group(1)
     for label in ["Next", "Back", "Pause", "Repeat", "Slower", "Faster", "Finish", "It hurts"]:
         assert re.search(rf"<button[^>]*>{label}</button>", html), label
@@ -74,7 +77,9 @@ COMMAND_CHECKS = {
     "repeat": lambda before, after: after.state.version == before.state.version + 1,
     "slower": lambda before, after: after.state.pace > before.state.pace,
     "faster": lambda before, after: after.state.pace < before.state.pace,
-    "finish": lambda before, after: after.state.phase == "done" and after.state.outcome in ("stopped", "completed"),
+    "finish": lambda before, after: (
+        after.state.phase == "done" and after.state.outcome in ("stopped", "completed")
+    ),
     "pain": lambda before, after: after.state.phase == "done" and after.state.outcome == "pain",
 }
 
@@ -115,7 +120,12 @@ def test_stale_double_tap_is_a_duplicate_not_a_double_advance(phone, coach):
     v = view.state.version
     phone.post("/session/next", {"expected_version": v})
     after_first = coach.current(phone.person.id)
-    r = phone.htmx("POST", "/session/next", target="session-panel", data={"expected_version": v, "csrf_token": phone.csrf()})
+    r = phone.htmx(
+        "POST",
+        "/session/next",
+        target="session-panel",
+        data={"expected_version": v, "csrf_token": phone.csrf()},
+    )
     assert r.status_code == 200
     assert "already done" in r.get_data(as_text=True)
     assert coach.current(phone.person.id).state == after_first.state
@@ -124,8 +134,12 @@ def test_stale_double_tap_is_a_duplicate_not_a_double_advance(phone, coach):
 def test_illegal_command_explains_and_changes_nothing(phone, coach):
     phone.start()
     before = coach.current(phone.person.id)
-    r = phone.htmx("POST", "/session/resume", target="session-panel",
-                   data={"expected_version": before.state.version, "csrf_token": phone.csrf()})
+    r = phone.htmx(
+        "POST",
+        "/session/resume",
+        target="session-panel",
+        data={"expected_version": before.state.version, "csrf_token": phone.csrf()},
+    )
     assert r.status_code == 200 and 'class="notice"' in r.get_data(as_text=True)
     assert coach.current(phone.person.id).state == before.state
 
@@ -143,12 +157,15 @@ def test_unknown_command_is_404(phone):
     assert phone.post("/session/explode", {"expected_version": 1}).status_code == 404
 
 
-@pytest.mark.parametrize("url,data", [
-    ("/session/start", {"routine_id": "morning-stretch", "safety_ack": "yes"}),
-    ("/session/next", {"expected_version": "1"}),
-    ("/session/finish", {"expected_version": "1"}),
-    ("/pair", {"code": "123456"}),
-])
+@pytest.mark.parametrize(
+    "url,data",
+    [
+        ("/session/start", {"routine_id": "morning-stretch", "safety_ack": "yes"}),
+        ("/session/next", {"expected_version": "1"}),
+        ("/session/finish", {"expected_version": "1"}),
+        ("/pair", {"code": "123456"}),
+    ],
+)
 @pytest.mark.parametrize("token", [None, "forged-token"])
 def test_state_changes_without_the_csrf_token_are_refused(phone, coach, url, data, token):
     view = phone.start() if url != "/session/start" else None
@@ -170,8 +187,13 @@ def test_state_changes_without_the_csrf_token_are_refused(phone, coach, url, dat
 
 def test_csrf_token_in_the_htmx_header_is_accepted(phone, coach):
     view = phone.start()
-    r = phone.htmx("POST", "/session/next", target="session-panel",
-                   data={"expected_version": view.state.version}, headers={"X-CSRF-Token": phone.csrf()})
+    r = phone.htmx(
+        "POST",
+        "/session/next",
+        target="session-panel",
+        data={"expected_version": view.state.version},
+        headers={"X-CSRF-Token": phone.csrf()},
+    )
     assert r.status_code == 200
     assert coach.current(phone.person.id).state.version == view.state.version + 1
 
@@ -186,8 +208,12 @@ def test_csrf_exempt_blueprints_skip_the_check(app, phone):
 
 def test_it_hurts_stops_and_shows_safety_advice(phone, coach):
     view = phone.start()
-    r = phone.htmx("POST", "/session/pain", target="session-panel",
-                   data={"expected_version": view.state.version, "csrf_token": phone.csrf()})
+    r = phone.htmx(
+        "POST",
+        "/session/pain",
+        target="session-panel",
+        data={"expected_version": view.state.version, "csrf_token": phone.csrf()},
+    )
     text = text_of(r.get_data(as_text=True))
     assert "Stop" in text and "sharp pain" in text
     assert coach.current(phone.person.id).state.outcome == "pain"
@@ -209,11 +235,14 @@ def test_stepping_to_the_end_shows_a_summary_and_history(phone, coach):
     assert view.routine.name in history and "Completed" in history
 
 
-@pytest.mark.parametrize("seconds, text", [(0, "0 s"), (42, "42 s"), (60, "1 min"), (61, "1 min 1 s"), (754, "12 min 34 s")])
+@pytest.mark.parametrize(
+    "seconds, text", [(0, "0 s"), (42, "42 s"), (60, "1 min"), (61, "1 min 1 s"), (754, "12 min 34 s")]
+)
 def test_session_time_reads_naturally(seconds, text):
     from types import SimpleNamespace
 
     from webapp.session import _duration_text
+
     assert _duration_text(SimpleNamespace(started_at=1000.0, finished_at=1000.0 + seconds)) == text
 
 

@@ -1,4 +1,5 @@
 """`/session/events`: the current state first, then every change made through the Coach."""
+
 from __future__ import annotations
 
 import queue

@@ -4,6 +4,7 @@ Store.migrate() puts the connection in `config.attributes["connection"]` after t
 migration lock (SQLite: the write lock; PostgreSQL: an advisory lock), so two processes
 starting at once upgrade one after the other.
 """
+
 from __future__ import annotations
 
 from alembic import context
@@ -12,7 +13,9 @@ from shared_content.store.tables import metadata
 
 connection = context.config.attributes.get("connection")
 if connection is None:
-    raise RuntimeError("Run migrations through shared_content.store.Store(url).migrate(), which supplies the connection.")
+    raise RuntimeError(
+        "Run migrations through shared_content.store.Store(url).migrate(), which supplies the connection."
+    )
 
 context.configure(
     connection=connection,

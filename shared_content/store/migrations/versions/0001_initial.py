@@ -4,6 +4,7 @@ Revision ID: 0001
 Revises:
 Create Date: 2025-01-01
 """
+
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -34,8 +35,9 @@ def upgrade() -> None:
         sa.Column("created_at", sa.Float, nullable=False),
         sa.Column("last_seen_at", sa.Float, nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_devices"),
-        sa.ForeignKeyConstraint(["person_id"], ["people.id"], ondelete="CASCADE",
-                                name="fk_devices_person_id_people"),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["people.id"], ondelete="CASCADE", name="fk_devices_person_id_people"
+        ),
         sa.UniqueConstraint("kind", "external_id", name="uq_devices_kind_external_id"),
     )
     op.create_index("ix_devices_person_id", "devices", ["person_id"])
@@ -47,8 +49,9 @@ def upgrade() -> None:
         sa.Column("state", sa.Text, nullable=False),
         sa.Column("updated_at", sa.Float, nullable=False),
         sa.PrimaryKeyConstraint("person_id", name="pk_sessions"),
-        sa.ForeignKeyConstraint(["person_id"], ["people.id"], ondelete="CASCADE",
-                                name="fk_sessions_person_id_people"),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["people.id"], ondelete="CASCADE", name="fk_sessions_person_id_people"
+        ),
     )
     op.create_table(
         "history",
@@ -59,9 +62,12 @@ def upgrade() -> None:
         sa.Column("finished_at", sa.Float, nullable=False),
         sa.Column("outcome", sa.String(16), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_history"),
-        sa.ForeignKeyConstraint(["person_id"], ["people.id"], ondelete="CASCADE",
-                                name="fk_history_person_id_people"),
-        sa.UniqueConstraint("person_id", "session_started_at", name="uq_history_person_id_session_started_at"),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["people.id"], ondelete="CASCADE", name="fk_history_person_id_people"
+        ),
+        sa.UniqueConstraint(
+            "person_id", "session_started_at", name="uq_history_person_id_session_started_at"
+        ),
     )
     op.create_table(
         "pain_reports",
@@ -71,8 +77,9 @@ def upgrade() -> None:
         sa.Column("exercise_id", sa.String(100), nullable=True),
         sa.Column("source", sa.String(16), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_pain_reports"),
-        sa.ForeignKeyConstraint(["person_id"], ["people.id"], ondelete="CASCADE",
-                                name="fk_pain_reports_person_id_people"),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["people.id"], ondelete="CASCADE", name="fk_pain_reports_person_id_people"
+        ),
     )
     op.create_index("ix_pain_reports_person_id", "pain_reports", ["person_id"])
     op.create_table(
@@ -85,8 +92,9 @@ def upgrade() -> None:
         sa.Column("used_at", sa.Float, nullable=True),
         sa.Column("wrong_tries", sa.Integer, nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_pairing_codes"),
-        sa.ForeignKeyConstraint(["person_id"], ["people.id"], ondelete="CASCADE",
-                                name="fk_pairing_codes_person_id_people"),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["people.id"], ondelete="CASCADE", name="fk_pairing_codes_person_id_people"
+        ),
     )
     op.create_index("ix_pairing_codes_code_hash", "pairing_codes", ["code_hash"])
     op.create_index("ix_pairing_codes_person_id", "pairing_codes", ["person_id"])
@@ -110,5 +118,14 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for name in ("changes", "rate_limits", "pairing_codes", "pain_reports", "history", "sessions", "devices", "people"):
+    for name in (
+        "changes",
+        "rate_limits",
+        "pairing_codes",
+        "pain_reports",
+        "history",
+        "sessions",
+        "devices",
+        "people",
+    ):
         op.drop_table(name)
