@@ -44,7 +44,7 @@ def test_no_at_launch_lists_the_routines_with_minutes(voice, catalogue):
 
 def test_continue_where_the_phone_stopped(voice, coach, clock):
     person = pid(coach, voice)
-    coach.command(person, "start", routine_id="core-strength", source="phone")
+    coach.command(person, "start", safety_acknowledged=True, routine_id="core-strength", source="phone")
     coach.command(person, "skip")  # transverse abdominis
     coach.command(person, "skip")  # plank
     coach.command(person, "next")  # set 1 holding
@@ -60,7 +60,7 @@ def test_continue_where_the_phone_stopped(voice, coach, clock):
 
 def test_no_to_continue_offers_routines_and_keeps_the_session(voice, coach):
     person = pid(coach, voice)
-    coach.command(person, "start", routine_id="morning-stretch", source="phone")
+    coach.command(person, "start", safety_acknowledged=True, routine_id="morning-stretch", source="phone")
     voice.launch()
     reply = voice.say("NoIntent")
     assert "Which would you like" in reply.text
