@@ -225,3 +225,17 @@ def test_a_routine_of_so_many_minutes(voice, coach):
     assert "Starting the" in stretch.text
     silly = voice.say("StartRoutineIntent", {"minutes": "500"})
     assert "1 to 90 minutes" in silly.text and not silly.ends_session
+
+
+def test_a_first_routine_asked_for_without_launch_reads_the_full_safety_notice(voice, coach, catalogue):
+    notice = " ".join(catalogue.safety.full.split())
+    first = voice.say(
+        "StartRoutineIntent", {"routine": ("morning stretch", "morning-stretch")}, new_session=True
+    )
+    assert first.text.startswith("Starting the") and notice in " ".join(first.text.split())
+    assert coach.person_for_device("alexa", voice.user_id).safety_heard
+    voice.say("StopIntent")
+    again = voice.say(
+        "StartRoutineIntent", {"routine": ("morning stretch", "morning-stretch")}, new_session=True
+    )
+    assert again.text.startswith("Starting the") and notice not in " ".join(again.text.split())

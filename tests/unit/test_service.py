@@ -122,6 +122,32 @@ def test_safety_notice_heard_is_remembered(coach_):
         coach_.acknowledge_safety(p.id + 100)
 
 
+def test_a_first_start_waits_for_the_safety_notice(coach_, store):
+    p = coach_.person_for_device("phone", "P")
+    refused = coach_.command(p.id, "start", routine_id=ROUTINE)
+    assert refused.needs_safety_notice and not refused.applied and "safety" in refused.message.lower()
+    assert count(store, sessions) == 0 and coach_.bus.published == []
+    assert coach_.person(p.id).safety_heard is False
+
+    started = coach_.command(p.id, "start", routine_id=ROUTINE, safety_acknowledged=True)
+    assert started.applied and coach_.person(p.id).safety_heard is True
+
+
+def test_after_the_notice_later_starts_need_no_acknowledgement(coach_):
+    p = coach_.person_for_device("alexa", "A")
+    coach_.acknowledge_safety(p.id)  # the voice read it out at launch
+    assert coach_.command(p.id, "start", routine_id=ROUTINE).applied
+    assert coach_.command(p.id, "start", routine_id="morning-stretch").applied
+
+
+def test_an_acknowledged_start_of_an_unknown_routine_records_nothing(coach_):
+    p = coach_.person_for_device("phone", "P")
+    assert (
+        coach_.command(p.id, "start", routine_id="handstands", safety_acknowledged=True).status == "illegal"
+    )
+    assert coach_.person(p.id).safety_heard is False
+
+
 # --- sessions ------------------------------------------------------------------------------
 
 
@@ -254,7 +280,7 @@ def test_concurrent_next_with_the_same_version_advances_once(coach_, clock):
     coach_.command(p.id, "start", safety_acknowledged=True, routine_id="full-relief")
     for _ in range(5):  # several rounds, each a real race between four devices
         before = coach_.current(p.id).state
-        outcomes = _race(4, lambda: coach_.command(p.id, "next", before.version))
+        outcomes = _race(4, lambda v=before.version: coach_.command(p.id, "next", v))
         assert sorted(o.status for o in outcomes) == ["applied", "duplicate", "duplicate", "duplicate"]
         after = coach_.current(p.id).state
         assert after.version == before.version + 1
@@ -410,7 +436,9 @@ def test_from_url_migrates_and_publishes_on_the_real_bus(any_coach):
     p = any_coach.person_for_device("alexa", "A")
     sub = any_coach.bus.subscribe(p.id)
     try:
-        version = any_coach.command(p.id, "start", safety_acknowledged=True, routine_id=ROUTINE).view.state.version
+        version = any_coach.command(
+            p.id, "start", safety_acknowledged=True, routine_id=ROUTINE
+        ).view.state.version
         assert sub.wait(10) == version
     finally:
         sub.close()
