@@ -36,13 +36,18 @@ import hashlib
 import math
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, case, delete, insert, select, text, update
+from sqlalchemy import ColumnElement, Connection, case, delete, insert, select, text, update
 
-from shared_content.store import Store
+from shared_content.store import Store, person_data
 from shared_content.store import people as people_db
-from shared_content.store.tables import pairing_codes, people, rate_limits, sessions
+from shared_content.store import sessions as sessions_db
+from shared_content.store.tables import pairing_codes, people, rate_limits
+
+# publish(conn, person_id, version): the change-bus notice, sent in the caller's transaction.
+Publish = Callable[[Connection, int, int], None]
 
 CODE_DIGITS = 6
 CODE_TTL_SECONDS = 10 * 60
@@ -72,7 +77,7 @@ class PairingOutcome:
     retry_after_seconds: int | None = None  # when limited: seconds until the window ends
 
 
-def normalise_code(raw) -> str | None:
+def normalise_code(raw: object) -> str | None:
     """The six digits, or None when `raw` is not six digits once spaces and hyphens are removed."""
     if not isinstance(raw, str):
         return None
@@ -90,7 +95,7 @@ def _hashed_key(kind: str, value: str) -> str:
     return f"pair:{kind}:" + hashlib.sha256(value.encode("utf-8")).hexdigest()[:40]
 
 
-def _live(now: float):
+def _live(now: float) -> ColumnElement[bool]:
     return (
         (pairing_codes.c.used_at.is_(None))
         & (pairing_codes.c.expires_at > now)
@@ -132,10 +137,15 @@ def _limit_outcome(conn: Connection, keys: dict[str, str], now: float) -> Pairin
     """A refusal when this browser or this address is over its limit, else None."""
     limits = {"browser": BROWSER_WRONG_TRY_LIMIT, "ip": IP_WRONG_TRY_LIMIT}
     for kind, key in keys.items():
-        row = conn.execute(select(rate_limits).where(rate_limits.c.key == key)).first()
-        if row is None or row.window_start + RATE_WINDOW_SECONDS <= now or row.count < limits[kind]:
+        row = conn.execute(
+            select(rate_limits.c.window_start, rate_limits.c.count).where(rate_limits.c.key == key)
+        ).first()
+        if row is None:
             continue
-        seconds = max(1, math.ceil(row.window_start + RATE_WINDOW_SECONDS - now))
+        window_start, count = row
+        if window_start + RATE_WINDOW_SECONDS <= now or count < limits[kind]:
+            continue
+        seconds = max(1, math.ceil(window_start + RATE_WINDOW_SECONDS - now))
         minutes = max(1, round(seconds / 60))
         where = "this phone" if kind == "browser" else "this network"
         message = (
@@ -165,7 +175,7 @@ def _count_wrong_try(store: Store, conn: Connection, keys: dict[str, str], now: 
 
 
 def redeem(
-    store: Store, browser_token: str, raw_code, client_ip: str | None, now: float, publish
+    store: Store, browser_token: str, raw_code: object, client_ip: str | None, now: float, publish: Publish
 ) -> PairingOutcome:
     """Link the phone with `browser_token` to the person whose live code this is.
 
@@ -199,7 +209,9 @@ def redeem(
         return _link_phone(conn, browser_token, row.person_id, now, publish)
 
 
-def _link_phone(conn: Connection, browser_token: str, speaker_id: int, now: float, publish) -> PairingOutcome:
+def _link_phone(
+    conn: Connection, browser_token: str, speaker_id: int, now: float, publish: Publish
+) -> PairingOutcome:
     device = people_db.find_device(conn, "phone", browser_token)
     if device is None:
         people_db.add_device(conn, speaker_id, "phone", browser_token, now)
@@ -212,9 +224,8 @@ def _link_phone(conn: Connection, browser_token: str, speaker_id: int, now: floa
     # Only a person nothing else points to is folded in; a phone moving away from another
     # household's speaker leaves that household's data alone.
     if people_db.device_count(conn, previous) == 0:
-        if people_db.merge_person(conn, previous, speaker_id):
-            version = conn.execute(
-                select(sessions.c.version).where(sessions.c.person_id == speaker_id)
-            ).scalar_one()
-            publish(conn, speaker_id, version)
+        if person_data.merge_person(conn, previous, speaker_id):
+            version = sessions_db.version(conn, speaker_id)
+            if version is not None:  # the session that just moved
+                publish(conn, speaker_id, version)
     return PairingOutcome(True, LINKED, speaker_id)

@@ -214,7 +214,7 @@ def _session_payload(person_id) -> dict:
     coach = get_coach()
     view = coach.current(person_id)
     now = _now()
-    person = coach.person(person_id) if hasattr(coach, "person") else None
+    person = coach.person(person_id)
     payload: dict = {
         "server_time": now,
         "csrf_token": csrf_token(),
@@ -422,14 +422,6 @@ SKIPPED_AFTER_REFUSAL = (
 def _apply_queued(coach, person, item: dict) -> dict:
     """Apply one queued command through the Coach, under the same rules as a live tap."""
     result = {"id": item["id"], "name": item["name"], "version": None, "finished": False}
-    if item["name"] == "start" and not person.safety_heard:
-        if not item["safety_ack"]:  # the start form's rule: the safety notice is seen before a first routine
-            return {
-                **result,
-                "status": "illegal",
-                "message": "Read the safety notice before your first routine.",
-            }
-        coach.set_safety_heard(person.id)
     at = None if item["hold_elapsed"] is None else _now() - item["hold_elapsed"]
     outcome = coach.command(
         person.id,
@@ -438,6 +430,7 @@ def _apply_queued(coach, person, item: dict) -> dict:
         at=at,
         source="phone",
         routine_id=item["routine_id"],
+        safety_acknowledged=item["safety_ack"],
     )
     return {
         **result,

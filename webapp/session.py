@@ -144,11 +144,12 @@ def start():
     routine_id = request.form.get("routine_id", "")
     routine = _routine_or_404(routine_id)
     person = current_person()
-    if not person.safety_heard:
-        if request.form.get("safety_ack") != "yes":
-            return redirect(url_for("safety.notice", start=routine.id), 303)
-        get_coach().set_safety_heard(person.id)
-    outcome = get_coach().command(person.id, "start", routine_id=routine.id, source="phone")
+    acknowledged = request.form.get("safety_ack") == "yes"  # sent by the safety page's start button
+    outcome = get_coach().command(
+        person.id, "start", routine_id=routine.id, source="phone", safety_acknowledged=acknowledged
+    )
+    if outcome.needs_safety_notice:
+        return redirect(url_for("safety.notice", start=routine.id), 303)
     if outcome.status != "applied":
         flash(outcome.message)
     return redirect(url_for("session.view"), 303)
@@ -204,7 +205,7 @@ def events():
 
     @stream_with_context
     def stream():
-        sub = coach.bus.subscribe(person_id)  # subscribe first, so no change slips between read and wait
+        sub = coach.subscribe(person_id)  # subscribe first, so no change slips between read and wait
         try:
             yield "retry: 3000\n\n"
             view = coach.current(person_id)

@@ -18,7 +18,7 @@ class LaunchHandler(RequestTypeHandler):
         tl = Timeline().say(turn.t("launch.welcome_first" if first else "launch.welcome_back"))
         if first:
             tl.say(escape(turn.catalogue.safety.full))
-            turn.coach.set_safety_heard(turn.person.id)
+            turn.coach.acknowledge_safety(turn.person.id)
         view = turn.current()
         if view is not None and view.state.phase != "done":
             return offer_continue(turn, view, tl)
@@ -105,6 +105,11 @@ def start_by_minutes(
 
 def start_routine(turn, routine, *, notes: list[str] = ()):
     outcome = turn.command("start", routine_id=routine.id, versioned=False)
+    # A first routine asked for straight away ("ask psoas coach to start ..."), before any launch
+    # greeting: the full safety notice is read out in this response, which the Coach takes as heard.
+    first = outcome.needs_safety_notice
+    if first:
+        outcome = turn.command("start", routine_id=routine.id, versioned=False, safety_acknowledged=True)
     if not outcome.applied:
         return flow.refused(turn, outcome, Timeline())
     count = len(routine.exercise_ids)
@@ -122,7 +127,7 @@ def start_routine(turn, routine, *, notes: list[str] = ()):
             time=Raw(flow.duration(turn, routine.duration_seconds)),
         )
     )
-    tl.say(escape(turn.catalogue.safety.short))
+    tl.say(escape(turn.catalogue.safety.full if first else turn.catalogue.safety.short))
     return flow.present(turn, outcome.view, tl)
 
 

@@ -63,7 +63,13 @@ class Turn:
         return self.coach.current(self.person.id)
 
     def command(
-        self, name: str, *, at: float | None = None, routine_id: str | None = None, versioned: bool = True
+        self,
+        name: str,
+        *,
+        at: float | None = None,
+        routine_id: str | None = None,
+        versioned: bool = True,
+        safety_acknowledged: bool = False,
     ):
         outcome = self.coach.command(
             self.person.id,
@@ -72,6 +78,7 @@ class Turn:
             routine_id=routine_id,
             at=at,
             source="voice",
+            safety_acknowledged=safety_acknowledged,
         )
         if outcome.view is not None:
             self.version = outcome.view.state.version

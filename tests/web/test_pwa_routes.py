@@ -367,5 +367,5 @@ def test_start_in_a_batch_needs_the_safety_notice_first(client):
     r = _post(
         client, [{"id": "s", "name": "start", "routine_id": ROUTINE, "expected_version": None}]
     ).get_json()
-    assert r["results"][0]["status"] == "illegal" and "safety" in r["results"][0]["message"].lower()
+    assert r["results"][0]["status"] == "safety_notice" and "safety" in r["results"][0]["message"].lower()
     assert r["session"] is None
