@@ -31,7 +31,8 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, send_file, url_for
 
 from shared_content.engine import COMMAND_NAMES, PACE_LEVELS, plan_for
-from shared_content.engine.plan import MAX_HOLD_SECONDS, MIN_HOLD_SECONDS, intro_seconds
+from shared_content.engine.plan import intro_seconds
+from shared_content.vocabulary import MAX_HOLD_SECONDS, MIN_PACED_HOLD_SECONDS
 from webapp.security import CSRFError, csrf_token
 from webapp.web import current_person, get_catalogue, get_coach
 
@@ -187,7 +188,7 @@ def _plan_payload(routine, pace: float) -> dict:
         },
         "pace": pace,
         "pace_levels": list(PACE_LEVELS),
-        "min_hold_seconds": MIN_HOLD_SECONDS,
+        "min_hold_seconds": MIN_PACED_HOLD_SECONDS,
         "max_hold_seconds": MAX_HOLD_SECONDS,
         "blocks": [
             {

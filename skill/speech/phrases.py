@@ -17,9 +17,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .ssml import Raw, escape
-
 from shared_content.vocabulary import BASE_LANGUAGE, DEFAULT_LOCALE, LOCALES
+
+from .ssml import Raw, escape
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 

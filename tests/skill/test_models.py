@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import struct
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -179,6 +180,24 @@ def test_no_spoken_name_means_two_different_things(models):
             for spoken in [v["name"]["value"], *v["name"]["synonyms"]]:
                 key = normalize(spoken)
                 assert seen.setdefault(key, v["id"]) == v["id"], f"{spoken!r} names {seen[key]} and {v['id']}"
+
+
+@pytest.mark.parametrize("locale", im.LOCALES)
+def test_a_regional_samples_file_holds_only_extra_phrasing(locale):
+    base = {s.lower() for intent in im.BASE_INTENTS.values() for s in intent["samples"]}
+    regional = tomllib.loads((im.SAMPLES_DIR / f"{locale}.toml").read_text())
+    assert regional.keys() <= im.BASE_INTENTS.keys(), f"{locale}: intents the base lacks"
+    for name, table in regional.items():
+        assert set(table) == {"samples"}, f"{locale} {name}: slots are declared once, in the base file"
+        repeated = [s for s in table["samples"] if s.lower() in base]
+        assert not repeated, f"{locale} {name} repeats base samples {repeated}: delete them there"
+
+
+def test_an_intent_in_a_regional_file_only_is_refused(tmp_path, monkeypatch):
+    (tmp_path / "en-GB.toml").write_text('[HowAmIDoingIntent]\nsamples = ["how am I doing"]\n')
+    monkeypatch.setattr(im, "SAMPLES_DIR", tmp_path)
+    with pytest.raises(ValueError, match="HowAmIDoingIntent"):
+        im.samples_for("en-GB")
 
 
 def test_regional_phrasing():
