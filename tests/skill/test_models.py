@@ -304,3 +304,12 @@ def test_regenerate_command_writes_every_file(tmp_path, capsys):
         [f"{loc}.json" for loc in im.LOCALES] + ["skill.json"]
     )
     assert json.loads((tmp_path / "en-AU.json").read_text())["interactionModel"]["languageModel"]["types"]
+
+
+def test_every_intent_in_the_model_has_a_handler_and_every_handler_an_intent():
+    """Adding an intent is its samples plus one handler in the registry: this catches either half missing."""
+    from skill.handlers import request_handlers
+
+    handled = {intent for handler in request_handlers() for intent in getattr(handler, "intents", ())}
+    assert set(im.BASE_INTENTS) - handled == set(), "intents with samples but no handler"
+    assert handled - set(im.BASE_INTENTS) == set(), "handlers for intents no sample file declares"
