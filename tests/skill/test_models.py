@@ -194,9 +194,9 @@ def test_a_regional_samples_file_holds_only_extra_phrasing(locale):
 
 
 def test_an_intent_in_a_regional_file_only_is_refused(tmp_path, monkeypatch):
-    (tmp_path / "en-GB.toml").write_text('[HowAmIDoingIntent]\nsamples = ["how am I doing"]\n')
+    (tmp_path / "en-GB.toml").write_text('[UnheardOfIntent]\nsamples = ["sing me a song"]\n')
     monkeypatch.setattr(im, "SAMPLES_DIR", tmp_path)
-    with pytest.raises(ValueError, match="HowAmIDoingIntent"):
+    with pytest.raises(ValueError, match="UnheardOfIntent"):
         im.samples_for("en-GB")
 
 

@@ -102,15 +102,15 @@ def test_a_new_page_is_precached_without_being_listed_anywhere(coach):
 
     from webapp import create_app
 
-    extra = Blueprint("checkins", __name__)
-    extra.add_url_rule("/check-ins", "index", lambda: "<h1>Check-ins</h1>")
-    extra.add_url_rule("/check-ins/<routine_id>", "for_routine", lambda routine_id: routine_id)
+    extra = Blueprint("precache_probe", __name__)
+    extra.add_url_rule("/probe-page", "index", lambda: "<h1>Probe</h1>")
+    extra.add_url_rule("/probe-page/<routine_id>", "for_routine", lambda routine_id: routine_id)
     app = create_app(coach=coach, secret_key="test-secret-" + "k" * 40, testing=True)
     app.register_blueprint(extra)
     source = app.test_client().get("/sw.js").get_data(as_text=True)
     precache = _worker_list(source, "PRECACHE")
-    assert "/check-ins" in precache
-    assert {f"/check-ins/{r}" for r in coach.catalogue.routines} <= set(precache)
+    assert "/probe-page" in precache
+    assert {f"/probe-page/{r}" for r in coach.catalogue.routines} <= set(precache)
     assert {f"/library/{e}" for e in coach.catalogue.exercises} <= set(precache)
     never = _worker_list(source, "NEVER_CACHED")
     assert {"/session/events", "/api/session.json", "/sw.js"} <= set(never)
