@@ -22,7 +22,14 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from shared_content.vocabulary import BASE_LANGUAGE, CATEGORIES, LOCALES, POSITIONS
+from shared_content.vocabulary import (
+    BASE_LANGUAGE,
+    CATEGORIES,
+    LOCALES,
+    PAIRING_CODE_DIGITS,
+    POSITIONS,
+    number_words,
+)
 
 INVOCATION_NAME = "psoas coach"
 SKILL_NAME = "Psoas Coach"
@@ -162,6 +169,8 @@ DISCLAIMER = (
     "or tingling, and seek medical help for pain that is severe, sudden or getting worse."
 )
 
+CODE_WORDS = number_words(PAIRING_CODE_DIGITS)  # "six", as the manifest spells it
+
 SUMMARY = "Guided stretches and exercises for tight or sore hip flexors (psoas), with holds counted aloud."
 
 DESCRIPTION = (
@@ -169,7 +178,7 @@ DESCRIPTION = (
     "strengthening, release techniques and posture checks. Pick a routine such as the morning stretch, the desk "
     "break or the quick release, and the coach explains each step, counts every hold aloud and tells you when to "
     "rest. Say next, pause, go back, skip this exercise, slower or faster at any time. Ask how to do an exercise, or how much longer "
-    "is left. Link your phone with a six digit code to follow the same session on screen with a live countdown; "
+    f"is left. Link your phone with a {CODE_WORDS} digit code to follow the same session on screen with a live countdown; "
     "either device can move the routine along.\n\n" + DISCLAIMER
 )
 
@@ -264,7 +273,8 @@ def build_manifest(endpoint_url: str = PLACEHOLDER_ENDPOINT) -> dict[str, Any]:
                 "testingInstructions": (
                     "Say 'Alexa, open psoas coach', then 'start the quick release'. Say 'next' to move through the "
                     "steps, 'pause' and 'resume', 'slower' or 'faster', 'how much longer', and 'it hurts' to stop "
-                    "the routine safely. Say 'link my phone' for a six digit code to enter on the web app's pair page. "
+                    f"the routine safely. Say 'link my phone' for a {CODE_WORDS} digit code to enter on the web app's "
+                    "pair page. "
                     "No account linking and no purchases."
                 ),
             },
