@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -45,11 +44,11 @@ from shared_content.store import Store, person_data
 from shared_content.store import people as people_db
 from shared_content.store import sessions as sessions_db
 from shared_content.store.tables import pairing_codes, people, rate_limits
+from shared_content.vocabulary import PAIRING_CODE_DIGITS, number_words, parse_pairing_code
 
 # publish(conn, person_id, version): the change-bus notice, sent in the caller's transaction.
 Publish = Callable[[Connection, int, int], None]
 
-CODE_DIGITS = 6
 CODE_TTL_SECONDS = 10 * 60
 RATE_WINDOW_SECONDS = 10 * 60
 BROWSER_WRONG_TRY_LIMIT = 5
@@ -57,15 +56,13 @@ IP_WRONG_TRY_LIMIT = 10
 CODE_WRONG_TRY_LIMIT = 20
 PG_PAIRING_LOCK_KEY = 0x7061697273  # "pairs"
 
-BAD_FORMAT = "Enter the six digits Alexa said."
-WRONG_CODE = "That code didn't work. Check the six digits, or ask Alexa for a new code."
+BAD_FORMAT = f"Enter the {number_words(PAIRING_CODE_DIGITS)} digits Alexa said."
+WRONG_CODE = f"That code didn't work. Check the {number_words(PAIRING_CODE_DIGITS)} digits, or ask Alexa for a new code."
 STALE_CODE = (
     'That code has expired or was already used. Say "Alexa, ask psoas coach to link my phone" for a new one.'
 )
 LINKED = "Your phone is linked. It now follows the same session as your Alexa device."
 ALREADY_LINKED = "This phone was already linked to you. Nothing changed."
-
-_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015]+")  # spaces, hyphens and dashes people type between digits
 
 
 @dataclass(frozen=True)
@@ -75,16 +72,6 @@ class PairingOutcome:
     person_id: int | None = None
     limited: bool = False  # refused by a rate limit (even a right code waits it out)
     retry_after_seconds: int | None = None  # when limited: seconds until the window ends
-
-
-def normalise_code(raw: object) -> str | None:
-    """The six digits, or None when `raw` is not six digits once spaces and hyphens are removed."""
-    if not isinstance(raw, str):
-        return None
-    code = _SEPARATORS.sub("", raw)
-    if len(code) != CODE_DIGITS or not code.isascii() or not code.isdigit():
-        return None
-    return code
 
 
 def hash_code(code: str) -> str:
@@ -111,7 +98,7 @@ def issue_code(conn: Connection, person_id: int, now: float) -> str:
     # Housekeeping: codes long past their life are of no use to anyone.
     conn.execute(delete(pairing_codes).where(pairing_codes.c.expires_at < now - 86400))
     for _ in range(20):
-        code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
+        code = f"{secrets.randbelow(10**PAIRING_CODE_DIGITS):0{PAIRING_CODE_DIGITS}d}"
         digest = hash_code(code)
         clash = conn.execute(
             select(pairing_codes.c.id).where(pairing_codes.c.code_hash == digest, _live(now))
@@ -182,7 +169,7 @@ def redeem(
     `publish(conn, person_id, version)` is called when the phone's session moves to the speaker.
     """
     people_db.check_device("phone", browser_token)
-    code = normalise_code(raw_code)
+    code = parse_pairing_code(raw_code)
     if code is None:
         return PairingOutcome(False, BAD_FORMAT)
     keys = {"browser": _hashed_key("browser", browser_token), "ip": _hashed_key("ip", client_ip or "unknown")}

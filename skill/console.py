@@ -36,6 +36,8 @@ import uuid
 from pathlib import Path
 from typing import Any, TextIO
 
+from shared_content.vocabulary import DEFAULT_LOCALE, LOCALES
+
 DEFAULT_URL = "http://127.0.0.1:8000/alexa"
 CONSOLE_COMMANDS = {"quit", "exit", ":q"}
 PROMPT = "you> "
@@ -170,7 +172,7 @@ class Console:
         self,
         url: str,
         *,
-        locale: str = "en-US",
+        locale: str = DEFAULT_LOCALE,
         user_id: str,
         apl: bool = False,
         speak: bool = False,
@@ -386,7 +388,6 @@ def _lines(stdin: TextIO, out: TextIO):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from skill.interaction_model import LOCALES
 
     p = argparse.ArgumentParser(
         prog="psoas-coach talk", description="The voice console: type what you would say to Alexa."
@@ -403,7 +404,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="after a reply that counts or rests, wait as long as it takes to say before reading "
         "the next line (Ctrl-C cuts a wait short)",
     )
-    p.add_argument("--locale", default="en-US", choices=LOCALES)
+    p.add_argument("--locale", default=DEFAULT_LOCALE, choices=LOCALES)
     p.add_argument(
         "--user-id", default=None, help="Alexa user id to send (default: one stable id per machine)"
     )

@@ -20,34 +20,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from shared_content.vocabulary import NUMBER_WORD_VALUES
+
 FALLBACK = "AMAZON.FallbackIntent"
 LAUNCH = "LaunchRequest"
 
-_UNITS = [
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-]
-_TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
-NUMBER_WORDS = {w: i for i, w in enumerate(_UNITS)} | {w: i * 10 for i, w in enumerate(_TENS) if w}
-_NUM_WORD_RE = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+_NUM_WORD_RE = "|".join(sorted(NUMBER_WORD_VALUES, key=len, reverse=True))
 NUMBER_PATTERN = rf"(?:\d+|(?:{_NUM_WORD_RE})(?: (?:hundred|and|{_NUM_WORD_RE}))*)"
 
 STOPWORDS = frozenset("a an the my me i to of for this that it is please can you do on in".split())
@@ -72,8 +50,8 @@ def _parse_number(spoken: str) -> str | None:
             continue
         if word == "hundred":
             current = (current or 1) * 100
-        elif word in NUMBER_WORDS:
-            current += NUMBER_WORDS[word]
+        elif word in NUMBER_WORD_VALUES:
+            current += NUMBER_WORD_VALUES[word]
         else:
             return None
         seen = True

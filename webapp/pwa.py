@@ -31,19 +31,20 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, send_file, url_for
 
 from shared_content.engine import COMMAND_NAMES, PACE_LEVELS, plan_for
-from shared_content.engine.plan import MAX_HOLD_SECONDS, MIN_HOLD_SECONDS, intro_seconds
+from shared_content.engine.plan import intro_seconds
+from shared_content.vocabulary import MAX_HOLD_SECONDS, MIN_PACED_HOLD_SECONDS
 from webapp.security import CSRFError, csrf_token
 from webapp.web import current_person, get_catalogue, get_coach
 
 bp = Blueprint("pwa", __name__)
 
 STATIC = Path(__file__).resolve().parent / "static"
-# Pages the app shell needs offline. Each is fetched with the phone's cookie when the worker installs.
-SHELL_PAGES = ("/", "/session", "/library", "/safety", "/offline")
-# Endpoints (of the main web app) whose pages are worth having offline, tried by name so this
-# module keeps working whatever the other blueprints call their arguments.
-ROUTINE_PAGE_ENDPOINTS = ("routines.routine", "routines.detail", "routines.show")
-EXERCISE_PAGE_ENDPOINTS = ("library.exercise", "library.detail", "library.show")
+# The service worker stores every GET route of the app when it installs (routes taking a routine or
+# exercise id once per catalogue entry), so a new page works offline without being listed anywhere.
+# Never stored at all (the worker passes them straight to the network): live streams and state, itself.
+NEVER_CACHED_ENDPOINTS = ("session.events", "pwa.session_json", "pwa.service_worker")
+# Not stored at install: a form's answer (it needs the form's fields) and the static route (below).
+NOT_PRECACHED_ENDPOINTS = (*NEVER_CACHED_ENDPOINTS, "routines.assemble", "static")
 
 BATCH_LIMIT = 200
 MAX_HOLD_ELAPSED = 6 * 3600.0
@@ -77,17 +78,6 @@ def _no_store(response):
     return response
 
 
-def _first_url(endpoints, **values):
-    for endpoint in endpoints:
-        if endpoint in current_app.view_functions:
-            for key in ("routine_id", "exercise_id", "id", "slug"):
-                try:
-                    return url_for(endpoint, **{key: next(iter(values.values()))})
-                except Exception:  # noqa: BLE001 - wrong argument name: try the next one
-                    continue
-    return None
-
-
 def _static_files() -> list[Path]:
     folder = Path(current_app.static_folder or STATIC)
     skip = {"sw.js", "manifest.webmanifest"}
@@ -101,25 +91,35 @@ def _static_files() -> list[Path]:
     )
 
 
-def precache_urls() -> list[str]:
-    """Every URL the service worker stores when it installs."""
+def _route_urls() -> list[str]:
+    """Every GET route's URL, from the app's url_map; a route with a `routine_id` or `exercise_id`
+    argument once per catalogue entry. A route with any other argument is not a page to keep."""
     cat = get_catalogue()
-    urls: list[str] = list(SHELL_PAGES)
-    urls.append(url_for("pwa.manifest"))
-    urls.append(url_for("pwa.catalogue_json"))
+    ids: dict[str, list[str]] = {"routine_id": list(cat.routines), "exercise_id": list(cat.exercises)}
+    urls: list[str] = []
+    for rule in current_app.url_map.iter_rules():
+        if "GET" not in (rule.methods or ()) or rule.endpoint in NOT_PRECACHED_ENDPOINTS:
+            continue
+        if not rule.arguments:
+            urls.append(url_for(rule.endpoint))
+        elif len(rule.arguments) == 1 and (arg := next(iter(rule.arguments))) in ids:
+            urls += [url_for(rule.endpoint, **{arg: value}) for value in ids[arg]]
+    return urls
+
+
+def precache_urls() -> list[str]:
+    """Every URL the service worker stores when it installs: the app's pages and API reads, and the
+    static files."""
     folder = Path(current_app.static_folder or STATIC)
-    urls += [url_for("static", filename=p.relative_to(folder).as_posix()) for p in _static_files()]
-    for routine_id in cat.routines:
-        urls.append(url_for("pwa.plan_json", routine_id=routine_id))
-        page = _first_url(ROUTINE_PAGE_ENDPOINTS, routine_id=routine_id)
-        if page:
-            urls.append(page)
-    for exercise_id in cat.exercises:
-        page = _first_url(EXERCISE_PAGE_ENDPOINTS, exercise_id=exercise_id)
-        if page:
-            urls.append(page)
+    urls = _route_urls() + [
+        url_for("static", filename=p.relative_to(folder).as_posix()) for p in _static_files()
+    ]
     seen: set[str] = set()
     return [u for u in urls if not (u in seen or seen.add(u))]
+
+
+def never_cached_paths() -> list[str]:
+    return [url_for(endpoint) for endpoint in NEVER_CACHED_ENDPOINTS]
 
 
 def build_id(urls: list[str]) -> str:
@@ -187,7 +187,7 @@ def _plan_payload(routine, pace: float) -> dict:
         },
         "pace": pace,
         "pace_levels": list(PACE_LEVELS),
-        "min_hold_seconds": MIN_HOLD_SECONDS,
+        "min_hold_seconds": MIN_PACED_HOLD_SECONDS,
         "max_hold_seconds": MAX_HOLD_SECONDS,
         "blocks": [
             {
@@ -266,7 +266,8 @@ def service_worker():
     urls = precache_urls()
     source = (STATIC / "sw.js").read_text(encoding="utf-8")
     source = source.replace("'__BUILD__'", json.dumps(build_id(urls)), 1)
-    source = re.sub(r"/\*__PRECACHE__\*/ *\[[^\]]*\]", lambda _m: json.dumps(urls), source, count=1)
+    source = source.replace("/*__PRECACHE__*/ []", json.dumps(urls), 1)
+    source = source.replace("/*__NEVER_CACHED__*/ []", json.dumps(never_cached_paths()), 1)
     response = Response(source, mimetype="application/javascript")
     response.headers["Service-Worker-Allowed"] = "/"
     response.headers["Cache-Control"] = "no-cache"

@@ -58,7 +58,7 @@ class Catalogue:
         self, minutes: int, focus: str | None = None, avoid_positions: set[str] | None = None
     ) -> Routine:
         """Deterministic: the same arguments give the same routine, whose id rebuilds it.
-        Raises ValueError for minutes outside 1..90, an unknown focus or position, or when nothing fits."""
+        Raises ValueError for minutes outside MIN/MAX_ROUTINE_MINUTES, an unknown focus or position, or when nothing fits."""
         request = assembly.make_request(minutes, focus, avoid_positions)
         return self.routine_for_request(request)
 

@@ -15,11 +15,11 @@ import math
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
+from shared_content.vocabulary import MAX_HOLD_SECONDS, MIN_PACED_HOLD_SECONDS
+
 Side = Literal["left", "right"]
 
 PACE_LEVELS: tuple[float, ...] = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
-MIN_HOLD_SECONDS = 3
-MAX_HOLD_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ def check_pace(pace: float) -> float:
 def paced_hold(base_seconds: int, pace: float) -> int:
     """A hold at this pace, rounded half up (not banker's rounding) and clamped to 3..60 s."""
     scaled = math.floor(base_seconds * pace + 0.5)
-    return max(MIN_HOLD_SECONDS, min(MAX_HOLD_SECONDS, scaled))
+    return max(MIN_PACED_HOLD_SECONDS, min(MAX_HOLD_SECONDS, scaled))
 
 
 def slower(pace: float) -> float | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from shared_content.vocabulary import MAX_ROUTINE_MINUTES, MIN_ROUTINE_MINUTES
 from skill.speech.ssml import Raw, Timeline, escape
 
 from . import flow
@@ -85,8 +86,10 @@ def start_by_minutes(
         count = int(minutes) if minutes is not None else DEFAULT_MINUTES
     except ValueError:
         count = 0
-    if not 1 <= count <= 90:
-        tl = Timeline().say(turn.t("routine.minutes_range", said=minutes))
+    if not MIN_ROUTINE_MINUTES <= count <= MAX_ROUTINE_MINUTES:
+        tl = Timeline().say(
+            turn.t("routine.minutes_range", said=minutes, least=MIN_ROUTINE_MINUTES, most=MAX_ROUTINE_MINUTES)
+        )
         return turn.ask(tl, turn.t("reprompt.choose"))
     try:
         routine = turn.catalogue.assemble(count, focus, {avoid} if avoid else None)

@@ -5,6 +5,7 @@ The code is never logged and never stored in session attributes.
 
 from __future__ import annotations
 
+from shared_content.vocabulary import PAIRING_CODE_DIGITS
 from skill.speech.ssml import Raw, Timeline
 
 from . import flow
@@ -16,7 +17,7 @@ class LinkPhoneHandler(IntentHandler):
 
     def reply(self, turn):
         code = turn.coach.create_pairing_code(turn.person.id)
-        digits = Raw(f'<say-as interpret-as="digits">{int(code):06d}</say-as>')
+        digits = Raw(f'<say-as interpret-as="digits">{int(code):0{PAIRING_CODE_DIGITS}d}</say-as>')
         view = turn.current()
         tl = Timeline().say(turn.t("link.code", code=digits)).say(flow.prompt_for(turn, view))
         return turn.ask(tl, flow.prompt_for(turn, view), view)

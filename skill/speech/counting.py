@@ -15,6 +15,8 @@ Every break is at most 10 s (Alexa's limit); the longest one here is under 5 s.
 
 from __future__ import annotations
 
+from shared_content.vocabulary import DEFAULT_LOCALE
+
 from .phrases import phrases
 from .ssml import TAIL_SECONDS, Timeline, estimate_seconds
 
@@ -53,7 +55,7 @@ def hold_into(tl: Timeline, seconds: int, release: str) -> Timeline:
     return tl
 
 
-def count_hold(seconds: int, locale: str = "en-US", *, seed: str | int = 0) -> str:
+def count_hold(seconds: int, locale: str = DEFAULT_LOCALE, *, seed: str | int = 0) -> str:
     """SSML fragment (no <speak> root) counting a hold of `seconds` (1..60) and finishing
     with the locale's release phrase. Its estimated audio length, voice tail included, is
     `seconds` (see skill.speech.ssml for the speaking-time model)."""

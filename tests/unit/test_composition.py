@@ -8,6 +8,7 @@ from flask import request
 from psoas_coach.app import create_app
 from psoas_coach.cli import main
 from psoas_coach.config import Settings, is_loopback, settings_from_env
+from shared_content.vocabulary import LOCALES
 
 
 def settings(**overrides) -> Settings:
@@ -71,13 +72,9 @@ def test_export_skill_package_command_writes_the_package_and_refuses_plain_http(
     assert main(["export-skill-package", str(tmp_path), "--endpoint", "https://coach.example.org/alexa"]) == 0
     package = tmp_path / "skill-package"
     assert (package / "skill.json").exists()
-    assert sorted(p.name for p in (package / "interactionModels" / "custom").iterdir()) == [
-        "en-AU.json",
-        "en-CA.json",
-        "en-GB.json",
-        "en-IN.json",
-        "en-US.json",
-    ]
+    assert sorted(p.name for p in (package / "interactionModels" / "custom").iterdir()) == sorted(
+        f"{locale}.json" for locale in LOCALES
+    )
     assert (
         main(
             ["export-skill-package", str(tmp_path / "other"), "--endpoint", "http://coach.example.org/alexa"]
