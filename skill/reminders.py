@@ -72,17 +72,14 @@ def api_access(envelope: Any) -> ApiAccess | None:
     return ApiAccess(endpoint.rstrip("/"), token, device_id, locale)
 
 
-def has_reminders_permission(envelope: Any) -> bool:
-    """Whether the person granted the skill's reminder permission (`permissions.scopes` in the envelope).
-
-    Amazon sends `context.System.user.permissions.scopes[scope].status == "GRANTED"`; an envelope
-    without scopes is not proof of refusal, so only an explicit DENIED counts as refused.
-    """
+def permission_status(envelope: Any) -> str | None:
+    """The reminders permission in the envelope (`context.System.user.permissions.scopes`):
+    "GRANTED", "DENIED", or None when Alexa sent no scopes (then only the API's answer tells)."""
     user = getattr(getattr(getattr(envelope, "context", None), "system", None), "user", None)
     scopes = getattr(getattr(user, "permissions", None), "scopes", None) or {}
     scope = scopes.get(REMINDERS_SCOPE) if isinstance(scopes, dict) else None
     status = getattr(getattr(scope, "status", None), "value", None)
-    return status != "DENIED"
+    return status if status in ("GRANTED", "DENIED") else None
 
 
 def slot_time(value: str | None) -> time | None:
