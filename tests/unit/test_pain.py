@@ -173,3 +173,14 @@ def test_unknown_fields_are_refused() -> None:
     data["band"][0]["colour"] = "green"
     with pytest.raises(ValidationError):
         PainGuide.model_validate(data)
+
+
+def test_every_pain_text_can_be_spoken_and_shown_as_is() -> None:
+    # Both front ends use these exact words: the voice escapes them into SSML, the phone into HTML.
+    from skill.speech.ssml import escape, speak, validate
+
+    texts = [GUIDE.question, *(b.advice for b in GUIDE.band)]
+    texts += [GUIDE.red_flags.advice.format(flag=f.name) for f in GUIDE.red_flag]
+    for text in texts:
+        validate(speak(escape(text)))
+        assert len(text) <= 300, "short enough to be read aloud"
