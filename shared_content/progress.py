@@ -18,6 +18,8 @@ OUTCOMES: tuple[Outcome, ...] = ("completed", "stopped", "pain")
 Trend = Literal["better", "worse", "steady"]
 
 DEFAULT_WEEKS = 8
+# The pain chart and its table show the latest sessions only; a page of years would be unreadable.
+DEFAULT_PAIN_POINTS = 30
 # A trend needs a change of at least one point on the 0-10 scale between the two halves compared.
 TREND_POINTS = 3
 TREND_MIN_CHANGE = 1.0
@@ -127,11 +129,16 @@ def weekly(
         raise ValueError("weeks must be at least 1")
     sessions: dict[date, int] = {}
     minutes: dict[date, float] = {}
+    this_monday = _monday(local_day(now, tz))
+    # Converting every instant to local time is the slow part: skip what is surely too old
+    # (a day of margin covers any UTC offset).
+    earliest = now - (weeks * 7 + 8) * 86400
     for record in records:
+        if record.started_at < earliest:
+            continue
         monday = _monday(local_day(record.started_at, tz))
         sessions[monday] = sessions.get(monday, 0) + 1
         minutes[monday] = minutes.get(monday, 0.0) + record.minutes
-    this_monday = _monday(local_day(now, tz))
     out = []
     for back in range(weeks - 1, -1, -1):
         monday = this_monday - timedelta(weeks=back)
@@ -154,12 +161,14 @@ class PainPoint:
     after: int | None
 
 
-def pain_series(records: Iterable[SessionRecord], tz: ZoneInfo) -> list[PainPoint]:
-    """Pain before and after each session that has either, oldest first."""
+def pain_series(records: Iterable[SessionRecord], tz: ZoneInfo, last: int | None = None) -> list[PainPoint]:
+    """Pain before and after each session that has either, oldest first (only the `last` latest if given)."""
     chosen = sorted(
         (r for r in records if r.pain_before is not None or r.pain_after is not None),
         key=lambda r: r.started_at,
     )
+    if last is not None:
+        chosen = chosen[-last:] if last > 0 else []
     return [
         PainPoint(datetime.fromtimestamp(r.started_at, tz), r.routine_name, r.pain_before, r.pain_after)
         for r in chosen
@@ -218,7 +227,7 @@ class Progress:
     streak: int
     this_week: WeekTotal
     weeks: list[WeekTotal]
-    pain: list[PainPoint]
+    pain: list[PainPoint]  # the latest `pain_points` sessions with a score
     trend: Trend | None
     hurts: list[HurtExercise]
     total_sessions: int
@@ -230,11 +239,12 @@ def progress(
     tz_name: str,
     now: float,
     weeks: int = DEFAULT_WEEKS,
+    pain_points: int = DEFAULT_PAIN_POINTS,
 ) -> Progress:
     """Everything the progress page and "how am I doing?" show, in the person's time zone."""
     tz = zone(tz_name)
     totals = weekly(records, tz, now, weeks)
-    points = pain_series(records, tz)
+    points = pain_series(records, tz, last=pain_points)
     return Progress(
         streak=streak(records, tz, now),
         this_week=totals[-1],

@@ -183,3 +183,16 @@ def test_weekly_counts_every_session_in_range_once(starts: list[int], tz_name: s
     assert sum(w.minutes for w in weeks) == 10 * len(records)
     assert all((b.monday - a.monday).days == 7 for a, b in zip(weeks, weeks[1:], strict=False))
     assert 0 <= streak(records, zone(tz_name), now) <= len(records)
+
+
+def test_pain_series_keeps_only_the_latest_points_for_the_page() -> None:
+    records = [session(f"2026-01-{day:02d} 08:00", before=day % 10) for day in range(1, 32)]
+    summary = progress(records, [], "UTC", at("2026-02-01 00:00"), pain_points=5)
+    assert [p.at.day for p in summary.pain] == [27, 28, 29, 30, 31]
+
+
+def test_old_sessions_do_not_change_the_recent_weeks() -> None:
+    old = [session("2020-01-06 08:00")]
+    recent = [session("2026-03-02 08:00")]
+    now = at("2026-03-04 08:00")
+    assert weekly(old + recent, LONDON, now, weeks=2) == weekly(recent, LONDON, now, weeks=2)
