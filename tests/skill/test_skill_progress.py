@@ -39,7 +39,9 @@ def ask(skill, api, name, slots=None, *, token="good-token", permission="GRANTED
 def finish(coach, clock, count: int, minutes: int = 10) -> None:
     person = coach.person_for_device("alexa", USER)
     for _ in range(count):
-        coach.command(person.id, "start", routine_id="morning-stretch", source="voice")
+        coach.command(
+            person.id, "start", routine_id="morning-stretch", source="voice", safety_acknowledged=True
+        )
         clock.advance(minutes * 60)
         coach.command(person.id, "finish", source="voice")
         clock.advance(24 * 3600 - minutes * 60)

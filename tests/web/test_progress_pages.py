@@ -19,7 +19,9 @@ def finish_sessions(phone, clock, count: int, minutes: float = 10, gap_hours: fl
     phone.get("/")
     person = phone.person
     for _ in range(count):
-        assert phone.coach.command(person.id, "start", routine_id="morning-stretch").applied
+        assert phone.coach.command(
+            person.id, "start", routine_id="morning-stretch", safety_acknowledged=True
+        ).applied
         clock.advance(minutes * 60)
         assert phone.coach.command(person.id, "finish").applied
         clock.advance(gap_hours * 3600 - minutes * 60)
