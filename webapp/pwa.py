@@ -176,7 +176,6 @@ def _catalogue_payload() -> dict:
 def _plan_payload(routine, pace: float) -> dict:
     cat = get_catalogue()
     blocks = plan_for(routine, cat, pace)
-    base = plan_for(routine, cat, 1.0)
     exercises = {eid: _exercise_payload(cat.exercise(eid)) for eid in routine.exercise_ids}
     return {
         "routine": {
@@ -198,13 +197,13 @@ def _plan_payload(routine, pace: float) -> dict:
                 "sets": b.sets,
                 "reps": b.reps,
                 "hold_seconds": b.hold_seconds,
-                "base_hold_seconds": catalogue_hold,
+                "base_hold_seconds": cat.exercise(b.exercise_id).hold_seconds,
                 "rep_gap_seconds": b.rep_gap_seconds,
                 "rest_seconds": b.rest_seconds,
                 "is_guidance": b.is_guidance,
                 "first_of_exercise": b.first_of_exercise,
             }
-            for b, catalogue_hold in zip(blocks, (cat.exercise(x.exercise_id).hold_seconds for x in base))
+            for b in blocks
         ],
         "exercises": exercises,
     }
