@@ -35,6 +35,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
+import certifi
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
@@ -108,7 +109,7 @@ def _decode_unreserved(path: str) -> str:
 
 def remove_dot_segments(path: str) -> str:
     """RFC 3986 section 5.2.4, verbatim algorithm."""
-    inp, out = path, []
+    inp, out = path, list[str]()
     while inp:
         if inp.startswith("../"):
             inp = inp[3:]
@@ -222,29 +223,15 @@ def load_pem_roots(data: bytes) -> list[x509.Certificate]:
 
 
 def default_roots() -> list[x509.Certificate]:
-    """The trust store: certifi's bundle (installed with requests), else the system bundle."""
+    """The trust store: certifi's bundle (a declared dependency, so always installed)."""
     global _default_roots
     with _default_roots_lock:
         if _default_roots is None:
-            candidates = []
-            try:
-                import certifi
-
-                candidates.append(certifi.where())
-            except ImportError:  # pragma: no cover - certifi ships with requests
-                pass
-            candidates += ["/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt"]
-            for path in candidates:
-                try:
-                    with open(path, "rb") as f:
-                        roots = load_pem_roots(f.read())
-                except OSError:
-                    continue
-                if roots:
-                    _default_roots = roots
-                    break
-            else:
-                raise RuntimeError("no CA bundle found to verify Alexa's certificate chain")
+            with open(certifi.where(), "rb") as f:
+                roots = load_pem_roots(f.read())
+            if not roots:
+                raise RuntimeError(f"the CA bundle {certifi.where()} holds no certificate we can parse")
+            _default_roots = roots
         return _default_roots
 
 
@@ -392,7 +379,7 @@ class RequestVerifier(AbstractVerifier):
                 x509v.PolicyBuilder()
                 .store(self._store)
                 .time(when)
-                .build_server_verifier(x509v.DNSName(self._domain))
+                .build_server_verifier(x509.DNSName(self._domain))
             )
             verifier.verify(leaf, intermediates)
         except x509v.VerificationError as exc:
