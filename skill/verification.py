@@ -1,7 +1,8 @@
 """Verifies that a request to POST /alexa really comes from Alexa, for this skill, just now.
 
-Same roles as ask-sdk-webservice-support's verifiers (which cannot be imported on Debian 12,
-see DESIGN.md "Dependencies"), built on `cryptography`'s X.509 path validation:
+Same roles as ask-sdk-webservice-support's verifiers (which cannot be imported on Debian 12: its
+oscrypto cannot detect the version of OpenSSL 3's libcrypto), built on `cryptography`'s X.509
+path validation:
 
 - `RequestVerifier`: the `SignatureCertChainUrl` header names an Amazon URL (the rules of
   "Host a custom skill as a web service"), the PEM chain downloaded from it (leaf first)

@@ -18,14 +18,19 @@ cleanup() {
 }
 trap cleanup EXIT
 
+"$PYTHON" -m venv "$work/env"
+bin="$work/env/bin"
+
 echo "== wheel install check: building the wheel"
-"$PYTHON" -m pip wheel --quiet --disable-pip-version-check --no-deps --wheel-dir "$work/dist" . >"$work/build.log" 2>&1 ||
-    { cat "$work/build.log"; exit 1; }
+# From a copy of the files git would commit, so the build leaves nothing in the work tree.
+mkdir "$work/src"
+git ls-files -z --cached --others --exclude-standard |
+    tar --null --ignore-failed-read -T - -cf - | tar -xf - -C "$work/src"
+"$bin/python" -m pip wheel --quiet --disable-pip-version-check --no-deps --wheel-dir "$work/dist" "$work/src" \
+    >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
 wheel=("$work"/dist/psoas_coach-*.whl)
 
 echo "== wheel install check: installing $(basename "${wheel[0]}") without extras or constraints"
-"$PYTHON" -m venv "$work/env"
-bin="$work/env/bin"
 "$bin/python" -m pip install --quiet --disable-pip-version-check "${wheel[0]}"
 "$bin/python" -m pip check
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_intent_name, is_request_type
+from ask_sdk_model import Response
 
 from .turn import Turn, turn_of
 
@@ -13,20 +15,20 @@ class IntentHandler(AbstractRequestHandler):
 
     intents: tuple[str, ...] = ()
 
-    def can_handle(self, handler_input) -> bool:
+    def can_handle(self, handler_input: HandlerInput) -> bool:
         return any(is_intent_name(name)(handler_input) for name in self.intents)
 
-    def handle(self, handler_input):
+    def handle(self, handler_input: HandlerInput) -> Response:
         return self.reply(turn_of(handler_input))
 
-    def reply(self, turn: Turn):  # pragma: no cover - abstract
+    def reply(self, turn: Turn) -> Response:  # pragma: no cover - abstract
         raise NotImplementedError
 
 
 class RequestTypeHandler(IntentHandler):
     request_type = ""
 
-    def can_handle(self, handler_input) -> bool:
+    def can_handle(self, handler_input: HandlerInput) -> bool:
         return is_request_type(self.request_type)(handler_input)
 
 

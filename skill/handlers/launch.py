@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from ask_sdk_model import Response
+
+from shared_content.catalogue import Routine
+from shared_content.service import SessionView
 from skill.speech.ssml import Raw, Timeline, escape
 
 from . import flow
 from .base import IntentHandler, RequestTypeHandler, slot
+from .turn import Turn
 
 
 class LaunchHandler(RequestTypeHandler):
@@ -13,7 +20,7 @@ class LaunchHandler(RequestTypeHandler):
 
     request_type = "LaunchRequest"
 
-    def reply(self, turn):
+    def reply(self, turn: Turn) -> Response:
         first = not turn.person.safety_heard
         tl = Timeline().say(turn.t("launch.welcome_first" if first else "launch.welcome_back"))
         if first:
@@ -28,7 +35,7 @@ class LaunchHandler(RequestTypeHandler):
 class StartRoutineHandler(IntentHandler):
     intents = ("StartRoutineIntent",)
 
-    def reply(self, turn):
+    def reply(self, turn: Turn) -> Response:
         spoken, resolved = slot(turn, "routine")
         routine = find_routine(turn, spoken, resolved)
         minutes, _ = slot(turn, "minutes")
@@ -43,20 +50,20 @@ class StartRoutineHandler(IntentHandler):
         return start_routine(turn, routine)
 
 
-def offer_continue(turn, view, tl: Timeline):
+def offer_continue(turn: Turn, view: SessionView, tl: Timeline) -> Response:
     turn.pending = "continue"
     tl.say(turn.t("launch.continue", where=Raw(flow.where(turn, view.position))))
     return turn.ask(tl, turn.t("reprompt.continue"), view)
 
 
-def last_routine_id(turn) -> str | None:
+def last_routine_id(turn: Turn) -> str | None:
     for entry in turn.coach.history(turn.person.id):
         if entry.routine_id in turn.catalogue.routines:
             return entry.routine_id
     return None
 
 
-def find_routine(turn, spoken: str | None, resolved: str | None):
+def find_routine(turn: Turn, spoken: str | None, resolved: str | None) -> Routine | None:
     if resolved:
         try:
             return turn.catalogue.routine(resolved)
@@ -103,7 +110,7 @@ def start_by_minutes(
     return start_routine(turn, routine, notes=notes)
 
 
-def start_routine(turn, routine, *, notes: list[str] = ()):
+def start_routine(turn: Turn, routine: Routine, *, notes: Sequence[str] = ()) -> Response:
     outcome = turn.command("start", routine_id=routine.id, versioned=False)
     if not outcome.applied:
         return flow.refused(turn, outcome, Timeline())
@@ -126,7 +133,7 @@ def start_routine(turn, routine, *, notes: list[str] = ()):
     return flow.present(turn, outcome.view, tl)
 
 
-def routine_names(turn, *, with_time: bool = False) -> str:
+def routine_names(turn: Turn, *, with_time: bool = False) -> str:
     """ "A, B, and C"; with times, one short sentence each: "A, about 5 minutes. And B, 3 minutes."."""
     routines = list(turn.catalogue.routines.values())
     if not with_time:
@@ -140,13 +147,13 @@ def routine_names(turn, *, with_time: bool = False) -> str:
     return Raw(" ".join(items))
 
 
-def join_list(turn, items: list[str]) -> str:
+def join_list(turn: Turn, items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return Raw(", ".join(items[:-1]) + turn.t("list.and") + items[-1])
 
 
-def unknown_routine(turn, spoken: str | None):
+def unknown_routine(turn: Turn, spoken: str | None) -> Response:
     key = "routine.unknown" if spoken else "routine.which"
     tl = Timeline().say(turn.t(key, said=spoken or "", routines=Raw(routine_names(turn))))
     return turn.ask(tl, turn.t("reprompt.choose"))
