@@ -183,7 +183,7 @@ class Console:
             model = _load_model(locale)
         self.url, self.locale, self.user_id, self.apl = url, locale, user_id, apl
         self.out, self.timeout, self.realtime = out, timeout, realtime
-        self.dim = bool(getattr(out, "isatty", lambda: False)())
+        self.dim = out.isatty()
         self.matcher = UtteranceMatcher(model)
         self.slot_types = {
             (i["name"], s["name"]): s["type"]

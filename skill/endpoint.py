@@ -25,12 +25,16 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Response, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from skill.verification import AbstractVerifier, VerificationError, default_verifiers, run_verifiers
+
+if TYPE_CHECKING:
+    from ask_sdk_core.skill import CustomSkill
+    from ask_sdk_model import RequestEnvelope
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +108,7 @@ def parse_envelope(body: bytes):
     return envelope
 
 
-def invoke_safely(skill, envelope, context: Any = None) -> dict[str, Any]:
+def invoke_safely(skill: CustomSkill, envelope: RequestEnvelope, context: Any = None) -> dict[str, Any]:
     """skill.invoke, serialized; any exception is logged with its traceback and becomes an apology."""
     try:
         response = skill.invoke(request_envelope=envelope, context=context)
@@ -115,7 +119,7 @@ def invoke_safely(skill, envelope, context: Any = None) -> dict[str, Any]:
     except Exception:
         log.exception(
             "the skill failed on a %s; answering with an apology",
-            getattr(envelope.request, "object_type", "request"),
+            envelope.request.object_type if envelope.request is not None else "request",
         )
         return apology_envelope()
 

@@ -33,7 +33,7 @@ import time
 import warnings
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import certifi
@@ -42,6 +42,9 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509 import verification as x509v
+
+if TYPE_CHECKING:  # ask-sdk-model is imported where an envelope is parsed, not here
+    from ask_sdk_model import RequestEnvelope
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +78,9 @@ Clock = Callable[[], float]
 class AbstractVerifier:
     """Shape shared by every verifier (mirrors ask_sdk_webservice_support.verifier.AbstractVerifier)."""
 
-    def verify(self, headers: Mapping[str, str], body: bytes, envelope: Any) -> None:  # pragma: no cover
+    def verify(
+        self, headers: Mapping[str, str], body: bytes, envelope: RequestEnvelope
+    ) -> None:  # pragma: no cover
         raise NotImplementedError
 
 
@@ -326,7 +331,9 @@ class RequestVerifier(AbstractVerifier):
         self._clock = clock
         self._domain = domain
 
-    def verify(self, headers: Mapping[str, str], body: bytes, envelope: Any = None) -> None:
+    def verify(
+        self, headers: Mapping[str, str], body: bytes, envelope: RequestEnvelope | None = None
+    ) -> None:
         url = normalise_cert_chain_url(_header(headers, SIGNATURE_CERT_CHAIN_URL_HEADER))
         raw_sig = _header(headers, SIGNATURE_256_HEADER)
         if raw_sig is None:
@@ -398,8 +405,8 @@ def _decode_signature(value: str) -> bytes:
     return sig
 
 
-def _request_type(envelope: Any) -> str:
-    return str(getattr(getattr(envelope, "request", None), "object_type", "") or "")
+def _request_type(envelope: RequestEnvelope) -> str:
+    return (envelope.request.object_type if envelope.request is not None else None) or ""
 
 
 def parse_timestamp(value: Any) -> float:
@@ -436,11 +443,10 @@ class TimestampVerifier(AbstractVerifier):
         self.skill_event_tolerance = skill_event_tolerance
         self._clock = clock
 
-    def verify(self, headers: Mapping[str, str], body: bytes, envelope: Any) -> None:
-        request = getattr(envelope, "request", None)
-        if request is None:
+    def verify(self, headers: Mapping[str, str], body: bytes, envelope: RequestEnvelope) -> None:
+        if envelope.request is None:
             raise VerificationError("envelope has no request")
-        when = parse_timestamp(getattr(request, "timestamp", None))
+        when = parse_timestamp(envelope.request.timestamp)
         age = self._clock() - when
         allowed = (
             self.skill_event_tolerance
@@ -455,15 +461,14 @@ class TimestampVerifier(AbstractVerifier):
             raise VerificationError(f"request timestamp is {-age:.0f} s in the future")
 
 
-def application_ids(envelope: Any) -> list[str | None]:
+def application_ids(envelope: RequestEnvelope) -> list[str | None]:
     """The application ids an envelope names: context.System.application, session.application."""
     ids: list[str | None] = []
-    system = getattr(getattr(envelope, "context", None), "system", None)
-    if system is not None and getattr(system, "application", None) is not None:
+    system = envelope.context.system if envelope.context is not None else None
+    if system is not None and system.application is not None:
         ids.append(system.application.application_id)
-    session = getattr(envelope, "session", None)
-    if session is not None and getattr(session, "application", None) is not None:
-        ids.append(session.application.application_id)
+    if envelope.session is not None and envelope.session.application is not None:
+        ids.append(envelope.session.application.application_id)
     return ids
 
 
@@ -475,7 +480,7 @@ class SkillIdVerifier(AbstractVerifier):
             raise ValueError("SkillIdVerifier needs a skill id")
         self.skill_id = skill_id
 
-    def verify(self, headers: Mapping[str, str], body: bytes, envelope: Any) -> None:
+    def verify(self, headers: Mapping[str, str], body: bytes, envelope: RequestEnvelope) -> None:
         ids = application_ids(envelope)
         if not ids or any(i is None for i in ids):
             raise VerificationError("request names no application id")
@@ -502,7 +507,7 @@ def default_verifiers(
 
 
 def run_verifiers(
-    verifiers: Iterable[AbstractVerifier], headers: Mapping[str, str], body: bytes, envelope: Any
+    verifiers: Iterable[AbstractVerifier], headers: Mapping[str, str], body: bytes, envelope: RequestEnvelope
 ) -> None:
     for verifier in verifiers:
         verifier.verify(headers, body, envelope)

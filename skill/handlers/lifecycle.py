@@ -7,7 +7,7 @@ import logging
 from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.utils import is_request_type
-from ask_sdk_model import Response
+from ask_sdk_model import Response, SessionEndedRequest
 
 from shared_content.service import Coach
 from skill.speech.phrases import phrases
@@ -53,12 +53,10 @@ class SessionEndedHandler(AbstractRequestHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response:
         request = handler_input.request_envelope.request
-        error = getattr(request, "error", None)
+        error = request.error if isinstance(request, SessionEndedRequest) else None
         if error is not None:
-            log.warning(
-                "session ended with an error: %s",
-                getattr(error, "object_type", None) or error.to_dict().get("type"),
-            )
+            kind = error.object_type.value if error.object_type is not None else "unknown"
+            log.warning("session ended with an error: %s", kind)
         return handler_input.response_builder.response
 
 
@@ -93,8 +91,8 @@ class ErrorHandler(AbstractExceptionHandler):
         )
         if kind == "SessionEndedRequest" or kind.startswith("AlexaSkillEvent"):  # no speech allowed
             return handler_input.response_builder.response
-        words = phrases(getattr(request, "locale", None))
-        seed = getattr(request, "request_id", 0)
+        words = phrases(request.locale if request is not None else None)
+        seed = (request.request_id if request is not None else None) or 0
         return (
             handler_input.response_builder.speak(words.say("error.generic", seed))
             .ask(words.say("reprompt.error", seed))

@@ -14,7 +14,7 @@ from typing import Any
 
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.response_helper import ResponseFactory
-from ask_sdk_model import Response
+from ask_sdk_model import Request, Response
 from ask_sdk_model.ui import SsmlOutputSpeech
 
 from shared_content.service import Coach, CommandOutcome, Person, SessionView
@@ -33,10 +33,12 @@ class Turn:
         self.coach = coach
         self.person = person
         envelope = handler_input.request_envelope
-        self.request = envelope.request
-        self.locale = resolve_locale(getattr(self.request, "locale", None))
+        if envelope.request is None:  # the endpoint answers such an envelope with a 400 first
+            raise ValueError("the envelope has no request")
+        self.request: Request = envelope.request
+        self.locale = resolve_locale(self.request.locale)
         self.phrases = phrases(self.locale)
-        self.seed = getattr(self.request, "request_id", None) or "seed"
+        self.seed = self.request.request_id or "seed"
         self.attrs: dict[str, Any] = (
             handler_input.attributes_manager.session_attributes or {} if envelope.session is not None else {}
         )
