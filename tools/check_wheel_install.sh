@@ -69,6 +69,19 @@ missing = [n for n in names if n not in page]
 if status != 200 or not names or missing:
     sys.exit(f"GET / answered {status}; routines missing from the page: {missing or names}")
 print(f"== wheel install check: GET / is 200 and lists all {len(names)} routines")
+
+# The skill's side loads ask-sdk's serializer on the first envelope: an unsigned one is parsed,
+# then refused by production verification with a 400 (a missing module would be a 500).
+envelope = {"version": "1.0", "request": {"type": "LaunchRequest", "requestId": "r", "timestamp": "2026-01-01T00:00:00Z", "locale": "en-US"}}
+post = urllib.request.Request(f"http://127.0.0.1:{port}/alexa", data=json.dumps(envelope).encode(), headers={"Content-Type": "application/json"})
+try:
+    urllib.request.urlopen(post, timeout=10)
+    sys.exit("POST /alexa accepted an unsigned request in production mode")
+except urllib.error.HTTPError as e:
+    answer = json.loads(e.read() or b"{}").get("error", "")
+    if e.code != 400 or "verification failed" not in answer:
+        sys.exit(f"POST /alexa (unsigned) answered {e.code} {answer!r}, not 400 'verification failed'")
+print("== wheel install check: POST /alexa unsigned is refused with 400 by verification")
 PY
     case "$rc" in
         0) exit 0 ;;

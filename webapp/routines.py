@@ -52,7 +52,7 @@ def parse_assembly(args) -> tuple[dict, str | None, tuple | None]:
         "focus": focus if focus in FOCUSES else "",
         "avoid": [p for p in avoid if p in POSITIONS],
     }
-    if not raw_minutes.isdigit():
+    if not (raw_minutes.isascii() and raw_minutes.isdigit()):  # "²" is a digit to isdigit()
         return (
             form,
             f"Enter the minutes you have as a whole number from {MIN_MINUTES} to {MAX_MINUTES}.",

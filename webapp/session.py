@@ -161,7 +161,7 @@ def command(name: str):
     raw = request.form.get("expected_version", "").strip()
     expected = None
     if raw:
-        if not raw.isdigit() or len(raw) > 12:
+        if not (raw.isascii() and raw.isdigit()) or len(raw) > 12:
             return error_response(
                 400, "That button was out of date", "Reload the session page and try again."
             )

@@ -43,7 +43,7 @@ def test_without_dev_a_secret_key_is_required(monkeypatch):
         settings_from_env(dev=False)
 
 
-@pytest.mark.parametrize("hops", ["x", "-1", "9"])
+@pytest.mark.parametrize("hops", ["x", "-1", "9", "²"])
 def test_proxy_hops_must_be_a_small_whole_number(monkeypatch, hops):
     monkeypatch.setenv("PSOAS_SECRET_KEY", "k" * 40)
     monkeypatch.setenv("PSOAS_PROXY_HOPS", hops)
