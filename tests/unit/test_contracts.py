@@ -18,7 +18,7 @@ def _lint_imports(tree: Path) -> subprocess.CompletedProcess[str]:
     # PYTHONPATH first: the packages are found in `tree`, not in the editable install.
     env = {**os.environ, "PYTHONPATH": str(tree)}
     return subprocess.run(
-        [str(LINT_IMPORTS), "--config", str(tree / "pyproject.toml"), "--no-cache"],
+        [str(LINT_IMPORTS), "--config", str(tree / "pyproject.toml"), "--no-cache", "--no-logo"],
         cwd=tree,
         env=env,
         capture_output=True,
