@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from ask_sdk_model import RequestEnvelope
 from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
 
 DOCUMENT_PATH = Path(__file__).resolve().parent / "apl" / "session.json"
@@ -25,10 +26,11 @@ def document() -> dict[str, Any]:
     return json.loads(DOCUMENT_PATH.read_text(encoding="utf-8"))
 
 
-def supported(envelope) -> bool:
-    system = getattr(getattr(envelope, "context", None), "system", None)
-    interfaces = getattr(getattr(system, "device", None), "supported_interfaces", None)
-    return getattr(interfaces, "alexa_presentation_apl", None) is not None
+def supported(envelope: RequestEnvelope) -> bool:
+    system = envelope.context.system if envelope.context is not None else None
+    device = system.device if system is not None else None
+    interfaces = device.supported_interfaces if device is not None else None
+    return interfaces is not None and interfaces.alexa_presentation_apl is not None
 
 
 def datasource(turn, view) -> dict[str, Any]:

@@ -137,7 +137,7 @@ def slot(name: str, value: SlotValue, *, skill_id: str = DEFAULT_SKILL_ID) -> di
     slot_type = SLOT_TYPES.get(name, name.upper())
     if slot_type.startswith("AMAZON.") and resolved is None:
         return out  # built-in types (AMAZON.NUMBER) carry no entity resolution
-    authority = {
+    authority: dict[str, Any] = {
         "authority": f"amzn1.er-authority.echo-sdk.{skill_id}.{slot_type}",
         "status": {"code": "ER_SUCCESS_MATCH" if resolved else "ER_SUCCESS_NO_MATCH"},
     }

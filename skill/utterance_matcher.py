@@ -125,7 +125,7 @@ class UtteranceMatcher:
         return _Sample(intent, sample, re.compile("^" + " ".join(pattern) + "$"), used, tokens)
 
     # -- matching --------------------------------------------------------------------------------
-    def _slots_from(self, sample: _Sample, groups: dict[str, str]) -> dict[str, Any] | None:
+    def _slots_from(self, sample: _Sample, groups: dict[str, str | None]) -> dict[str, Any] | None:
         slots: dict[str, Any] = {}
         for name, spoken in groups.items():
             if spoken is None:
@@ -227,17 +227,17 @@ class UtteranceMatcher:
         if best is None or best[0] < FUZZY_THRESHOLD:
             return Match(FALLBACK, {}, best[0] if best else 0.0)
         score, _, sample = best
-        slots: dict[str, Any] = {}
+        mentioned: dict[str, Any] = {}
         for name, stype in sample.slot_types.items():
             spoken_list = found.get(stype)
             if not spoken_list:
                 continue
             spoken = spoken_list[0]
             if stype == "AMAZON.NUMBER":
-                slots[name] = _parse_number(spoken)
+                mentioned[name] = _parse_number(spoken)
             else:
-                slots[name] = (spoken, self.values[stype][spoken][1])
-        return Match(sample.intent, slots, score, sample.text, False)
+                mentioned[name] = (spoken, self.values[stype][spoken][1])
+        return Match(sample.intent, mentioned, score, sample.text, False)
 
     def known_intents(self) -> set[str]:
         return set(self.intents) | {LAUNCH, FALLBACK}

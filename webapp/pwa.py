@@ -24,9 +24,9 @@ import json
 import math
 import re
 import threading
-import time
 from collections import OrderedDict
 from pathlib import Path
+from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, send_file, url_for
 
@@ -56,9 +56,8 @@ BATCH_COMMANDS = set(COMMAND_NAMES) | {"start"}
 
 
 def _now() -> float:
-    """The Coach's clock (tests drive it by hand), or the wall clock."""
-    clock = getattr(get_coach(), "clock", None)
-    return float(clock()) if callable(clock) else time.time()
+    """The Coach's clock (tests drive it by hand)."""
+    return get_coach().clock()
 
 
 def _json_error(status: int, message: str, **extra):
@@ -176,7 +175,6 @@ def _catalogue_payload() -> dict:
 def _plan_payload(routine, pace: float) -> dict:
     cat = get_catalogue()
     blocks = plan_for(routine, cat, pace)
-    base = plan_for(routine, cat, 1.0)
     exercises = {eid: _exercise_payload(cat.exercise(eid)) for eid in routine.exercise_ids}
     return {
         "routine": {
@@ -198,30 +196,31 @@ def _plan_payload(routine, pace: float) -> dict:
                 "sets": b.sets,
                 "reps": b.reps,
                 "hold_seconds": b.hold_seconds,
-                "base_hold_seconds": catalogue_hold,
+                "base_hold_seconds": cat.exercise(b.exercise_id).hold_seconds,
                 "rep_gap_seconds": b.rep_gap_seconds,
                 "rest_seconds": b.rest_seconds,
                 "is_guidance": b.is_guidance,
                 "first_of_exercise": b.first_of_exercise,
             }
-            for b, catalogue_hold in zip(blocks, (cat.exercise(x.exercise_id).hold_seconds for x in base))
+            for b in blocks
         ],
         "exercises": exercises,
     }
 
 
-def _session_payload(person_id) -> dict:
+def _session_payload(person_id: int) -> dict[str, Any]:
     coach = get_coach()
     view = coach.current(person_id)
     now = _now()
+    # None only if a pairing merged this person into another a moment ago: answer as for a new one.
     person = coach.person(person_id)
-    payload: dict = {
+    payload: dict[str, Any] = {
         "server_time": now,
         "csrf_token": csrf_token(),
         "session": None,
         "person": {
-            "pace": getattr(person, "pace", 1.0),
-            "safety_heard": bool(getattr(person, "safety_heard", False)),
+            "pace": person.pace if person else 1.0,
+            "safety_heard": person.safety_heard if person else False,
         },
     }
     if view is None:
@@ -351,34 +350,39 @@ def _applied_ids() -> _AppliedIds:
     return current_app.extensions.setdefault("pwa_applied_ids", _AppliedIds())
 
 
-def _validate(body) -> tuple[list[dict] | None, str | None]:
+class BadBatch(ValueError):
+    """A queued batch that cannot be applied; the message tells the phone why (a 400)."""
+
+
+def _validate(body: object) -> list[dict[str, Any]]:
+    """The batch's commands, checked and normalised; BadBatch says what is wrong with the first bad one."""
     commands = body.get("commands") if isinstance(body, dict) else body
     if not isinstance(commands, list):
-        return None, "Send a JSON object with a list called 'commands'."
+        raise BadBatch("Send a JSON object with a list called 'commands'.")
     if len(commands) > BATCH_LIMIT:
-        return None, f"At most {BATCH_LIMIT} commands in one batch."
+        raise BadBatch(f"At most {BATCH_LIMIT} commands in one batch.")
     seen: set[str] = set()
     clean: list[dict] = []
     for i, item in enumerate(commands):
         where = f"commands[{i}]"
         if not isinstance(item, dict):
-            return None, f"{where} must be an object."
+            raise BadBatch(f"{where} must be an object.")
         cid, name, version = item.get("id"), item.get("name"), item.get("expected_version")
         if not isinstance(cid, str) or not ID_PATTERN.match(cid):
-            return None, f"{where}.id must be 1-100 letters, digits or -_.:"
+            raise BadBatch(f"{where}.id must be 1-100 letters, digits or -_.:")
         if cid in seen:
-            return None, f"{where}.id {cid!r} appears twice."
+            raise BadBatch(f"{where}.id {cid!r} appears twice.")
         seen.add(cid)
         if name not in BATCH_COMMANDS:
-            return None, f"{where}.name must be one of {sorted(BATCH_COMMANDS)}."
+            raise BadBatch(f"{where}.name must be one of {sorted(BATCH_COMMANDS)}.")
         if name != "start" and (isinstance(version, bool) or not isinstance(version, int) or version < 0):
-            return None, f"{where}.expected_version must be a whole number."
+            raise BadBatch(f"{where}.expected_version must be a whole number.")
         if (
             name == "start"
             and version is not None
             and (isinstance(version, bool) or not isinstance(version, int))
         ):
-            return None, f"{where}.expected_version must be a whole number or null."
+            raise BadBatch(f"{where}.expected_version must be a whole number or null.")
         elapsed = item.get("hold_elapsed")
         if elapsed is not None and (
             isinstance(elapsed, bool)
@@ -386,21 +390,21 @@ def _validate(body) -> tuple[list[dict] | None, str | None]:
             or not math.isfinite(elapsed)
             or elapsed < 0
         ):
-            return None, f"{where}.hold_elapsed must be a number of seconds (0 or more)."
+            raise BadBatch(f"{where}.hold_elapsed must be a number of seconds (0 or more).")
         client_ts = item.get("client_ts")
         if client_ts is not None and (isinstance(client_ts, bool) or not isinstance(client_ts, (int, float))):
-            return None, f"{where}.client_ts must be a number."
+            raise BadBatch(f"{where}.client_ts must be a number.")
         routine_id = item.get("routine_id")
         if name == "start":
             if not isinstance(routine_id, str) or not routine_id:
-                return None, f"{where}: 'start' needs a routine_id."
+                raise BadBatch(f"{where}: 'start' needs a routine_id.")
             try:
                 get_catalogue().routine(routine_id)
-            except (KeyError, ValueError):
-                return None, f"{where}: no routine called {routine_id!r}."
+            except KeyError:
+                raise BadBatch(f"{where}: no routine called {routine_id!r}.") from None
         ack = item.get("safety_ack", False)
         if not isinstance(ack, bool):
-            return None, f"{where}.safety_ack must be true or false."
+            raise BadBatch(f"{where}.safety_ack must be true or false.")
         clean.append(
             {
                 "id": cid,
@@ -411,7 +415,7 @@ def _validate(body) -> tuple[list[dict] | None, str | None]:
                 "routine_id": routine_id if name == "start" else None,
             }
         )
-    return clean, None
+    return clean
 
 
 SKIPPED_AFTER_REFUSAL = (
@@ -447,9 +451,10 @@ def session_commands():
     body = request.get_json(silent=True)
     if body is None:
         return _json_error(400, "The body must be JSON.")
-    commands, problem = _validate(body)
-    if problem:
-        return _json_error(400, problem)
+    try:
+        commands = _validate(body)
+    except BadBatch as bad:
+        return _json_error(400, str(bad))
     coach, person, applied_ids = get_coach(), current_person(), _applied_ids()
     results: list[dict] = []
     for item in commands:

@@ -52,7 +52,7 @@ def parse_assembly(args) -> tuple[dict, str | None, tuple | None]:
         "focus": focus if focus in FOCUSES else "",
         "avoid": [p for p in avoid if p in POSITIONS],
     }
-    if not raw_minutes.isdigit():
+    if not (raw_minutes.isascii() and raw_minutes.isdigit()):  # "²" is a digit to isdigit()
         return (
             form,
             f"Enter the minutes you have as a whole number from {MIN_ROUTINE_MINUTES} to {MAX_ROUTINE_MINUTES}.",
@@ -74,11 +74,11 @@ def parse_assembly(args) -> tuple[dict, str | None, tuple | None]:
 @bp.get("/routines/assemble")
 def assemble():
     form, error, parsed = parse_assembly(request.args)
-    if error:
+    if parsed is None:
         return _index(400, form, error)
     try:
         routine = get_catalogue().assemble(*parsed)
-    except Exception as exc:  # noqa: BLE001 - the catalogue explains why nothing fits; show it as a 400
+    except ValueError as exc:  # the catalogue explains why nothing fits; show it as a 400
         return _index(400, form, f"We couldn't build a routine from those choices. {exc}".strip())
     return redirect(url_for("routines.show", routine_id=routine.id), 303)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-import time
+from collections.abc import Iterator
 
 from flask import Blueprint, Response, abort, flash, redirect, request, stream_with_context, url_for
 
@@ -33,7 +33,7 @@ HEARTBEAT_SECONDS = 15
 
 
 def _now() -> float:
-    return getattr(get_coach(), "clock", time.time)()
+    return get_coach().clock()
 
 
 def _timer(view, now: float) -> dict:
@@ -129,7 +129,7 @@ def _routine_or_404(routine_id: str):
         abort(404)
     try:
         return get_catalogue().routine(routine_id)
-    except Exception:  # noqa: BLE001 - unknown or unparseable (assembled) id: "not found", never a crash
+    except KeyError:  # unknown, or an assembled id that no longer parses or fits: "not found"
         abort(404)
 
 
@@ -162,7 +162,7 @@ def command(name: str):
     raw = request.form.get("expected_version", "").strip()
     expected = None
     if raw:
-        if not raw.isdigit() or len(raw) > 12:
+        if not (raw.isascii() and raw.isdigit()) or len(raw) > 12:
             return error_response(
                 400, "That button was out of date", "Reload the session page and try again."
             )
@@ -203,8 +203,7 @@ def events():
         html = render_block("session/session.html", "session_panel", **panel_context(view))
         return sse_event("session", html, view.state.version if view else 0)
 
-    @stream_with_context
-    def stream():
+    def stream() -> Iterator[str]:
         sub = coach.subscribe(person_id)  # subscribe first, so no change slips between read and wait
         try:
             yield "retry: 3000\n\n"
@@ -224,7 +223,7 @@ def events():
         finally:
             sub.close()
 
-    response = Response(stream(), mimetype="text/event-stream")
+    response = Response(stream_with_context(stream()), mimetype="text/event-stream")
     response.headers["Cache-Control"] = "no-cache, no-transform"
     response.headers["X-Accel-Buffering"] = "no"
     return response

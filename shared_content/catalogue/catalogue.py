@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from shared_content.catalogue import assemble as assembly
 from shared_content.catalogue.matching import spoken_key
 from shared_content.catalogue.model import Exercise, Routine, SafetyNotice
@@ -69,7 +71,7 @@ class Catalogue:
         return self._assembled[routine_id]
 
 
-def _spoken_index(items) -> dict[str, str]:
+def _spoken_index(items: Iterable[Exercise | Routine]) -> dict[str, str]:
     """Spoken key -> item id, from each item's id, name and synonyms. The loader has already
     checked that no key points at two items."""
     index: dict[str, str] = {}

@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import Any
 
 from shared_content.catalogue.catalogue import Catalogue
 from shared_content.catalogue.loader import CatalogueError, load_catalogue
 from shared_content.catalogue.model import Routine
 
 
-def routine_summary(routine: Routine) -> dict:
+def routine_summary(routine: Routine) -> dict[str, Any]:
     return {
         "id": routine.id,
         "name": routine.name,
@@ -25,7 +26,7 @@ def routine_summary(routine: Routine) -> dict:
     }
 
 
-def catalogue_as_json(catalogue: Catalogue) -> dict:
+def catalogue_as_json(catalogue: Catalogue) -> dict[str, Any]:
     return {
         "exercises": [exercise.model_dump(mode="json") for exercise in catalogue.exercises.values()],
         "routines": [routine_summary(routine) for routine in catalogue.routines.values()],

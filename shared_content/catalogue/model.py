@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, computed_field, field_validator
 
@@ -214,7 +214,7 @@ class Routine(RoutineEntry):
     duration_seconds: int
 
     @classmethod
-    def build(cls, entry: RoutineEntry | dict, exercises: dict[str, Exercise]) -> Routine:
+    def build(cls, entry: RoutineEntry | dict[str, Any], exercises: dict[str, Exercise]) -> Routine:
         fields = entry.model_dump() if isinstance(entry, RoutineEntry) else dict(entry)
         chosen = [exercises[exercise_id] for exercise_id in fields["exercise_ids"]]
         return cls(

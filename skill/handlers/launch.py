@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from ask_sdk_model import Response
+
+from shared_content.catalogue import Routine
+from shared_content.service import SessionView
 from shared_content.vocabulary import MAX_ROUTINE_MINUTES, MIN_ROUTINE_MINUTES
 from skill.speech.ssml import Raw, Timeline, escape
 
 from . import flow
 from .base import IntentHandler, RequestTypeHandler, slot
+from .turn import Turn
 
 
 class LaunchHandler(RequestTypeHandler):
@@ -14,7 +21,7 @@ class LaunchHandler(RequestTypeHandler):
 
     request_type = "LaunchRequest"
 
-    def reply(self, turn):
+    def reply(self, turn: Turn) -> Response:
         first = not turn.person.safety_heard
         tl = Timeline().say(turn.t("launch.welcome_first" if first else "launch.welcome_back"))
         if first:
@@ -29,7 +36,7 @@ class LaunchHandler(RequestTypeHandler):
 class StartRoutineHandler(IntentHandler):
     intents = ("StartRoutineIntent",)
 
-    def reply(self, turn):
+    def reply(self, turn: Turn) -> Response:
         spoken, resolved = slot(turn, "routine")
         routine = find_routine(turn, spoken, resolved)
         minutes, _ = slot(turn, "minutes")
@@ -44,20 +51,20 @@ class StartRoutineHandler(IntentHandler):
         return start_routine(turn, routine)
 
 
-def offer_continue(turn, view, tl: Timeline):
+def offer_continue(turn: Turn, view: SessionView, tl: Timeline) -> Response:
     turn.pending = "continue"
     tl.say(turn.t("launch.continue", where=Raw(flow.where(turn, view.position))))
     return turn.ask(tl, turn.t("reprompt.continue"), view)
 
 
-def last_routine_id(turn) -> str | None:
+def last_routine_id(turn: Turn) -> str | None:
     for entry in turn.coach.history(turn.person.id):
         if entry.routine_id in turn.catalogue.routines:
             return entry.routine_id
     return None
 
 
-def find_routine(turn, spoken: str | None, resolved: str | None):
+def find_routine(turn: Turn, spoken: str | None, resolved: str | None) -> Routine | None:
     if resolved:
         try:
             return turn.catalogue.routine(resolved)
@@ -106,7 +113,7 @@ def start_by_minutes(
     return start_routine(turn, routine, notes=notes)
 
 
-def start_routine(turn, routine, *, notes: list[str] = ()):
+def start_routine(turn: Turn, routine: Routine, *, notes: Sequence[str] = ()) -> Response:
     outcome = turn.command("start", routine_id=routine.id, versioned=False)
     # A first routine asked for straight away ("ask psoas coach to start ..."), before any launch
     # greeting: the full safety notice is read out in this response, which the Coach takes as heard.
@@ -134,7 +141,7 @@ def start_routine(turn, routine, *, notes: list[str] = ()):
     return flow.present(turn, outcome.view, tl)
 
 
-def routine_names(turn, *, with_time: bool = False) -> str:
+def routine_names(turn: Turn, *, with_time: bool = False) -> str:
     """ "A, B, and C"; with times, one short sentence each: "A, about 5 minutes. And B, 3 minutes."."""
     routines = list(turn.catalogue.routines.values())
     if not with_time:
@@ -148,13 +155,13 @@ def routine_names(turn, *, with_time: bool = False) -> str:
     return Raw(" ".join(items))
 
 
-def join_list(turn, items: list[str]) -> str:
+def join_list(turn: Turn, items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return Raw(", ".join(items[:-1]) + turn.t("list.and") + items[-1])
 
 
-def unknown_routine(turn, spoken: str | None):
+def unknown_routine(turn: Turn, spoken: str | None) -> Response:
     key = "routine.unknown" if spoken else "routine.which"
     tl = Timeline().say(turn.t(key, said=spoken or "", routines=Raw(routine_names(turn))))
     return turn.ask(tl, turn.t("reprompt.choose"))

@@ -280,7 +280,7 @@ def test_concurrent_next_with_the_same_version_advances_once(coach_, clock):
     coach_.command(p.id, "start", safety_acknowledged=True, routine_id="full-relief")
     for _ in range(5):  # several rounds, each a real race between four devices
         before = coach_.current(p.id).state
-        outcomes = _race(4, lambda v=before.version: coach_.command(p.id, "next", v))
+        outcomes = _race(4, lambda version=before.version: coach_.command(p.id, "next", version))
         assert sorted(o.status for o in outcomes) == ["applied", "duplicate", "duplicate", "duplicate"]
         after = coach_.current(p.id).state
         assert after.version == before.version + 1

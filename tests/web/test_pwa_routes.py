@@ -317,7 +317,7 @@ def test_bad_batches_are_400_and_apply_nothing(client, body):
     if body.startswith('{"commands": [{'):
         # A valid command first: validation happens before anything is applied.
         good_then_bad = body.replace(
-            '{"commands": [', '{"commands": [{"id": "ok", "name": "next", "expected_version": %d}, ' % v, 1
+            '{"commands": [', f'{{"commands": [{{"id": "ok", "name": "next", "expected_version": {v}}}, ', 1
         )
     r = client.post(
         "/api/session/commands",

@@ -704,7 +704,6 @@
   // Exposed for tests and debugging only.
   window.PsoasOffline = {
     load: load, flush: flush, refreshSnapshot: refreshSnapshot,
-    engine: {applyCommand: applyCommand, settle: settle, positionOf: positionOf, startState: startState},
   };
 
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', boot);
