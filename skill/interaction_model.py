@@ -19,6 +19,7 @@ import copy
 import json
 import sys
 import tomllib
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -108,7 +109,7 @@ def _slot_type_values(items) -> list[dict[str, Any]]:
     return values
 
 
-def _fixed_values(values: list[tuple[str, str, list[str]]]) -> list[dict[str, Any]]:
+def _fixed_values(values: Sequence[tuple[str, str, list[str]]]) -> list[dict[str, Any]]:
     return [
         {"id": id_, "name": {"value": name, "synonyms": list(synonyms)}} for id_, name, synonyms in values
     ]

@@ -102,7 +102,7 @@ def _route_urls() -> list[str]:
         if not rule.arguments:
             urls.append(url_for(rule.endpoint))
         elif len(rule.arguments) == 1 and (arg := next(iter(rule.arguments))) in ids:
-            urls += [url_for(rule.endpoint, **{arg: value}) for value in ids[arg]]
+            urls += [url_for(rule.endpoint, **dict[str, Any]({arg: value})) for value in ids[arg]]
     return urls
 
 
@@ -113,8 +113,7 @@ def precache_urls() -> list[str]:
     urls = _route_urls() + [
         url_for("static", filename=p.relative_to(folder).as_posix()) for p in _static_files()
     ]
-    seen: set[str] = set()
-    return [u for u in urls if not (u in seen or seen.add(u))]
+    return list(dict.fromkeys(urls))  # each once, in order
 
 
 def never_cached_paths() -> list[str]:
