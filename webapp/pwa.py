@@ -118,6 +118,10 @@ def precache_urls() -> list[str]:
         page = _first_url(EXERCISE_PAGE_ENDPOINTS, exercise_id=exercise_id)
         if page:
             urls.append(page)
+    if "figures.still" in current_app.view_functions:  # the exercise figures, versioned URLs
+        from webapp.figures import precache_urls as figure_urls
+
+        urls += figure_urls()
     seen: set[str] = set()
     return [u for u in urls if not (u in seen or seen.add(u))]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import tomllib
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -74,12 +75,16 @@ def _message(error: Any) -> str:
     return f"{message[:1].lower()}{message[1:]} (got {error.get('input')!r})"
 
 
-def figure_problems_in(folder: Path, exercises: dict[str, Exercise]) -> list[str]:
+def figure_problems_in(
+    folder: Path, exercises: dict[str, Exercise], ignore: Collection[object] = ()
+) -> list[str]:
+    """Problems with poses.toml in `folder`; `ignore` holds ids of exercises that failed their own
+    validation, so their figures are not reported a second time."""
     figures, problems = _parse(folder)
     if problems and not figures:
         return problems
     for exercise_id in figures:
-        if exercise_id not in exercises:
+        if exercise_id not in exercises and exercise_id not in ignore:
             problems.append(f"{POSES_FILE}: exercise {exercise_id!r}: no such exercise in the catalogue")
     for exercise in exercises.values():
         figure = figures.get(exercise.id)
