@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import NamedTuple
 from xml.sax.saxutils import escape, quoteattr
 
 from shared_content.figures.geometry import (
@@ -117,56 +118,89 @@ def body_chains(skeleton: Skeleton) -> list[tuple[str, list[Point]]]:
     ]
 
 
-def _pose_group(figure: Figure, pose: Pose, on: bool) -> str:
+class Shape(NamedTuple):
+    """One drawn path: its style classes (see STYLE) and its path data in picture coordinates.
+    The SVG and the Echo Show's AVG are both built from these."""
+
+    classes: str
+    d: str
+
+
+def _rounded_rect(x: float, y: float, w: float, h: float, r: float) -> str:
+    """Path data of a rectangle with corner radius r (top-left x, y in picture coordinates)."""
+    return (
+        f"M{num(x + r)} {num(y)}H{num(x + w - r)}A{num(r)} {num(r)} 0 0 1 {num(x + w)} {num(y + r)}"
+        f"V{num(y + h - r)}A{num(r)} {num(r)} 0 0 1 {num(x + w - r)} {num(y + h)}H{num(x + r)}"
+        f"A{num(r)} {num(r)} 0 0 1 {num(x)} {num(y + h - r)}V{num(y + r)}A{num(r)} {num(r)} 0 0 1 "
+        f"{num(x + r)} {num(y)}Z"
+    )
+
+
+def circle_path(center: Point, r: float) -> str:
+    """A circle as path data (AVG has no circle element), centre in picture coordinates."""
+    x, y = center
+    return f"M{num(x - r)} {num(y)}A{num(r)} {num(r)} 0 1 0 {num(x + r)} {num(y)}A{num(r)} {num(r)} 0 1 0 {num(x - r)} {num(y)}Z"
+
+
+def pose_shapes(figure: Figure, pose: Pose) -> list[Shape]:
+    """Everything one pose draws, in order; the same classes and order for every pose of a
+    figure, so a player can tween one pose's paths into the next."""
     sk = solve(pose, figure.view)
-    parts: list[str] = []
-    for seg in highlight_points(pose, sk):
-        parts.append(f'<path class="g" d="{path_data(seg)}"/>')
+    marks = highlight_points(pose, sk)
+    shapes = [Shape("g", path_data(seg)) for seg in marks]
     for classes, points in body_chains(sk):
-        parts.append(f'<path class="{classes}" d="{path_data(points)}"/>')
+        shapes.append(Shape(classes, path_data(points)))
         if classes.endswith("torso"):
-            hx, hy = to_screen(sk.head)
-            parts.append(f'<circle class="h head" cx="{num(hx)}" cy="{num(hy)}" r="{num(HEAD_RADIUS)}"/>')
-    for seg in highlight_points(pose, sk):
-        parts.append(f'<path class="hl" d="{path_data(seg)}"/>')
+            shapes.append(Shape("h head", circle_path(to_screen(sk.head), HEAD_RADIUS)))
+    shapes += [Shape("hl", path_data(seg)) for seg in marks]
     for arrow in pose.arrows:
         shaft, head = arrow_points(arrow, sk)
-        parts.append(f'<path class="a" d="{path_data(shaft)}{path_data(head)}"/>')
-    state = " on" if on else ""
-    return f'<g class="pose{state}" data-pose={quoteattr(pose.name)}>' + "".join(parts) + "</g>"
+        shapes.append(Shape("a", path_data(shaft) + path_data(head)))
+    return shapes
 
 
-def prop_svg(prop: Prop) -> str:
-    """One prop, drawn behind the person."""
+def prop_shapes(prop: Prop) -> list[Shape]:
     g = _GROUND
     if prop.kind == "floor":
-        return f'<path class="pl" d="M6 {num(g + 2)}H{WIDTH - 6}"/>'
+        return [Shape("pl", f"M6 {num(g + 2)}H{WIDTH - 6}")]
     if prop.kind == "bolster":
-        x, w, h = prop.x - prop.width / 2, prop.width, prop.size
-        return f'<rect class="pr" x="{num(x)}" y="{num(g - h)}" width="{num(w)}" height="{num(h)}" rx="{num(h / 2)}"/>'
+        h = prop.size
+        return [Shape("pr", _rounded_rect(prop.x - prop.width / 2, g - h, prop.width, h, h / 2))]
     if prop.kind == "foam-roller":
-        r = prop.size / 2
-        return f'<circle class="pr" cx="{num(prop.x)}" cy="{num(g - r)}" r="{num(r)}"/>'
+        return [Shape("pr", circle_path((prop.x, g - prop.size / 2), prop.size / 2))]
     if prop.kind == "chair":
         seat, back, front = g - prop.size + 2, prop.x - prop.width, prop.x
-        return (
-            f'<path class="pl" d="M{num(back)} {num(seat - 48)}V{num(g)}M{num(back)} {num(seat)}'
-            f'H{num(front)}V{num(g)}"/>'
-        )
+        return [
+            Shape(
+                "pl", f"M{num(back)} {num(seat - 48)}V{num(g)}M{num(back)} {num(seat)}H{num(front)}V{num(g)}"
+            )
+        ]
     if prop.kind == "wall":
-        return f'<path class="pl" d="M{num(prop.x)} 4V{num(g)}"/>'
+        return [Shape("pl", f"M{num(prop.x)} 4V{num(g)}")]
     if prop.kind == "pack":
         x, y = to_screen((prop.x - prop.width / 2, prop.y + prop.size / 2))
-        return (
-            f'<rect class="pk" x="{num(x)}" y="{num(y)}" width="{num(prop.width)}" '
-            f'height="{num(prop.size)}" rx="3"/>'
-        )
+        return [Shape("pk", _rounded_rect(x, y, prop.width, prop.size, 3))]
     if prop.kind == "plumb-line":
-        return f'<path class="pl d" d="M{num(prop.x)} {num(g - prop.size)}V{num(g)}"/>'
+        return [Shape("pl d", f"M{num(prop.x)} {num(g - prop.size)}V{num(g)}")]
     # level-line: a dashed horizontal guide at height y
     _, y = to_screen((0.0, prop.y))
     half = prop.width / 2
-    return f'<path class="pl d" d="M{num(prop.x - half)} {num(y)}H{num(prop.x + half)}"/>'
+    return [Shape("pl d", f"M{num(prop.x - half)} {num(y)}H{num(prop.x + half)}")]
+
+
+def _svg_path(shape: Shape) -> str:
+    return f'<path class="{shape.classes}" d="{shape.d}"/>'
+
+
+def _pose_group(figure: Figure, pose: Pose, on: bool) -> str:
+    state = " on" if on else ""
+    body = "".join(_svg_path(s) for s in pose_shapes(figure, pose))
+    return f'<g class="pose{state}" data-pose={quoteattr(pose.name)}>{body}</g>'
+
+
+def frame_top(figure: Figure) -> float:
+    """Picture y of the top edge of the (cropped) frame."""
+    return _GROUND + FLOOR_MARGIN - figure_size(figure)[1]
 
 
 def content_top(figure: Figure) -> float:
@@ -196,15 +230,15 @@ def render_svg(figure: Figure, name: str, poses: Sequence[str] | None = None) ->
     title_id = f"fig-{figure.exercise_id}-title"
     animated = f' data-poses="{" ".join(p.name for p in chosen)}"' if poses else ""
     width, height = figure_size(figure)
-    top = num(_GROUND + FLOOR_MARGIN - height)
+    top = num(frame_top(figure))
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="pc-fig" viewBox="0 {top} {width} {height}" '
         f'width="{width}" height="{height}" role="img" aria-labelledby="{title_id}"'
         f' data-exercise="{figure.exercise_id}"{animated}>'
     )
     title = f'<title id="{title_id}">{escape(alt_text(figure, name, poses))}</title>'
-    behind = "".join(prop_svg(p) for p in figure.props if p.kind not in ON_TOP)
-    front = "".join(prop_svg(p) for p in figure.props if p.kind in ON_TOP)
+    behind = "".join(_svg_path(s) for p in figure.props if p.kind not in ON_TOP for s in prop_shapes(p))
+    front = "".join(_svg_path(s) for p in figure.props if p.kind in ON_TOP for s in prop_shapes(p))
     groups = "".join(_pose_group(figure, pose, index == 0) for index, pose in enumerate(chosen))
     props = f'<g class="props">{behind}</g>'
     marks = f'<g class="marks">{front}</g>' if front else ""
