@@ -36,7 +36,10 @@ FIGURES_JS = """async () => {
 @pytest.fixture(params=SCHEMES)
 def phone(request, browser):
     context = browser.new_context(
-        viewport={"width": 390, "height": 844}, has_touch=True, device_scale_factor=2, color_scheme=request.param
+        viewport={"width": 390, "height": 844},
+        has_touch=True,
+        device_scale_factor=2,
+        color_scheme=request.param,
     )
     context.set_default_timeout(15_000)
     page = context.new_page()
@@ -78,3 +81,29 @@ def test_the_routines_list_and_every_routine_page_show_figures(phone, live_serve
         images = figures_on(phone, f"{live_server}/routines/{routine.id}", f"routine-{routine.id}")
         assert len(images) == len(routine.exercise_ids)
         assert_loaded(images, f"/routines/{routine.id}")
+
+
+def test_figures_are_there_offline_once_the_worker_is_installed(browser, live_server):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    try:
+        page.goto(f"{live_server}/")
+        ready = (
+            "async () => { const r = await navigator.serviceWorker.getRegistration();"
+            " return !!(r && r.active && r.active.state === 'activated'); }"
+        )
+        for _ in range(200):
+            if page.evaluate(ready):
+                break
+            page.wait_for_timeout(100)
+        page.reload()  # now the worker controls the page
+        context.set_offline(True)
+        exercise = next(e for e in CATALOGUE.exercises.values() if e.equipment)
+        page.goto(f"{live_server}/library/{exercise.id}")
+        page.scheme = "offline"
+        assert_loaded(
+            figures_on(page, f"{live_server}/library/{exercise.id}", f"offline-{exercise.id}"), "offline"
+        )
+    finally:
+        context.close()
