@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from collections.abc import Iterable
 
 from flask import Blueprint, Response, request, url_for
 
+from shared_content.catalogue import Routine
 from shared_content.figures import load_figures, render_svg
 from shared_content.figures.model import Figure
 from shared_content.figures.render import alt_text, figure_size
@@ -99,6 +101,24 @@ def precache_urls() -> list[str]:
     return [url for eid in get_catalogue().exercises if (url := figure_url(eid))]
 
 
+def card_figures(routines: Iterable[Routine]) -> dict[str, str]:
+    """Routine id -> the exercise whose figure its card shows: its first exercise that no earlier
+    card shows, so a list of routines that start alike does not repeat one picture."""
+    shown: set[str] = set()
+    chosen: dict[str, str] = {}
+    for routine in routines:
+        ids = [e for e in routine.exercise_ids if e in load_figures()]
+        if ids:
+            chosen[routine.id] = next((e for e in ids if e not in shown), ids[0])
+            shown.add(chosen[routine.id])
+    return chosen
+
+
 @bp.app_context_processor
 def _template_helpers() -> dict[str, object]:
-    return {"figure_url": figure_url, "figure_size": figure_dimensions, "figure_alt": figure_alt}
+    return {
+        "figure_url": figure_url,
+        "figure_size": figure_dimensions,
+        "figure_alt": figure_alt,
+        "card_figures": card_figures,
+    }
