@@ -30,8 +30,9 @@ WIDTH = int(FRAME_WIDTH)
 HEIGHT = int(FRAME_HEIGHT)
 _GROUND = FRAME_HEIGHT - FLOOR_MARGIN  # svg y of the floor line
 ARROW_HEAD = 6.0
-# Props drawn over the person: a pack lies on the body, a plumb line runs through it.
-ON_TOP = {"pack", "plumb-line"}
+# Props drawn over the person: a pack lies on the body. (A plumb line stays behind: the body
+# covers it where it is aligned, and it shows above the head, like the string that lifts it.)
+ON_TOP = {"pack"}
 
 STYLE = (
     ".pc-fig{color:var(--fig-ink,#2d4653);--a:var(--fig-accent,#c8641e);--p:var(--fig-prop,#b4c3ca);"
