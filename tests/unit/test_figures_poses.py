@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import shutil
@@ -63,6 +64,16 @@ def test_every_exercise_in_the_content_list_has_poses(exercise_id):
         assert figure.poses[0].name == "start" and len(figure.poses) >= 2
     else:
         assert len(figure.poses) == 1
+
+
+def test_content_list_json_gives_every_exercise_its_poses(capsys):
+    assert main(["list", "--format", "json"]) == 0
+    listed = json.loads(capsys.readouterr().out)["exercises"]
+    assert [e["id"] for e in listed] == EXERCISES
+    for exercise in listed:
+        figure = exercise["figure"]
+        assert figure["view"] in {"side", "front"} and figure["poses"]
+        assert figure["poses"] == [p.name for p in FIGURES[exercise["id"]].poses]
 
 
 def test_every_exercise_an_assembled_routine_can_pick_has_a_figure():
