@@ -112,8 +112,9 @@ def body_chains(skeleton: Skeleton) -> list[tuple[str, list[Point]]]:
         torso,
         hips,
         shoulders,
-        ("l leg-l", skeleton.leg("left")),
-        ("l leg-r", skeleton.leg("right")),
+        # Seen from the front the legs are drawn lighter, so the arms read clearly across them.
+        ("l f leg-l", skeleton.leg("left")),
+        ("l f leg-r", skeleton.leg("right")),
         ("l arm-l", skeleton.arm("left")),
         ("l arm-r", skeleton.arm("right")),
     ]
