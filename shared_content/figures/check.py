@@ -83,7 +83,7 @@ def contact_problems(figure: Figure, pose: Pose) -> list[str]:
             problems.append(
                 f"pose {pose.name!r}: point {name!r}: goes {-(y - r):.0f} units through the floor"
             )
-        if not (r <= x + 0.5 <= FRAME_WIDTH - r + 1 and y + r <= FRAME_HEIGHT - FLOOR_MARGIN + 0.5):
+        if not (r - 0.5 <= x <= FRAME_WIDTH - r + 0.5 and y + r <= FRAME_HEIGHT - FLOOR_MARGIN + 0.5):
             problems.append(f"pose {pose.name!r}: point {name!r}: is outside the picture")
     return problems
 

@@ -27,7 +27,6 @@ from shared_content.figures.geometry import (
 from shared_content.figures.model import Arrow, Figure, Pose, Prop
 
 WIDTH = int(FRAME_WIDTH)
-HEIGHT = int(FRAME_HEIGHT)
 _GROUND = FRAME_HEIGHT - FLOOR_MARGIN  # svg y of the floor line
 ARROW_HEAD = 6.0
 # Props drawn over the person: a pack lies on the body. (A plumb line stays behind: the body
