@@ -33,6 +33,7 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 from shared_content.engine import COMMAND_NAMES, PACE_LEVELS, plan_for
 from shared_content.engine.plan import intro_seconds
 from shared_content.vocabulary import MAX_HOLD_SECONDS, MIN_PACED_HOLD_SECONDS
+from webapp.figures import precache_urls as figure_urls
 from webapp.security import CSRFError, csrf_token
 from webapp.web import current_person, get_catalogue, get_coach
 
@@ -44,7 +45,14 @@ STATIC = Path(__file__).resolve().parent / "static"
 # Never stored at all (the worker passes them straight to the network): live streams and state, itself.
 NEVER_CACHED_ENDPOINTS = ("session.events", "pwa.session_json", "pwa.service_worker")
 # Not stored at install: a form's answer (it needs the form's fields) and the static route (below).
-NOT_PRECACHED_ENDPOINTS = (*NEVER_CACHED_ENDPOINTS, "routines.assemble", "static")
+# Figures are stored under their versioned URLs (`?v=`, as the pages link them), not bare.
+NOT_PRECACHED_ENDPOINTS = (
+    *NEVER_CACHED_ENDPOINTS,
+    "routines.assemble",
+    "static",
+    "figures.still",
+    "figures.poses",
+)
 
 BATCH_LIMIT = 200
 MAX_HOLD_ELAPSED = 6 * 3600.0
@@ -113,6 +121,7 @@ def precache_urls() -> list[str]:
     urls = _route_urls() + [
         url_for("static", filename=p.relative_to(folder).as_posix()) for p in _static_files()
     ]
+    urls += figure_urls()
     return list(dict.fromkeys(urls))  # each once, in order
 
 

@@ -111,6 +111,10 @@ def _load(folder: Path) -> Catalogue:
 
     safety = _load_safety(folder, problems)
     _check_spoken_names(exercises, exercise_files, routines, problems)
+    # Imported here: the figures package builds on this package's model.
+    from shared_content.figures.loader import figure_problems_in
+
+    problems.lines += figure_problems_in(folder, exercises, ignore=broken_ids)
     if problems.lines or safety is None:
         raise CatalogueError(problems.lines or [f"{SAFETY_FILE}: could not be loaded"])
     return Catalogue(exercises, routines, safety)

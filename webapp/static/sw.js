@@ -8,7 +8,7 @@
  * Strategies:
  *   - navigations and other HTML: network first, a copy kept in the cache; offline -> the cached
  *     page (query string ignored as a second try) -> the cached /offline page.
- *   - /static/*: cache first, then network (and keep a copy).
+ *   - /static/* and /figures/* (versioned exercise pictures): cache first, then network (and keep a copy).
  *   - /api/*.json GETs: network first, cache fallback.
  *   - never touched: anything but GET (POSTs go straight to the network), /session/events (SSE),
  *     htmx partial requests (HX-Request header: a partial must never stand in for a page),
@@ -120,7 +120,8 @@ self.addEventListener('fetch', (event) => {
   if (isNeverCached(request, url)) return;  // the browser does what it would without us
   if (request.mode === 'navigate' || (request.headers.get('Accept') || '').includes('text/html')) {
     event.respondWith(networkFirstPage(request));
-  } else if (url.pathname.startsWith('/static/') || url.pathname === '/manifest.webmanifest') {
+  } else if (url.pathname.startsWith('/static/') || url.pathname.startsWith('/figures/')
+             || url.pathname === '/manifest.webmanifest') {
     event.respondWith(cacheFirst(request));
   } else if (url.pathname.startsWith('/api/')) {
     event.respondWith(networkFirst(request));
