@@ -299,12 +299,13 @@ async def run(args) -> int:
     print(f"machine: {machine()}", flush=True)
     pki = SignedServers(tmp)
     try:
-        # The servers boot while the requests are signed.
-        with ThreadPoolExecutor(2) as pool:
-            coach_f = pool.submit(pki.start, "coach", workers=args.workers, database_url=args.database_url)
-            floor_f = pool.submit(pki.start, "floor", workers=args.workers)
-            signed = sign_bodies(pki, args)
-            coach, floor = coach_f.result(), floor_f.result()
+        # The requests are signed while the servers boot. The servers are started from this (the
+        # main) thread: their PR_SET_PDEATHSIG fires when the thread that started them ends.
+        with ThreadPoolExecutor(1) as pool:
+            signing = pool.submit(sign_bodies, pki, args)
+            coach = pki.start("coach", workers=args.workers, database_url=args.database_url)
+            floor = pki.start("floor", workers=args.workers)
+            signed = signing.result()
         print(f"servers up and requests signed in {time.monotonic() - started:.1f} s", flush=True)
         prepared = prepare(signed, coach.port, floor.port)
         await warm_up(pki, coach, floor, prepared)
