@@ -205,10 +205,12 @@ def report(rounds: list[dict[str, list[PhaseResult]]], args) -> tuple[dict, list
         for phases in rnd.values():
             for p in phases:
                 s = p.summary()
+                # A share means something at saturation; at a low offered load it is the round-robin.
+                shares = "-" if p.offered_rps else f"{s['fairness_min']:.2f}/{s['fairness_max']:.2f}"
                 print(
                     f"{n:>5}  {p.label:<26} {s['requests']:>7} {s['rps']:>8.1f} {s['p50_ms']:>8.2f} "
                     f"{s['p99_ms']:>8.2f} {s['cpu_ms_per_request']:>10.3f} {s['rss_mb']:>7.1f} "
-                    f"{s['fairness_min']:>6.2f}/{s['fairness_max']:<6.2f}  {s['errors']:>6}"
+                    f"{shares:>14}  {s['errors']:>6}"
                 )
                 for err in sorted(set(p.errors))[:3]:
                     print(f"         error: {err}")
@@ -317,7 +319,8 @@ async def run(args) -> int:
         round_started = time.monotonic()
         for n in range(args.rounds):
             per_round = (time.monotonic() - round_started) / max(n, 1)
-            if rounds and time.monotonic() - started + per_round > args.max_seconds:
+            # (+10 s: the report and stopping the servers)
+            if rounds and time.monotonic() - started + per_round + 10 > args.max_seconds:
                 print(f"stopping after {len(rounds)} rounds: the time budget is nearly spent", flush=True)
                 break
             order = ("floor", "coach") if n % 2 == 0 else ("coach", "floor")
