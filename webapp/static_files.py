@@ -16,12 +16,13 @@ import os
 import threading
 from pathlib import Path
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app, has_request_context, request, url_for
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 
 _lock = threading.Lock()
 _hashes: dict[str, tuple[tuple[int, int], str]] = {}  # path -> ((mtime_ns, size), hash)
+_urls: dict[tuple[str, str, str], str] = {}  # (static folder, script root, file) -> URL
 
 
 def fingerprint(folder: str | os.PathLike, filename: str) -> str | None:
@@ -47,12 +48,26 @@ def fingerprint(folder: str | os.PathLike, filename: str) -> str | None:
     return digest
 
 
-def static_url(filename: str) -> str:
-    """The URL of a file in the app's static folder, with its content hash (a Jinja global)."""
+def _fingerprinted_url(filename: str) -> str:
     version = fingerprint(current_app.static_folder or "", filename)
     if version is None:
         return url_for("static", filename=filename)
     return url_for("static", filename=filename, v=version)
+
+
+def static_url(filename: str) -> str:
+    """The URL of a file in the app's static folder, with its content hash (a Jinja global).
+
+    Built once per file and process (files change only with a deploy, which restarts the
+    workers); with --dev or debug, checked on every call so an edited file gets a new URL."""
+    app = current_app
+    if app.debug or app.config.get("PSOAS_DEV"):
+        return _fingerprinted_url(filename)
+    key = (app.static_folder or "", request.script_root if has_request_context() else "", filename)
+    url = _urls.get(key)
+    if url is None:
+        url = _urls[key] = _fingerprinted_url(filename)
+    return url
 
 
 def _cache_fingerprinted(response):
