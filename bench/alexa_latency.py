@@ -356,6 +356,11 @@ async def run(args) -> int:
         )
     )
     print(f"results: {out}")
+    fair = summary["fairness"]["coach"]
+    print(
+        f"RESULT: a voice command costs {summary['cpu_ratio']:.2f}x the floor's server CPU (target <= "
+        f"{CPU_RATIO_TARGET:g}x); keep-alive shares {fair['min_share']:.2f}-{fair['max_share']:.2f}x of the mean"
+    )
     if failures:
         print("\nTARGETS MISSED:", file=sys.stderr)
         for f in failures:

@@ -189,6 +189,8 @@ async def run(args) -> int:
     out = RESULTS / f"page_cost-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}.json"
     out.write_text(json.dumps({"machine": machine(), "args": vars(args), "summary": summary}, indent=2))
     print(f"results: {out}")
+    ratios = ", ".join(f"{label} {row['ratio']:.2f}x" for label, row in summary.items() if label != "floor")
+    print(f"RESULT: {ratios} the floor's server CPU (target <= {RATIO_TARGET:g}x)")
     if failures:
         print("\nTARGETS MISSED:", file=sys.stderr)
         for f in failures:

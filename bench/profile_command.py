@@ -158,6 +158,11 @@ def main(argv: list[str] | None = None) -> int:
     stats.sort_stats("cumulative").print_stats(args.top)
     if args.save:
         stats.dump_stats(args.save)
+    top = max(by_area.items(), key=lambda kv: kv[1])
+    print(
+        f'RESULT: "next" {1000 * spent / args.requests:.2f} ms CPU with cProfile on; '
+        f"largest area: {top[0]} ({100 * top[1] / total:.0f} %)"
+    )
     return 0
 
 
