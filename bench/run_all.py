@@ -5,7 +5,8 @@ another (never in parallel: they time things). Each one's exit status is its ver
 0 target met, 1 target missed, anything else it could not run. Its headline is the last stdout line
 starting with "RESULT:" (else its last line).
 
---quick trims the long ones: sync_latency.py gets `--phones 100`, cold_start.py `--runs 3`.
+--quick trims the long ones: sync_latency.py gets `--phones 100`, cold_start.py `--runs 3`,
+alexa_latency.py and page_cost.py `--rounds 1`, profile_command.py `--requests 100`.
 Without it, each runs with its own defaults (the full measurement).
 
 Exits 0 when every benchmark met its target, 1 otherwise (missed, failed, timed out).
@@ -32,10 +33,21 @@ REPO = BENCH.parent
 QUICK_ARGS: dict[str, list[str]] = {
     "sync_latency": ["--phones", "100"],
     "cold_start": ["--runs", "3"],
+    "alexa_latency": ["--rounds", "1"],
+    "page_cost": ["--rounds", "1"],
+    "profile_command": ["--requests", "100"],
 }
 FULL_ARGS: dict[str, list[str]] = {}
 # Cheap first; the long load test last.
-ORDER = ["cold_start", "page_weight", "hold_timing", "sync_latency"]
+ORDER = [
+    "cold_start",
+    "page_weight",
+    "hold_timing",
+    "profile_command",
+    "page_cost",
+    "alexa_latency",
+    "sync_latency",
+]
 STATUS = {0: "PASS", 1: "MISSED"}
 
 

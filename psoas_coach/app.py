@@ -7,7 +7,10 @@ from flask import Flask
 from psoas_coach.config import Settings, settings_from_env
 
 
-def create_app(settings: Settings | None = None, coach=None) -> Flask:
+def create_app(settings: Settings | None = None, coach=None, alexa_verifiers=None) -> Flask:
+    """alexa_verifiers: replaces the production verifier list (Amazon's trust roots and chain URL);
+    only Python callers pass it (bench/signed_wsgi.py: the same verifiers on a test CA), never the
+    environment, so no setting can weaken a deployed server's verification."""
     from shared_content.service import Coach
     from skill.endpoint import alexa_blueprint
     from webapp import create_app as create_web_app
@@ -16,7 +19,9 @@ def create_app(settings: Settings | None = None, coach=None) -> Flask:
     coach = coach or Coach.from_url(settings.database_url)
     app = create_web_app(coach=coach, secret_key=settings.secret_key, dev=settings.dev)
     app.register_blueprint(
-        alexa_blueprint(coach, skill_id=settings.alexa_skill_id, verify=settings.verify_alexa)
+        alexa_blueprint(
+            coach, skill_id=settings.alexa_skill_id, verify=settings.verify_alexa, verifiers=alexa_verifiers
+        )
     )
     if settings.proxy_hops:
         # Behind a proxy every phone shares the proxy's address; pairing's per-address limit

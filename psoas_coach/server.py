@@ -23,6 +23,15 @@ class _Gunicorn(BaseApplication):
         return create_app(self.settings)
 
 
+def yield_between_requests(worker, req, environ, resp) -> None:
+    """gunicorn's post_request hook: let the worker's other connections run before this one's next
+    request. A gevent greenlet only yields when a read would block, so a keep-alive client whose
+    next request is already in the socket buffer would otherwise be served again and again."""
+    import gevent  # type: ignore[import-untyped]  # gevent ships no type stubs
+
+    gevent.sleep(0)
+
+
 def gunicorn_options(host: str, port: int, workers: int) -> dict:
     # The one production configuration; psoas_coach/gunicorn_conf.py reads the same dict.
     return {
@@ -33,6 +42,12 @@ def gunicorn_options(host: str, port: int, workers: int) -> dict:
         "timeout": 60,
         "graceful_timeout": 5,
         "keepalive": 75,
+        # Fairness under keep-alive: each worker gets its own listening socket (SO_REUSEPORT) and
+        # the kernel spreads new connections evenly over them; on one shared socket the worker
+        # that happens to be idle accepts most of a burst, and keeps those connections for good.
+        "reuse_port": True,
+        # ...and a connection whose next request is already waiting yields to the others first.
+        "post_request": yield_between_requests,
         "accesslog": None,
         "errorlog": "-",
         "loglevel": "info",

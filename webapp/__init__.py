@@ -27,7 +27,7 @@ def create_app(coach, secret_key: str, dev: bool = False, testing: bool = False)
     )
     app.extensions["coach"] = coach
 
-    from webapp import errors, security
+    from webapp import errors, security, static_files
     from webapp.figures import bp as figures_bp
     from webapp.library import bp as library_bp
     from webapp.pairing import bp as pairing_bp
@@ -40,6 +40,7 @@ def create_app(coach, secret_key: str, dev: bool = False, testing: bool = False)
 
     security.init_app(app)
     errors.init_app(app)
+    static_files.init_app(app)
     app.context_processor(template_globals)
     app.jinja_env.filters.update(isodate=isodate, nicedate=nicedate)
     for bp in (routines_bp, session_bp, pairing_bp, library_bp, safety_bp, pwa_bp, progress_bp, figures_bp):

@@ -52,6 +52,8 @@ class Phrases:
     def __init__(self, locale: str, table: dict[str, list[str]]):
         self.locale = locale
         self.table = table
+        # Each template escaped once, not on every turn.
+        self._escaped = {key: [escape(t) for t in options] for key, options in table.items()}
 
     def keys(self) -> set[str]:
         return set(self.table)
@@ -64,10 +66,10 @@ class Phrases:
 
     def say(self, key: str, seed: str | int = 0, **values: Any) -> str:
         """The phrase as SSML-safe text, placeholders filled with escaped values."""
-        options = self.variants(key)
+        options = self._escaped.get(key) or self.variants(key)  # variants() raises for an unknown key
         template = options[pick(seed, key, len(options))]
         safe = {k: v if isinstance(v, Raw) else escape(str(v)) for k, v in values.items()}
-        return Raw(escape(template).format_map(safe))
+        return Raw(template.format_map(safe))
 
 
 def locale_path(locale: str) -> Path:

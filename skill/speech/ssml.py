@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from shared_content.vocabulary import number_words
 
@@ -70,8 +71,14 @@ def break_seconds(ssml: str) -> list[float]:
 
 def estimate_seconds(ssml: str, *, tail: bool = True) -> float:
     """Estimated audio length of an SSML fragment or document: words + breaks (+ the tail)."""
+    return _fragment_seconds(ssml) + (TAIL_SECONDS if tail else 0.0)
+
+
+@lru_cache(maxsize=4096)
+def _fragment_seconds(ssml: str) -> float:
+    # The same fragments (counts, cues, exercise names) come back on every turn: time each once.
     text = _TAG_RE.sub(" ", ssml)
-    return speech_seconds(text) + sum(break_seconds(ssml)) + (TAIL_SECONDS if tail else 0.0)
+    return speech_seconds(text) + sum(break_seconds(ssml))
 
 
 def pause(seconds: float) -> str:

@@ -153,7 +153,7 @@ class ServerProcess:
                     f"--- {self.log_path}:\n{self.log_tail()}"
                 )
             try:
-                with urllib.request.urlopen(self.url + "/pair", timeout=5) as r:
+                with urllib.request.urlopen(self.url + self.ready_path, timeout=5) as r:
                     ok = r.status == 200
             except urllib.error.HTTPError as exc:
                 ok, last_error = False, f"HTTP {exc.code}"
@@ -197,6 +197,7 @@ class ServerProcess:
         return self.proc.returncode
 
     _log_file = None
+    ready_path = "/pair"
 
     def __enter__(self) -> ServerProcess:
         return self
@@ -217,11 +218,15 @@ def start_server(
     ready_timeout: float = 45.0,
     python: str | None = None,
     entry: list[str] | None = None,
+    wsgi_app: str = "psoas_coach.wsgi:app",
+    ready_path: str = "/pair",
 ) -> ServerProcess:
     """Start `psoas-coach serve --dev --workers N` (mode "dev") or production gunicorn (mode "production").
 
     entry: what runs the CLI in dev mode (default ["-m", "psoas_coach.cli"]); a script path lets a
     diagnosis wrap the app (e.g. log bus deliveries) before calling psoas_coach.cli.main().
+    wsgi_app: what production gunicorn serves (bench/signed_wsgi.py: the app on a test CA);
+    ready_path: the GET that must answer 200 before the server counts as up.
     """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
@@ -266,7 +271,7 @@ def start_server(
             raise ServerError(
                 f"psoas-coach migrate failed ({done.returncode}):\n{done.stdout}\n{done.stderr}"
             )
-        cmd = [python, "-m", "gunicorn", "-c", "python:psoas_coach.gunicorn_conf", "psoas_coach.wsgi:app"]
+        cmd = [python, "-m", "gunicorn", "-c", "python:psoas_coach.gunicorn_conf", wsgi_app]
     else:
         cmd = [
             python,
@@ -298,6 +303,7 @@ def start_server(
         proc, f"http://127.0.0.1:{port}", port, workers, mode, database_url, data_home, log_path, env
     )
     server._log_file = log_file
+    server.ready_path = ready_path
     try:
         server.wait_ready(ready_timeout)
     except BaseException:

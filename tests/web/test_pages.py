@@ -62,8 +62,8 @@ def test_base_template_links_manifest_theme_color_and_app_js(phone):
     html = phone.get("/").get_data(as_text=True)
     assert '<link rel="manifest" href="/manifest.webmanifest">' in html
     assert '<meta name="theme-color"' in html
-    assert re.search(r'<script src="/static/app\.js" defer>', html)
-    assert re.search(r'<script src="/static/vendor/htmx\.min\.js" defer>', html)
+    assert re.search(r'<script src="/static/app\.js\?v=[0-9a-f]{12}" defer>', html)
+    assert re.search(r'<script src="/static/vendor/htmx\.min\.js\?v=[0-9a-f]{12}" defer>', html)
     assert '"includeIndicatorStyles":false' in html
     assert 'href="/safety"' in html  # the safety notice is always one tap away
 
@@ -171,7 +171,9 @@ def test_first_load_of_home_stays_under_60_kb_gzipped(phone):
     total = len(page.get_data())
     html = phone.get("/").get_data(as_text=True)
     assets = re.findall(r'<(?:script|link)\b[^>]*(?:src|href)="(/static/[^"]+)"', html)
-    assert {"/static/app.css", "/static/app.js", "/static/vendor/htmx.min.js"} <= set(assets)
+    assert {"/static/app.css", "/static/app.js", "/static/vendor/htmx.min.js"} <= {
+        a.split("?")[0] for a in assets
+    }
     for url in assets:
         r = phone.get(url, headers=gz)
         assert r.status_code == 200, url
