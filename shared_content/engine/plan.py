@@ -6,7 +6,8 @@ so a session state never stores it: the state names the routine and the pace, an
 process with the same catalogue rebuilds the same plan.
 
 Pace is a multiplier on hold length: 1.0 is the catalogue's hold, 2.0 holds twice as
-long. "slower" therefore moves *up* one level and "faster" moves *down* one.
+long. "slower" therefore moves *up* one level and "faster" moves *down* one. The running
+session's timeline is built from these blocks by `segments.py`.
 """
 
 from __future__ import annotations
@@ -15,11 +16,13 @@ import math
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
+# Re-exported (explicitly, for mypy) because the front ends read the limits from here.
+from shared_content.catalogue.model import MAX_HOLD_SECONDS as MAX_HOLD_SECONDS
+from shared_content.catalogue.model import MIN_HOLD_SECONDS as MIN_HOLD_SECONDS
+
 Side = Literal["left", "right"]
 
 PACE_LEVELS: tuple[float, ...] = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
-MIN_HOLD_SECONDS = 3
-MAX_HOLD_SECONDS = 60
 
 
 @dataclass(frozen=True)
@@ -30,7 +33,7 @@ class Block:
     set_no: int  # 1-based
     sets: int
     reps: int
-    hold_seconds: int  # pace applied, clamped to 3..60 (0 for guidance)
+    hold_seconds: int  # pace applied, clamped (see paced_hold; 0 for guidance)
     rep_gap_seconds: int
     rest_seconds: int  # rest after this block; 0 after an exercise's last block
     is_guidance: bool
@@ -50,10 +53,18 @@ def check_pace(pace: float) -> float:
     return pace
 
 
+def hold_limits(base_seconds: int) -> tuple[int, int]:
+    """The shortest and longest a hold of `base_seconds` may become by pace: never below the
+    catalogue's minimum for a timed hold (nor below the exercise's own hold, if that is shorter),
+    never above the catalogue's maximum (nor above the exercise's own hold, if that is longer)."""
+    return min(base_seconds, MIN_HOLD_SECONDS), max(base_seconds, MAX_HOLD_SECONDS)
+
+
 def paced_hold(base_seconds: int, pace: float) -> int:
-    """A hold at this pace, rounded half up (not banker's rounding) and clamped to 3..60 s."""
+    """A hold at this pace, rounded half up (not banker's rounding) and clamped to `hold_limits`."""
+    low, high = hold_limits(base_seconds)
     scaled = math.floor(base_seconds * pace + 0.5)
-    return max(MIN_HOLD_SECONDS, min(MAX_HOLD_SECONDS, scaled))
+    return max(low, min(high, scaled))
 
 
 def slower(pace: float) -> float | None:
