@@ -15,7 +15,7 @@ import math
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import Connection, delete, select, update
@@ -41,6 +41,7 @@ class Person:
     id: int
     pace: float
     safety_heard: bool
+    mode: str = "lead"  # "lead" (lead me through) | "wait" (wait for me after each exercise)
 
 
 @dataclass(frozen=True)
@@ -149,7 +150,7 @@ class Coach:
                         return self._person(conn, device.person_id)
                     person_id = people_db.create_person(conn, now)
                     people_db.add_device(conn, person_id, kind, external_id, now, label)
-                    return Person(person_id, 1.0, False)
+                    return Person(person_id, 1.0, False, "lead")
             except IntegrityError:
                 continue  # another request created this device first; the next pass finds it
         raise RuntimeError("Could not register the device; please try again.")
@@ -159,11 +160,26 @@ class Coach:
         row = conn.execute(select(people).where(people.c.id == person_id)).first()
         if row is None:
             return None
-        return Person(row.id, row.pace, row.safety_heard_at is not None)
+        return Person(row.id, row.pace, row.safety_heard_at is not None, row.mode)
 
     def person(self, person_id: int) -> Person | None:
         with self.store.read() as conn:
             return self._person(conn, _check_person_id(person_id))
+
+    def set_mode(self, person_id: int, mode: str) -> CommandOutcome | None:
+        """Store the person's choice ("lead" | "wait") and apply it to their running session.
+
+        Returns the session command's outcome, or None when no session is running."""
+        _check_person_id(person_id)
+        if mode not in engine.MODES:
+            raise ValueError(f"mode must be one of {engine.MODES}, not {mode!r}.")
+        with self.store.write() as conn:
+            if not people_db.set_mode(conn, person_id, mode):
+                raise ValueError(f"No person with id {person_id}.")
+        view = self.current(person_id)
+        if view is None or view.state.done or view.state.mode == mode:
+            return None
+        return self.command(person_id, "set_mode", mode=mode)
 
     def set_safety_heard(self, person_id: int) -> None:
         _check_person_id(person_id)
@@ -235,21 +251,63 @@ class Coach:
         return SessionView(settled, routine, engine.position(settled, routine, self.catalogue, now))
 
     def _load(self, conn: Connection, person_id: int):
-        """(row, state, routine) for the person's session; (None, None, None) when there is none."""
+        """(row, state, routine) for the person's session; (None, None, None) when there is none.
+        The state is None when its routine is no longer in the catalogue."""
         row = conn.execute(select(sessions).where(sessions.c.person_id == person_id)).first()
         if row is None:
             return None, None, None
-        state = engine.SessionState.from_dict(json.loads(row.state))
-        return row, state, self._routine(state.routine_id)
+        data = json.loads(row.state)
+        routine = self._routine(data.get("routine_id"))
+        if routine is None:
+            return row, None, None
+        return row, engine.SessionState.from_dict(data, routine, self.catalogue), routine
+
+    def _finish_by_time(self, conn: Connection, person_id: int, row, state, routine, now: float):
+        """Once the timeline has run out, write the done state (compare-and-set, a new version)
+        and its history row, exactly once however many readers notice it. Returns the state."""
+        settled = engine.settle(state, routine, self.catalogue, now)
+        if settled.done == state.done:
+            return state
+        finished = replace(settled, version=row.version + 1)
+        self._compare_and_set(conn, person_id, row.version, finished, now)
+        self._record_history(conn, person_id, finished)
+        self._publish(conn, person_id, finished.version)
+        return finished
 
     def current(self, person_id: int) -> SessionView | None:
-        """The person's session as of now (time-only progress applied), or None."""
+        """The person's session as of now (time-only progress applied, a finished timeline recorded), or None."""
         now = self.clock()
         with self.store.read() as conn:
             row, state, routine = self._load(conn, _check_person_id(person_id))
         if row is None or routine is None:
             return None
+        if engine.settle(state, routine, self.catalogue, now).done and not state.done:
+            return self._settle_stored(person_id)
         return self._view(state, routine, now)
+
+    def _settle_stored(self, person_id: int) -> SessionView | None:
+        for _ in range(MAX_CAS_ATTEMPTS):
+            try:
+                with self.store.write() as conn:
+                    now = self.clock()
+                    row, state, routine = self._load(conn, person_id)
+                    if row is None or routine is None:
+                        return None
+                    state = self._finish_by_time(conn, person_id, row, state, routine, now)
+                    return self._view(state, routine, now)
+            except _Conflict:
+                continue
+        raise RuntimeError("The session kept changing; please try again.")
+
+    def timeline(self, person_id: int) -> dict[str, Any] | None:
+        """The person's session as timeline data for the phone's player (docs/architecture.md,
+        Engine: "Timeline data"), or None when there is no session."""
+        view = self.current(person_id)
+        if view is None:
+            return None
+        data = engine.timeline_data(view.state, view.routine, self.catalogue, self.clock())
+        data["routine_name"] = view.routine.name
+        return data
 
     def history(self, person_id: int) -> list[HistoryEntry]:
         """Finished sessions, newest first."""
@@ -282,6 +340,8 @@ class Coach:
         routine_id: str | None = None,
         at: float | None = None,
         source: str = "phone",
+        mode: str | None = None,
+        segment: int | None = None,
     ) -> CommandOutcome:
         """Apply a session command for the person. See docs/architecture.md (Service)."""
         _check_person_id(person_id)
@@ -300,7 +360,8 @@ class Coach:
         for _ in range(MAX_CAS_ATTEMPTS):
             try:
                 with self.store.write() as conn:
-                    return self._command_once(conn, person_id, name, expected_version, routine_id, at, source)
+                    command = engine.Command(name, expected_version, at, mode=mode, segment=segment)
+                    return self._command_once(conn, person_id, command, routine_id, source)
             except _Conflict:
                 continue
             except IntegrityError:
@@ -308,21 +369,25 @@ class Coach:
         raise RuntimeError("The session kept changing under this command; please try again.")
 
     def _command_once(
-        self, conn, person_id, name, expected_version, routine_id, at, source
+        self, conn, person_id: int, command: engine.Command, routine_id, source: str
     ) -> CommandOutcome:
         now = self.clock()
+        name = command.name
         person = self._person(conn, person_id)
         if person is None:
             raise ValueError(f"No person with id {person_id}.")
         row, state, routine = self._load(conn, person_id)
+        if row is not None and routine is not None:
+            if self._finish_by_time(conn, person_id, row, state, routine, now) is not state:
+                row, state, routine = self._load(conn, person_id)  # finished just now: read what was written
         if name == "start":
-            return self._start(conn, person, row, state, routine, routine_id, expected_version, now)
+            return self._start(conn, person, row, state, routine, routine_id, command.expected_version, now)
         if row is None:
             return CommandOutcome("illegal", NO_SESSION, None)
         if routine is None:
             return CommandOutcome("illegal", "That routine is no longer available. Start another one.", None)
 
-        result = engine.apply(state, engine.Command(name, expected_version, at), routine, self.catalogue, now)
+        result = engine.apply(state, command, routine, self.catalogue, now)
         if result.status != "applied":
             return CommandOutcome(result.status, result.message, self._view(result.state, routine, now))
 
@@ -360,9 +425,17 @@ class Coach:
         if row is not None and expected_version is not None and expected_version != row.version:
             view = self._view(state, old_routine, now) if old_routine is not None else None
             return CommandOutcome("duplicate", "The session already changed on another device.", view)
+        if row is not None and state is not None and not state.done:
+            # A routine started over a running one: the first is recorded as stopped.
+            self._record_history(conn, person.id, replace(state, outcome="stopped", finished_at=now))
         # A replacement keeps counting up, so every device notices the new session.
         new = engine.start(
-            routine, self.catalogue, now, pace=person.pace, version=(row.version + 1) if row else 1
+            routine,
+            self.catalogue,
+            now,
+            pace=person.pace,
+            version=(row.version + 1) if row else 1,
+            mode=person.mode,
         )
         if row is None:
             conn.execute(

@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from typing import Any, Literal
+from typing import Literal
 
 # Re-exported (explicitly, for mypy) because the front ends read the limits from here.
 from shared_content.catalogue.model import MAX_HOLD_SECONDS as MAX_HOLD_SECONDS
 from shared_content.catalogue.model import MIN_HOLD_SECONDS as MIN_HOLD_SECONDS
+
+from .shapes import CatalogueLike, ExerciseLike, RoutineLike
 
 Side = Literal["left", "right"]
 
@@ -79,7 +81,7 @@ def faster(pace: float) -> float | None:
     return PACE_LEVELS[i - 1] if i > 0 else None
 
 
-def intro_seconds(exercise: Any) -> int:
+def intro_seconds(exercise: ExerciseLike) -> int:
     """Time for reading the exercise out, recovered from the catalogue's duration.
 
     The catalogue computes duration = intro + timed part (at pace 1); the engine needs
@@ -94,7 +96,7 @@ def intro_seconds(exercise: Any) -> int:
     return max(0, int(exercise.duration_seconds) - timed)
 
 
-def _exercise_blocks(exercise: Any, index: int, pace: float) -> list[Block]:
+def _exercise_blocks(exercise: ExerciseLike, index: int, pace: float) -> list[Block]:
     if exercise.kind == "guidance":
         return [Block(exercise.id, index, None, 1, 1, 1, 0, 0, 0, True, True)]
     sides: tuple[Side | None, ...] = ("left", "right") if exercise.per_side else (None,)
@@ -123,7 +125,7 @@ def _exercise_blocks(exercise: Any, index: int, pace: float) -> list[Block]:
     return blocks
 
 
-def plan_for(routine: Any, catalogue: Any, pace: float) -> list[Block]:
+def plan_for(routine: RoutineLike, catalogue: CatalogueLike, pace: float) -> list[Block]:
     """The routine's blocks in order, with holds at this pace."""
     check_pace(pace)
     if not routine.exercise_ids:

@@ -114,6 +114,11 @@ def merge_person(conn: Connection, from_id: int, into_id: int) -> bool:
     return moved
 
 
+def set_mode(conn: Connection, person_id: int, mode: str) -> bool:
+    """Store the person's session mode ("lead" | "wait"); False when there is no such person."""
+    return conn.execute(update(people).where(people.c.id == person_id).values(mode=mode)).rowcount == 1
+
+
 def touch_device(conn: Connection, device_id: int, now: float) -> None:
     conn.execute(update(devices).where(devices.c.id == device_id).values(last_seen_at=now))
 
@@ -136,4 +141,5 @@ __all__ = [
     "merge_person",
     "touch_device",
     "move_device",
+    "set_mode",
 ]
