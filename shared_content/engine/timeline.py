@@ -147,7 +147,18 @@ def settle_in(state: SessionState, tpl: Template, now: float) -> SessionState:
     cursor = locate_in(state, tpl, now)
     if not cursor.done:
         return state
-    return replace(state, outcome="completed", finished_at=cursor.ended_at, paused_at=None, barrier=None)
+    # The anchor moves to the last segment, so a finished session shows where it ended.
+    kept = state.anchor_duration if cursor.index == state.anchor_index else None
+    return replace(
+        state,
+        anchor_index=cursor.index,
+        anchor_at=cursor.start,
+        anchor_duration=kept,
+        outcome="completed",
+        finished_at=cursor.ended_at,
+        paused_at=None,
+        barrier=None,
+    )
 
 
 def settle(state: SessionState, routine: RoutineLike, catalogue: CatalogueLike, now: float) -> SessionState:
@@ -196,8 +207,9 @@ def _rep_for(seg: Segment) -> int:
 
 
 def hold_count(elapsed: float, hold_seconds: float) -> int:
-    """The count heard `elapsed` seconds into a hold: "1" at its start, one more each second."""
-    return int(min(hold_seconds, math.floor(elapsed) + 1))
+    """The count heard `elapsed` seconds into a hold: "1" at its start, one more each second
+    (cues.count_marks: the voice says some of these numbers, each at this moment)."""
+    return min(round(hold_seconds), math.floor(elapsed) + 1)
 
 
 def position(state: SessionState, routine: RoutineLike, catalogue: CatalogueLike, now: float) -> Position:
