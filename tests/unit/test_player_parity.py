@@ -159,7 +159,10 @@ def test_player_plans_the_engines_cues(node, mode):
     state = apply(state, Command("next"), routine, REAL, T0 + 7).state  # anchored mid-routine
     data = timeline_data(state, routine, REAL, T0 + 8)
     expected = [(c.at, c.key) for c in cues(state, routine, REAL, T0 + 8, T0 + 10_000)]
-    got = [(at, key) for at, key, _ in node.ask({"op": "cues", "data": data, "from": T0 + 8, "until": T0 + 10_000})]
+    got = [
+        (at, key)
+        for at, key, _ in node.ask({"op": "cues", "data": data, "from": T0 + 8, "until": T0 + 10_000})
+    ]
     assert len(got) == len(expected) > 10
     for (pa, pk), (ja, jk) in zip(expected, got, strict=True):
         assert pk == jk and abs(pa - ja) < 1e-6
