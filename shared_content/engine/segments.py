@@ -236,10 +236,27 @@ def check_mode(mode: str) -> Mode:
     raise ValueError(f"mode must be one of {MODES}, not {mode!r}")
 
 
+# Specs by exercise object (the catalogue's models are frozen and long-lived). An entry holds its
+# exercise, so the id it is keyed by cannot be reused while the entry exists.
+_SPECS: dict[int, tuple[ExerciseLike, ExerciseSpec]] = {}
+_MAX_SPECS = 1024
+
+
+def spec_of(exercise: ExerciseLike) -> ExerciseSpec:
+    found = _SPECS.get(id(exercise))
+    if found is not None and found[0] is exercise:
+        return found[1]
+    if len(_SPECS) >= _MAX_SPECS:
+        _SPECS.clear()
+    spec = ExerciseSpec.of(exercise)
+    _SPECS[id(exercise)] = (exercise, spec)
+    return spec
+
+
 def exercise_specs(routine: RoutineLike, catalogue: CatalogueLike) -> tuple[ExerciseSpec, ...]:
     if not routine.exercise_ids:
         raise ValueError(f"routine {routine.id!r} has no exercises")
-    return tuple(ExerciseSpec.of(catalogue.exercise(eid)) for eid in routine.exercise_ids)
+    return tuple(spec_of(catalogue.exercise(eid)) for eid in routine.exercise_ids)
 
 
 def template_for(routine: RoutineLike, catalogue: CatalogueLike, pace: float, mode: str) -> Template:
