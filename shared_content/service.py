@@ -262,7 +262,9 @@ class Coach:
             return row, None, None
         return row, engine.SessionState.from_dict(data, routine, self.catalogue), routine
 
-    def _finish_by_time(self, conn: Connection, person_id: int, row, state, routine, now: float):
+    def _finish_by_time(
+        self, conn: Connection, person_id: int, row: Any, state: engine.SessionState, routine: Any, now: float
+    ) -> engine.SessionState:
         """Once the timeline has run out, write the done state (compare-and-set, a new version)
         and its history row, exactly once however many readers notice it. Returns the state."""
         settled = engine.settle(state, routine, self.catalogue, now)
