@@ -407,6 +407,8 @@ class Coach:
             )
         if result.finished:
             self._record_history(conn, person_id, new)
+        if name == "start_over" and not state.done:  # the run started over is recorded as stopped
+            self._record_history(conn, person_id, replace(state, outcome="stopped", finished_at=now))
         self._publish(conn, person_id, new.version)
         return CommandOutcome("applied", result.message, self._view(new, routine, now), result.finished)
 

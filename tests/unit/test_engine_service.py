@@ -147,3 +147,18 @@ def test_an_old_engines_running_session_survives_the_upgrade(store, catalogue, c
 def stored_state(store, person_id) -> str:
     with store.read() as conn:
         return conn.execute(select(sessions.c.state).where(sessions.c.person_id == person_id)).scalar_one()
+
+
+def test_start_over_records_the_run_it_replaces_as_stopped(store, catalogue, clock):
+    coach = make(store, catalogue, clock)
+    p = coach.person_for_device("phone", "tok")
+    first = coach.command(p.id, "start", routine_id=ROUTINE)
+    clock.advance(20)
+    again = coach.command(p.id, "start_over")
+    assert again.applied and again.view.state.started_at == clock.now
+    [entry] = coach.history(p.id)
+    assert (entry.outcome, entry.started_at, entry.finished_at) == (
+        "stopped",
+        first.view.state.started_at,
+        clock.now,
+    )
