@@ -22,6 +22,7 @@ from sqlalchemy import Connection, delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from shared_content import engine, pairing
+from shared_content.engine.legacy import legacy_view
 from shared_content.pairing import PairingOutcome
 from shared_content.store import Store, default_database_url
 from shared_content.store import people as people_db
@@ -248,7 +249,9 @@ class Coach:
 
     def _view(self, state: engine.SessionState, routine, now: float) -> SessionView:
         settled = engine.settle(state, routine, self.catalogue, now)
-        return SessionView(settled, routine, engine.position(settled, routine, self.catalogue, now))
+        # The state with the old engine's phase fields, which the front ends read until wave 2.
+        shown = legacy_view(settled, routine, self.catalogue, now)
+        return SessionView(shown, routine, engine.position(settled, routine, self.catalogue, now))
 
     def _load(self, conn: Connection, person_id: int):
         """(row, state, routine) for the person's session; (None, None, None) when there is none.
