@@ -565,3 +565,20 @@ def test_the_plank_and_the_foam_roller_get_a_longer_get_ready(catalogue):
 
 def test_pace_levels_are_ordered_and_include_normal():
     assert list(PACE_LEVELS) == sorted(PACE_LEVELS) and 1.0 in PACE_LEVELS
+
+
+def test_the_old_engines_fields_are_derived_for_todays_front_ends():
+    from shared_content.engine.legacy import legacy_view
+
+    s = start(R, C, T0)
+    told = legacy_view(s, R, C, T0 + 1)
+    assert (told.phase, told.block_index, told.phase_started_at) == ("instructions", 0, None)
+    ready = legacy_view(s, R, C, T0 + 13)  # in the get-ready: the old "holding" with rep 1 ahead
+    assert (ready.phase, ready.block_index, ready.phase_started_at) == ("holding", 0, start_of(2))
+    resting = legacy_view(s, R, C, start_of(7) + 1)  # the rest after set 1 belongs to set 1
+    assert (resting.phase, resting.block_index, resting.phase_started_at) == ("resting", 0, start_of(7))
+    lunge = legacy_view(s, R, C, start_of(15) + 1)
+    assert (lunge.phase, lunge.block_index) == ("instructions", 2)
+    assert legacy_view(s, R, C, T0 + TPL.total).phase == "done"
+    assert told.to_dict() == s.to_dict()  # never stored with the old fields
+    assert SessionState.from_dict(told.to_dict()) == s
