@@ -19,6 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from shared_content.vocabulary import DEFAULT_LOCALE, LOCALES  # noqa: E402
 from skill.speech.counting import count_hold  # noqa: E402
 from skill.speech.ssml import estimate_seconds, speak  # noqa: E402
 
@@ -34,7 +35,7 @@ def measure(ssml: str, wav: Path) -> float:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--locale", default="en-US")
+    parser.add_argument("--locale", default=DEFAULT_LOCALE, choices=LOCALES)
     parser.add_argument("--keep", help="write the WAV files into this folder")
     args = parser.parse_args(argv)
     missing = [tool for tool in ("espeak-ng", "soxi") if shutil.which(tool) is None]

@@ -284,7 +284,7 @@ async def voice_command(host: str, port: int, speaker: Speaker, routine_id: str,
 async def run_load(server, links: list[dict], rate: float, duration: float, routine_id: str) -> dict:
     host, port = "127.0.0.1", server.port
     phones = [Phone(i, link["cookie"]) for i, link in enumerate(links)]
-    speakers = [Speaker(link["user_id"], phone) for link, phone in zip(links, phones)]
+    speakers = [Speaker(link["user_id"], phone) for link, phone in zip(links, phones, strict=True)]
     tasks = []
     t0 = time.monotonic()
     for start in range(0, len(phones), 100):  # connect in waves, so the listen backlog never overflows
@@ -456,9 +456,9 @@ def print_table(results: list[dict]) -> None:
             ]
         )
     widths = [max(len(str(c)), *(len(str(row[i])) for row in rows)) for i, c in enumerate(cols)]
-    print("\n" + "  ".join(str(c).rjust(w) for c, w in zip(cols, widths)))
+    print("\n" + "  ".join(str(c).rjust(w) for c, w in zip(cols, widths, strict=True)))
     for row in rows:
-        print("  ".join(str(v).rjust(w) for v, w in zip(row, widths)))
+        print("  ".join(str(v).rjust(w) for v, w in zip(row, widths, strict=True)))
     for r in results:
         p95, rss = r["latency_ms"]["p95"], r["server_rss_mb"]["peak"]
         ok95 = p95 is not None and p95 < TARGET_P95_MS

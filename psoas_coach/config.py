@@ -53,7 +53,7 @@ def settings_from_env(dev: bool = False) -> Settings:
             "PSOAS_SECRET_KEY is not set. Set it to a long random string, or use --dev on a loopback host."
         )
     hops = os.environ.get("PSOAS_PROXY_HOPS", "0").strip() or "0"
-    if not hops.isdigit() or int(hops) > 5:
+    if not (hops.isascii() and hops.isdigit()) or int(hops) > 5:
         raise SystemExit(f"PSOAS_PROXY_HOPS must be a whole number from 0 to 5 (got {hops!r}).")
     return Settings(
         proxy_hops=int(hops),

@@ -34,17 +34,21 @@ from __future__ import annotations
 
 import hashlib
 import math
-import re
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, case, delete, insert, select, text, update
+from sqlalchemy import ColumnElement, Connection, case, delete, insert, select, text, update
 
-from shared_content.store import Store
+from shared_content.store import Store, person_data
 from shared_content.store import people as people_db
-from shared_content.store.tables import pairing_codes, people, rate_limits, sessions
+from shared_content.store import sessions as sessions_db
+from shared_content.store.tables import pairing_codes, people, rate_limits
+from shared_content.vocabulary import PAIRING_CODE_DIGITS, number_words, parse_pairing_code
 
-CODE_DIGITS = 6
+# publish(conn, person_id, version): the change-bus notice, sent in the caller's transaction.
+Publish = Callable[[Connection, int, int], None]
+
 CODE_TTL_SECONDS = 10 * 60
 RATE_WINDOW_SECONDS = 10 * 60
 BROWSER_WRONG_TRY_LIMIT = 5
@@ -52,15 +56,13 @@ IP_WRONG_TRY_LIMIT = 10
 CODE_WRONG_TRY_LIMIT = 20
 PG_PAIRING_LOCK_KEY = 0x7061697273  # "pairs"
 
-BAD_FORMAT = "Enter the six digits Alexa said."
-WRONG_CODE = "That code didn't work. Check the six digits, or ask Alexa for a new code."
+BAD_FORMAT = f"Enter the {number_words(PAIRING_CODE_DIGITS)} digits Alexa said."
+WRONG_CODE = f"That code didn't work. Check the {number_words(PAIRING_CODE_DIGITS)} digits, or ask Alexa for a new code."
 STALE_CODE = (
     'That code has expired or was already used. Say "Alexa, ask psoas coach to link my phone" for a new one.'
 )
 LINKED = "Your phone is linked. It now follows the same session as your Alexa device."
 ALREADY_LINKED = "This phone was already linked to you. Nothing changed."
-
-_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015]+")  # spaces, hyphens and dashes people type between digits
 
 
 @dataclass(frozen=True)
@@ -72,16 +74,6 @@ class PairingOutcome:
     retry_after_seconds: int | None = None  # when limited: seconds until the window ends
 
 
-def normalise_code(raw) -> str | None:
-    """The six digits, or None when `raw` is not six digits once spaces and hyphens are removed."""
-    if not isinstance(raw, str):
-        return None
-    code = _SEPARATORS.sub("", raw)
-    if len(code) != CODE_DIGITS or not code.isascii() or not code.isdigit():
-        return None
-    return code
-
-
 def hash_code(code: str) -> str:
     return hashlib.sha256(b"psoas-coach pairing code v1\x00" + code.encode("ascii")).hexdigest()
 
@@ -90,7 +82,7 @@ def _hashed_key(kind: str, value: str) -> str:
     return f"pair:{kind}:" + hashlib.sha256(value.encode("utf-8")).hexdigest()[:40]
 
 
-def _live(now: float):
+def _live(now: float) -> ColumnElement[bool]:
     return (
         (pairing_codes.c.used_at.is_(None))
         & (pairing_codes.c.expires_at > now)
@@ -106,7 +98,7 @@ def issue_code(conn: Connection, person_id: int, now: float) -> str:
     # Housekeeping: codes long past their life are of no use to anyone.
     conn.execute(delete(pairing_codes).where(pairing_codes.c.expires_at < now - 86400))
     for _ in range(20):
-        code = f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
+        code = f"{secrets.randbelow(10**PAIRING_CODE_DIGITS):0{PAIRING_CODE_DIGITS}d}"
         digest = hash_code(code)
         clash = conn.execute(
             select(pairing_codes.c.id).where(pairing_codes.c.code_hash == digest, _live(now))
@@ -132,10 +124,15 @@ def _limit_outcome(conn: Connection, keys: dict[str, str], now: float) -> Pairin
     """A refusal when this browser or this address is over its limit, else None."""
     limits = {"browser": BROWSER_WRONG_TRY_LIMIT, "ip": IP_WRONG_TRY_LIMIT}
     for kind, key in keys.items():
-        row = conn.execute(select(rate_limits).where(rate_limits.c.key == key)).first()
-        if row is None or row.window_start + RATE_WINDOW_SECONDS <= now or row.count < limits[kind]:
+        row = conn.execute(
+            select(rate_limits.c.window_start, rate_limits.c.count).where(rate_limits.c.key == key)
+        ).first()
+        if row is None:
             continue
-        seconds = max(1, math.ceil(row.window_start + RATE_WINDOW_SECONDS - now))
+        window_start, count = row
+        if window_start + RATE_WINDOW_SECONDS <= now or count < limits[kind]:
+            continue
+        seconds = max(1, math.ceil(window_start + RATE_WINDOW_SECONDS - now))
         minutes = max(1, round(seconds / 60))
         where = "this phone" if kind == "browser" else "this network"
         message = (
@@ -165,14 +162,14 @@ def _count_wrong_try(store: Store, conn: Connection, keys: dict[str, str], now: 
 
 
 def redeem(
-    store: Store, browser_token: str, raw_code, client_ip: str | None, now: float, publish
+    store: Store, browser_token: str, raw_code: object, client_ip: str | None, now: float, publish: Publish
 ) -> PairingOutcome:
     """Link the phone with `browser_token` to the person whose live code this is.
 
     `publish(conn, person_id, version)` is called when the phone's session moves to the speaker.
     """
     people_db.check_device("phone", browser_token)
-    code = normalise_code(raw_code)
+    code = parse_pairing_code(raw_code)
     if code is None:
         return PairingOutcome(False, BAD_FORMAT)
     keys = {"browser": _hashed_key("browser", browser_token), "ip": _hashed_key("ip", client_ip or "unknown")}
@@ -199,7 +196,9 @@ def redeem(
         return _link_phone(conn, browser_token, row.person_id, now, publish)
 
 
-def _link_phone(conn: Connection, browser_token: str, speaker_id: int, now: float, publish) -> PairingOutcome:
+def _link_phone(
+    conn: Connection, browser_token: str, speaker_id: int, now: float, publish: Publish
+) -> PairingOutcome:
     device = people_db.find_device(conn, "phone", browser_token)
     if device is None:
         people_db.add_device(conn, speaker_id, "phone", browser_token, now)
@@ -212,9 +211,8 @@ def _link_phone(conn: Connection, browser_token: str, speaker_id: int, now: floa
     # Only a person nothing else points to is folded in; a phone moving away from another
     # household's speaker leaves that household's data alone.
     if people_db.device_count(conn, previous) == 0:
-        if people_db.merge_person(conn, previous, speaker_id):
-            version = conn.execute(
-                select(sessions.c.version).where(sessions.c.person_id == speaker_id)
-            ).scalar_one()
-            publish(conn, speaker_id, version)
+        if person_data.merge_person(conn, previous, speaker_id):
+            version = sessions_db.version(conn, speaker_id)
+            if version is not None:  # the session that just moved
+                publish(conn, speaker_id, version)
     return PairingOutcome(True, LINKED, speaker_id)

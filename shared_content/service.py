@@ -1,40 +1,49 @@
 """Coach: the one API both front ends (Alexa skill, phone app) call.
 
-Every change is one database transaction. Session changes are compare-and-set on the
-session's version (`UPDATE ... WHERE version = :old`); when another process won the race the
-transaction is rolled back and the command re-applied to the fresh state, so two devices
-sending "next" for the same version advance once and the second gets "duplicate".
-History, pain reports, the person's pace and the change-bus notice are written in the same
-transaction as the session change: all of it happens, or none of it.
+Coach orchestrates; the store modules hold every SQL statement. Every change is one database
+transaction. Session changes are compare-and-set on the session's version
+(`store.sessions.compare_and_set`: `UPDATE ... WHERE version = :old`); when another process won the
+race the transaction is rolled back and the command re-applied to the fresh state, so two devices
+sending "next" for the same version advance once and the second gets "duplicate". History, pain
+reports, the person's pace and the change-bus notice are written in the same transaction as the
+session change: all of it happens, or none of it.
+
+Rules both front ends share live here, not in them: a first session starts only once the safety
+notice has been taken in (`command("start", ..., safety_acknowledged=True)`, or `acknowledge_safety`).
 """
 
 from __future__ import annotations
 
-import json
 import math
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Literal
 
-from sqlalchemy import Connection, delete, select, update
+from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
 from shared_content import engine, pairing
+from shared_content.bus import ChangeBus, Subscription
+from shared_content.catalogue import Catalogue, Routine
 from shared_content.engine.legacy import legacy_view
 from shared_content.pairing import PairingOutcome
-from shared_content.store import Store, default_database_url
+from shared_content.store import Store, default_database_url, person_data
+from shared_content.store import history as history_db
+from shared_content.store import pain as pain_db
 from shared_content.store import people as people_db
-from shared_content.store.tables import devices, history, pain_reports, people, sessions
+from shared_content.store import sessions as sessions_db
 
-SOURCES = ("phone", "voice")
+Source = Literal["phone", "voice"]
+SOURCES: tuple[Source, ...] = ("phone", "voice")
+Status = Literal["applied", "duplicate", "illegal", "safety_notice"]
 # Each retry follows a competing commit, so a handful covers any realistic burst of devices.
 MAX_CAS_ATTEMPTS = 8
 # last_seen_at is for the devices page; refreshing it on every request would make every read a write.
 LAST_SEEN_RESOLUTION_SECONDS = 60.0
 
 NO_SESSION = "There's no routine in progress."
+SAFETY_NOTICE_FIRST = "Read the safety notice before your first routine."
 
 
 @dataclass(frozen=True)
@@ -65,14 +74,15 @@ class HistoryEntry:
 
 @dataclass(frozen=True)
 class SessionView:
-    state: engine.SessionState
-    routine: Any
+    state: engine.SessionState | None  # None when the routine is gone (it cannot be decoded)
+    routine: Routine
     position: engine.Position
 
 
 @dataclass(frozen=True)
 class CommandOutcome:
-    status: str  # "applied" | "duplicate" | "illegal"
+    # "safety_notice": a first "start" refused until the safety notice is acknowledged
+    status: Status
     message: str
     view: SessionView | None
     finished: bool = False
@@ -81,19 +91,42 @@ class CommandOutcome:
     def applied(self) -> bool:
         return self.status == "applied"
 
+    @property
+    def needs_safety_notice(self) -> bool:
+        return self.status == "safety_notice"
+
 
 class _Conflict(Exception):
     """Another transaction changed the session between our read and our compare-and-set."""
 
 
-def _check_person_id(person_id) -> int:
+@dataclass(frozen=True)
+class _Loaded:
+    """The person's stored session, decoded; `routine` is None when the catalogue no longer has it."""
+
+    version: int
+    state: engine.SessionState | None  # None when the routine is gone (it cannot be decoded)
+    routine: Routine | None
+
+
+def _check_person_id(person_id: object) -> int:
     if isinstance(person_id, bool) or not isinstance(person_id, int):
         raise ValueError(f"person_id must be an integer, not {person_id!r}.")
     return person_id
 
 
+def _person(row: people_db.PersonRow) -> Person:
+    return Person(row.id, row.pace, row.safety_heard_at is not None, row.mode)
+
+
 class Coach:
-    def __init__(self, store: Store, catalogue=None, bus=None, clock: Callable[[], float] = time.time):
+    def __init__(
+        self,
+        store: Store,
+        catalogue: Catalogue | None = None,
+        bus: ChangeBus | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         if catalogue is None:
             from shared_content.catalogue import load_catalogue
 
@@ -107,24 +140,26 @@ class Coach:
 
     @classmethod
     def from_url(
-        cls, url: str | None = None, clock: Callable[[], float] = time.time, catalogue=None
+        cls,
+        url: str | None = None,
+        clock: Callable[[], float] = time.time,
+        catalogue: Catalogue | None = None,
     ) -> Coach:
         """Open (and migrate) the database at `url`, default SQLite otherwise, and start the change bus."""
-        from shared_content.bus import ChangeBus
-
         store = Store(url or default_database_url())
         store.migrate()
-        bus = ChangeBus.for_engine(store.engine)
-        return cls(store, catalogue, bus, clock=clock)
-
-    @classmethod
-    def from_env(cls, clock: Callable[[], float] = time.time, catalogue=None) -> Coach:
-        return cls.from_url(os.environ.get("DATABASE_URL") or None, clock=clock, catalogue=catalogue)
+        return cls(store, catalogue, ChangeBus.for_engine(store.engine), clock=clock)
 
     def close(self) -> None:
-        if self.bus is not None and hasattr(self.bus, "close"):
+        if self.bus is not None:
             self.bus.close()
         self.store.dispose()
+
+    def subscribe(self, person_id: int) -> Subscription:
+        """Wait for changes to the person's session (`sub.wait(timeout)`, then `sub.close()`)."""
+        if self.bus is None:
+            raise RuntimeError("This Coach was made without a change bus.")
+        return self.bus.subscribe(_check_person_id(person_id))
 
     def _publish(self, conn: Connection, person_id: int, version: int) -> None:
         if self.bus is not None:
@@ -139,33 +174,29 @@ class Coach:
         with self.store.read() as conn:
             device = people_db.find_device(conn, kind, external_id)
             if device is not None and now - device.last_seen_at < LAST_SEEN_RESOLUTION_SECONDS:
-                person = self._person(conn, device.person_id)
-                if person is not None:
-                    return person
+                row = people_db.find_person(conn, device.person_id)
+                if row is not None:
+                    return _person(row)
         for _ in range(3):
             try:
                 with self.store.write() as conn:
                     device = people_db.find_device(conn, kind, external_id)
                     if device is not None:
                         people_db.touch_device(conn, device.id, now)
-                        return self._person(conn, device.person_id)
+                        row = people_db.find_person(conn, device.person_id)
+                        if row is not None:  # the foreign key makes this certain
+                            return _person(row)
                     person_id = people_db.create_person(conn, now)
                     people_db.add_device(conn, person_id, kind, external_id, now, label)
-                    return Person(person_id, 1.0, False, "lead")
+                    return Person(person_id, 1.0, False)
             except IntegrityError:
                 continue  # another request created this device first; the next pass finds it
         raise RuntimeError("Could not register the device; please try again.")
 
-    @staticmethod
-    def _person(conn: Connection, person_id: int) -> Person | None:
-        row = conn.execute(select(people).where(people.c.id == person_id)).first()
-        if row is None:
-            return None
-        return Person(row.id, row.pace, row.safety_heard_at is not None, row.mode)
-
     def person(self, person_id: int) -> Person | None:
         with self.store.read() as conn:
-            return self._person(conn, _check_person_id(person_id))
+            row = people_db.find_person(conn, _check_person_id(person_id))
+        return None if row is None else _person(row)
 
     def set_mode(self, person_id: int, mode: str) -> CommandOutcome | None:
         """Store the person's choice ("lead" | "wait") and apply it to their running session.
@@ -182,24 +213,16 @@ class Coach:
             return None
         return self.command(person_id, "set_mode", mode=mode)
 
-    def set_safety_heard(self, person_id: int) -> None:
+    def acknowledge_safety(self, person_id: int) -> None:
+        """The person has taken in the safety notice (read aloud in full, or seen and confirmed)."""
         _check_person_id(person_id)
         with self.store.write() as conn:
-            if self._person(conn, person_id) is None:
-                raise ValueError(f"No person with id {person_id}.")
-            conn.execute(
-                update(people)
-                .where(people.c.id == person_id, people.c.safety_heard_at.is_(None))
-                .values(safety_heard_at=self.clock())
-            )
+            self._require_person(conn, person_id)
+            people_db.mark_safety_heard(conn, person_id, self.clock())
 
     def devices(self, person_id: int) -> list[Device]:
         with self.store.read() as conn:
-            rows = conn.execute(
-                select(devices)
-                .where(devices.c.person_id == _check_person_id(person_id))
-                .order_by(devices.c.created_at, devices.c.id)
-            ).all()
+            rows = people_db.devices_of(conn, _check_person_id(person_id))
         return [Device(r.id, r.kind, r.label, r.created_at, r.last_seen_at) for r in rows]
 
     def unlink(self, person_id: int, device_id: int) -> bool:
@@ -210,13 +233,10 @@ class Coach:
         """
         _check_person_id(person_id)
         with self.store.write() as conn:
-            gone = conn.execute(
-                delete(devices).where(devices.c.id == device_id, devices.c.person_id == person_id)
-            ).rowcount
-            if not gone:
+            if not people_db.remove_device(conn, device_id, person_id):
                 return False
             if people_db.device_count(conn, person_id) == 0:
-                people_db.delete_person(conn, person_id)
+                person_data.delete_person(conn, person_id)
             return True
 
     def forget_device(self, kind: str, external_id: str) -> bool:
@@ -231,14 +251,14 @@ class Coach:
             if device is None:
                 return False
             if people_db.device_count(conn, device.person_id) <= 1:
-                people_db.delete_person(conn, device.person_id)
+                person_data.delete_person(conn, device.person_id)
             else:
-                conn.execute(delete(devices).where(devices.c.id == device.id))
+                people_db.remove_device(conn, device.id, device.person_id)
             return True
 
     # --- sessions ---------------------------------------------------------------------
 
-    def _routine(self, routine_id: str):
+    def _routine(self, routine_id: object) -> Routine | None:
         """The routine for an id (curated or assembled), or None when the catalogue has no such routine."""
         if not isinstance(routine_id, str) or not routine_id.strip():
             return None
@@ -247,59 +267,79 @@ class Coach:
         except (KeyError, ValueError):  # unknown id, or a malformed assembled id (CatalogueError)
             return None
 
-    def _view(self, state: engine.SessionState, routine, now: float) -> SessionView:
+    def _view(self, state: engine.SessionState, routine: Routine, now: float) -> SessionView:
         settled = engine.settle(state, routine, self.catalogue, now)
-        # The state with the old engine's phase fields, which the front ends read until wave 2.
+        # The state with the old engine's phase fields, which the front ends still read.
         shown = legacy_view(settled, routine, self.catalogue, now)
         return SessionView(shown, routine, engine.position(settled, routine, self.catalogue, now))
 
-    def _load(self, conn: Connection, person_id: int):
-        """(row, state, routine) for the person's session; (None, None, None) when there is none.
-        The state is None when its routine is no longer in the catalogue."""
-        row = conn.execute(select(sessions).where(sessions.c.person_id == person_id)).first()
-        if row is None:
-            return None, None, None
-        data = json.loads(row.state)
-        routine = self._routine(data.get("routine_id"))
+    def _load(self, conn: Connection, person_id: int) -> _Loaded | None:
+        """The stored session, decoded; None when there is none. A session whose routine the
+        catalogue no longer has keeps `routine` None (its state cannot be laid on a timeline)."""
+        stored = sessions_db.load(conn, person_id)
+        if stored is None:
+            return None
+        routine = self._routine(stored.state.get("routine_id"))
         if routine is None:
-            return row, None, None
-        return row, engine.SessionState.from_dict(data, routine, self.catalogue), routine
+            return _Loaded(stored.version, None, None)
+        state = engine.SessionState.from_dict(stored.state, routine, self.catalogue)
+        return _Loaded(stored.version, state, routine)
 
-    def _finish_by_time(
-        self, conn: Connection, person_id: int, row: Any, state: engine.SessionState, routine: Any, now: float
-    ) -> engine.SessionState:
+    def _finish_by_time(self, conn: Connection, person_id: int, loaded: _Loaded, now: float) -> _Loaded:
         """Once the timeline has run out, write the done state (compare-and-set, a new version)
-        and its history row, exactly once however many readers notice it. Returns the state."""
-        settled = engine.settle(state, routine, self.catalogue, now)
-        if settled.done == state.done:
-            return state
-        finished = replace(settled, version=row.version + 1)
-        self._compare_and_set(conn, person_id, row.version, finished, now)
-        self._record_history(conn, person_id, finished)
+        and its history row, exactly once however many readers notice it."""
+        if loaded.state is None or loaded.routine is None:
+            return loaded
+        settled = engine.settle(loaded.state, loaded.routine, self.catalogue, now)
+        if settled.done == loaded.state.done:
+            return loaded
+        finished = replace(settled, version=loaded.version + 1)
+        self._compare_and_set(conn, person_id, loaded.version, finished, now)
+        self._record_history(conn, person_id, finished, now)
         self._publish(conn, person_id, finished.version)
-        return finished
+        return _Loaded(finished.version, finished, loaded.routine)
+
+    @staticmethod
+    def _record_history(conn: Connection, person_id: int, state: engine.SessionState, now: float) -> None:
+        finished_at = state.finished_at if state.finished_at is not None else now
+        outcome = state.outcome or "stopped"
+        history_db.record_once(conn, person_id, state.routine_id, state.started_at, finished_at, outcome)
+
+    def _loaded_view(self, loaded: _Loaded | None, now: float) -> SessionView | None:
+        if loaded is None or loaded.routine is None or loaded.state is None:
+            return None
+        return self._view(loaded.state, loaded.routine, now)
+
+    @staticmethod
+    def _require_person(conn: Connection, person_id: int) -> people_db.PersonRow:
+        row = people_db.find_person(conn, person_id)
+        if row is None:
+            raise ValueError(f"No person with id {person_id}.")
+        return row
 
     def current(self, person_id: int) -> SessionView | None:
-        """The person's session as of now (time-only progress applied, a finished timeline recorded), or None."""
+        """The person's session as of now (time-only progress applied, a finished timeline
+        recorded), or None."""
         now = self.clock()
         with self.store.read() as conn:
-            row, state, routine = self._load(conn, _check_person_id(person_id))
-        if row is None or routine is None:
-            return None
-        if engine.settle(state, routine, self.catalogue, now).done and not state.done:
-            return self._settle_stored(person_id)
-        return self._view(state, routine, now)
+            loaded = self._load(conn, _check_person_id(person_id))
+        if loaded is not None and loaded.state is not None and loaded.routine is not None:
+            if (
+                not loaded.state.done
+                and engine.settle(loaded.state, loaded.routine, self.catalogue, now).done
+            ):
+                return self._settle_stored(person_id)
+        return self._loaded_view(loaded, now)
 
     def _settle_stored(self, person_id: int) -> SessionView | None:
         for _ in range(MAX_CAS_ATTEMPTS):
             try:
                 with self.store.write() as conn:
                     now = self.clock()
-                    row, state, routine = self._load(conn, person_id)
-                    if row is None or routine is None:
-                        return None
-                    state = self._finish_by_time(conn, person_id, row, state, routine, now)
-                    return self._view(state, routine, now)
+                    loaded = self._load(conn, person_id)
+                    if loaded is not None:
+                        loaded = self._finish_by_time(conn, person_id, loaded, now)
+                    return self._loaded_view(loaded, now)
             except _Conflict:
                 continue
         raise RuntimeError("The session kept changing; please try again.")
@@ -317,23 +357,12 @@ class Coach:
     def history(self, person_id: int) -> list[HistoryEntry]:
         """Finished sessions, newest first."""
         with self.store.read() as conn:
-            rows = conn.execute(
-                select(history)
-                .where(history.c.person_id == _check_person_id(person_id))
-                .order_by(history.c.finished_at.desc(), history.c.id.desc())
-            ).all()
+            rows = history_db.for_person(conn, _check_person_id(person_id))
         entries = []
         for r in rows:
             routine = self._routine(r.routine_id)
-            entries.append(
-                HistoryEntry(
-                    r.routine_id,
-                    routine.name if routine else r.routine_id,
-                    r.session_started_at,
-                    r.finished_at,
-                    r.outcome,
-                )
-            )
+            name = routine.name if routine is not None else r.routine_id
+            entries.append(HistoryEntry(r.routine_id, name, r.session_started_at, r.finished_at, r.outcome))
         return entries
 
     def command(
@@ -344,11 +373,17 @@ class Coach:
         *,
         routine_id: str | None = None,
         at: float | None = None,
-        source: str = "phone",
+        source: Source = "phone",
+        safety_acknowledged: bool = False,
         mode: str | None = None,
         segment: int | None = None,
     ) -> CommandOutcome:
-        """Apply a session command for the person. See docs/architecture.md (Service)."""
+        """Apply a session command for the person. See docs/architecture.md (Service).
+
+        "start" for someone who has not yet taken in the safety notice is refused with status
+        "safety_notice" unless `safety_acknowledged` says the front end has just given it (the
+        acknowledgement is then recorded in the same transaction as the start).
+        """
         _check_person_id(person_id)
         if source not in SOURCES:
             raise ValueError(f"source must be one of {SOURCES}, not {source!r}.")
@@ -365,59 +400,65 @@ class Coach:
         for _ in range(MAX_CAS_ATTEMPTS):
             try:
                 with self.store.write() as conn:
+                    if name == "start":
+                        return self._start(conn, person_id, routine_id, expected_version, safety_acknowledged)
                     command = engine.Command(name, expected_version, at, mode=mode, segment=segment)
-                    return self._command_once(conn, person_id, command, routine_id, source)
+                    return self._apply(conn, person_id, command, source)
             except _Conflict:
                 continue
             except IntegrityError:
                 continue  # two first "start"s raced to insert the session row; re-run against the winner
         raise RuntimeError("The session kept changing under this command; please try again.")
 
-    def _command_once(
-        self, conn, person_id: int, command: engine.Command, routine_id, source: str
+    def _apply(
+        self, conn: Connection, person_id: int, command: engine.Command, source: Source
     ) -> CommandOutcome:
         now = self.clock()
         name = command.name
-        person = self._person(conn, person_id)
-        if person is None:
-            raise ValueError(f"No person with id {person_id}.")
-        row, state, routine = self._load(conn, person_id)
-        if row is not None and routine is not None:
-            if self._finish_by_time(conn, person_id, row, state, routine, now) is not state:
-                row, state, routine = self._load(conn, person_id)  # finished just now: read what was written
-        if name == "start":
-            return self._start(conn, person, row, state, routine, routine_id, command.expected_version, now)
-        if row is None:
+        self._require_person(conn, person_id)
+        loaded = self._load(conn, person_id)
+        if loaded is None:
             return CommandOutcome("illegal", NO_SESSION, None)
-        if routine is None:
+        routine = loaded.routine
+        if routine is None or loaded.state is None:
             return CommandOutcome("illegal", "That routine is no longer available. Start another one.", None)
+        loaded = self._finish_by_time(conn, person_id, loaded, now)
+        assert loaded.state is not None  # _finish_by_time keeps a decodable state
 
-        result = engine.apply(state, command, routine, self.catalogue, now)
+        result = engine.apply(loaded.state, command, routine, self.catalogue, now)
         if result.status != "applied":
             return CommandOutcome(result.status, result.message, self._view(result.state, routine, now))
 
         new = result.state
-        self._compare_and_set(conn, person_id, row.version, new, now)
+        self._compare_and_set(conn, person_id, loaded.version, new, now)
         if name in ("slower", "faster"):
-            conn.execute(update(people).where(people.c.id == person_id).values(pace=new.pace))
+            people_db.set_pace(conn, person_id, new.pace)
         if name == "pain":
             # The exercise they were doing when it hurt: the position before the command.
-            doing = engine.position(state, routine, self.catalogue, now).exercise
-            conn.execute(
-                pain_reports.insert().values(
-                    person_id=person_id, at=now, exercise_id=getattr(doing, "id", None), source=source
-                )
-            )
+            doing = engine.position(loaded.state, routine, self.catalogue, now).exercise
+            pain_db.record(conn, person_id, now, getattr(doing, "id", None), source)
         if result.finished:
-            self._record_history(conn, person_id, new)
-        if name == "start_over" and not state.done:  # the run started over is recorded as stopped
-            self._record_history(conn, person_id, replace(state, outcome="stopped", finished_at=now))
+            self._record_history(conn, person_id, new, now)
+        if name == "start_over" and not loaded.state.done:  # the run started over is recorded as stopped
+            self._record_history(
+                conn, person_id, replace(loaded.state, outcome="stopped", finished_at=now), now
+            )
         self._publish(conn, person_id, new.version)
         return CommandOutcome("applied", result.message, self._view(new, routine, now), result.finished)
 
     def _start(
-        self, conn, person: Person, row, state, old_routine, routine_id, expected_version, now
+        self,
+        conn: Connection,
+        person_id: int,
+        routine_id: str | None,
+        expected_version: int | None,
+        safety_acknowledged: bool,
     ) -> CommandOutcome:
+        now = self.clock()
+        person = self._require_person(conn, person_id)
+        loaded = self._load(conn, person_id)
+        if loaded is not None:
+            loaded = self._finish_by_time(conn, person_id, loaded, now)
         routine = self._routine(routine_id) if routine_id is not None else None
         if routine is None:
             message = (
@@ -425,70 +466,35 @@ class Coach:
                 if routine_id is None
                 else f"There's no routine called {routine_id!r}."
             )
-            view = (
-                self._view(state, old_routine, now) if row is not None and old_routine is not None else None
-            )
-            return CommandOutcome("illegal", message, view)
-        if row is not None and expected_version is not None and expected_version != row.version:
-            view = self._view(state, old_routine, now) if old_routine is not None else None
+            return CommandOutcome("illegal", message, self._loaded_view(loaded, now))
+        if loaded is not None and expected_version is not None and expected_version != loaded.version:
+            view = self._loaded_view(loaded, now)
             return CommandOutcome("duplicate", "The session already changed on another device.", view)
-        if row is not None and state is not None and not state.done:
+        if person.safety_heard_at is None:
+            if not safety_acknowledged:
+                return CommandOutcome("safety_notice", SAFETY_NOTICE_FIRST, self._loaded_view(loaded, now))
+            people_db.mark_safety_heard(conn, person_id, now)
+        if loaded is not None and loaded.state is not None and not loaded.state.done:
             # A routine started over a running one: the first is recorded as stopped.
-            self._record_history(conn, person.id, replace(state, outcome="stopped", finished_at=now))
-        # A replacement keeps counting up, so every device notices the new session.
-        new = engine.start(
-            routine,
-            self.catalogue,
-            now,
-            pace=person.pace,
-            version=(row.version + 1) if row else 1,
-            mode=person.mode,
-        )
-        if row is None:
-            conn.execute(
-                sessions.insert().values(
-                    person_id=person.id,
-                    routine_id=new.routine_id,
-                    version=new.version,
-                    state=json.dumps(new.to_dict()),
-                    updated_at=now,
-                )
+            self._record_history(
+                conn, person_id, replace(loaded.state, outcome="stopped", finished_at=now), now
             )
+        # A replacement keeps counting up, so every device notices the new session.
+        version = loaded.version + 1 if loaded is not None else 1
+        new = engine.start(routine, self.catalogue, now, pace=person.pace, version=version, mode=person.mode)
+        if loaded is None:
+            sessions_db.create(conn, person_id, new.to_dict(), now)
         else:
-            self._compare_and_set(conn, person.id, row.version, new, now)
-        self._publish(conn, person.id, new.version)
+            self._compare_and_set(conn, person_id, loaded.version, new, now)
+        self._publish(conn, person_id, new.version)
         return CommandOutcome("applied", "", self._view(new, routine, now))
 
     @staticmethod
     def _compare_and_set(
         conn: Connection, person_id: int, old_version: int, new: engine.SessionState, now: float
-    ):
-        updated = conn.execute(
-            update(sessions)
-            .where(sessions.c.person_id == person_id, sessions.c.version == old_version)
-            .values(
-                routine_id=new.routine_id,
-                version=new.version,
-                state=json.dumps(new.to_dict()),
-                updated_at=now,
-            )
-        ).rowcount
-        if updated != 1:
+    ) -> None:
+        if not sessions_db.compare_and_set(conn, person_id, old_version, new.to_dict(), now):
             raise _Conflict()
-
-    def _record_history(self, conn: Connection, person_id: int, state: engine.SessionState) -> None:
-        # ON CONFLICT DO NOTHING: the unique (person, run start) key keeps it to one row per run.
-        conn.execute(
-            self.store.insert(history)
-            .values(
-                person_id=person_id,
-                routine_id=state.routine_id,
-                session_started_at=state.started_at,
-                finished_at=state.finished_at if state.finished_at is not None else self.clock(),
-                outcome=state.outcome or "stopped",
-            )
-            .on_conflict_do_nothing(index_elements=[history.c.person_id, history.c.session_started_at])
-        )
 
     # --- pairing -------------------------------------------------------------------------
 
@@ -512,4 +518,5 @@ __all__ = [
     "CommandOutcome",
     "PairingOutcome",
     "NO_SESSION",
+    "SAFETY_NOTICE_FIRST",
 ]

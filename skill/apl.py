@@ -3,7 +3,8 @@
 Sent only when the device says it supports APL (context.System.device.supportedInterfaces
 has "Alexa.Presentation.APL"). The datasource `session` carries the exercise name, the step
 text, the seconds to count down, set/rep/side and phase_ends_at (epoch seconds), the same
-facts the phone shows, so both screens agree.
+facts the phone shows, so both screens agree. The current exercise's figure goes into the
+document's `graphics` as AVG (skill/apl_figures.py), with `figurePose` choosing the pose.
 """
 
 from __future__ import annotations
@@ -14,7 +15,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from ask_sdk_model import RequestEnvelope
 from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
+
+from shared_content.figures import load_figures
+from skill import apl_figures
 
 DOCUMENT_PATH = Path(__file__).resolve().parent / "apl" / "session.json"
 TOKEN = "psoas-session"
@@ -25,10 +30,11 @@ def document() -> dict[str, Any]:
     return json.loads(DOCUMENT_PATH.read_text(encoding="utf-8"))
 
 
-def supported(envelope) -> bool:
-    system = getattr(getattr(envelope, "context", None), "system", None)
-    interfaces = getattr(getattr(system, "device", None), "supported_interfaces", None)
-    return getattr(interfaces, "alexa_presentation_apl", None) is not None
+def supported(envelope: RequestEnvelope) -> bool:
+    system = envelope.context.system if envelope.context is not None else None
+    device = system.device if system is not None else None
+    interfaces = device.supported_interfaces if device is not None else None
+    return interfaces is not None and interfaces.alexa_presentation_apl is not None
 
 
 def datasource(turn, view) -> dict[str, Any]:
@@ -83,5 +89,22 @@ def datasource(turn, view) -> dict[str, Any]:
     }
 
 
+def _with_figure(data: dict[str, Any], view) -> dict[str, Any]:
+    """The document with the current exercise's figure (AVG) in `graphics`; the datasource says
+    which pose to show and what it shows."""
+    doc = dict(document())
+    session = data["session"]
+    exercise = view.position.exercise if view is not None else None
+    graphic = apl_figures.graphic_for(exercise.id, exercise.name) if exercise is not None else None
+    session["hasFigure"] = graphic is not None
+    if graphic is not None and exercise is not None:
+        figure = load_figures()[exercise.id]
+        session["figurePose"] = apl_figures.figure_pose(figure, view.state.phase, view.position.side)
+        session["figureLabel"] = graphic["description"]
+        doc["graphics"] = {apl_figures.GRAPHIC_NAME: graphic}
+    return doc
+
+
 def render(turn, view) -> RenderDocumentDirective:
-    return RenderDocumentDirective(token=TOKEN, document=document(), datasources=datasource(turn, view))
+    data = datasource(turn, view)
+    return RenderDocumentDirective(token=TOKEN, document=_with_figure(data, view), datasources=data)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from ask_sdk_core.dispatch_components import AbstractRequestInterceptor, AbstractResponseInterceptor
+from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import SkillBuilder
+from ask_sdk_model import Response
 
+from shared_content.service import Coach
 from skill.handlers import ErrorHandler, request_handlers
 from skill.handlers.lifecycle import COACH_KEY
-from skill.handlers.turn import TURN_KEY, Turn
+from skill.handlers.turn import TURN_KEY, Turn, alexa_user_id, request_type
 
 # Requests that must not create a person: the session is over, or the skill was disabled.
 NO_PERSON_REQUESTS = ("SessionEndedRequest", "AlexaSkillEvent.SkillDisabled")
@@ -17,34 +20,36 @@ NO_PERSON_REQUESTS = ("SessionEndedRequest", "AlexaSkillEvent.SkillDisabled")
 class LoadPerson(AbstractRequestInterceptor):
     """Finds (or creates) the person behind this Alexa user and opens the request's Turn."""
 
-    def __init__(self, coach):
+    def __init__(self, coach: Coach):
         self.coach = coach
 
-    def process(self, handler_input) -> None:
+    def process(self, handler_input: HandlerInput) -> None:
         attrs = handler_input.attributes_manager.request_attributes
         attrs[COACH_KEY] = self.coach
-        envelope = handler_input.request_envelope
-        if envelope.request.object_type in NO_PERSON_REQUESTS:
+        if request_type(handler_input) in NO_PERSON_REQUESTS:
             return
-        person = self.coach.person_for_device("alexa", envelope.context.system.user.user_id)
+        user_id = alexa_user_id(handler_input)
+        if not user_id:
+            raise ValueError("the request names no Alexa user")
+        person = self.coach.person_for_device("alexa", user_id)
         attrs[TURN_KEY] = Turn(handler_input, self.coach, person)
 
 
 class SavePerson(AbstractResponseInterceptor):
     """Stores what the next turn needs (spoken version, pending question, split count) in the session."""
 
-    def process(self, handler_input, response) -> None:
+    def process(self, handler_input: HandlerInput, response: Response | None) -> None:
         turn = handler_input.attributes_manager.request_attributes.get(TURN_KEY)
-        if turn is not None:
+        if isinstance(turn, Turn):  # absent for the requests that open no Turn (NO_PERSON_REQUESTS)
             turn.save()
 
 
-def build_skill(coach, *, skill_id: str | None = None) -> CustomSkill:
+def build_skill(coach: Coach, *, skill_id: str | None = None) -> CustomSkill:
     """The skill on this Coach. `skill_id` makes the SDK refuse other skills' requests (the
     endpoint also checks it); leave it None when the caller verifies the id itself."""
     sb = SkillBuilder()
     if skill_id:
-        sb.skill_id = skill_id
+        sb.skill_id = skill_id  # type: ignore[assignment]  # ask-sdk declares it as plain None
     for handler in request_handlers():
         sb.add_request_handler(handler)
     sb.add_exception_handler(ErrorHandler())

@@ -36,6 +36,10 @@ import uuid
 from pathlib import Path
 from typing import Any, TextIO
 
+import platformdirs
+
+from shared_content.vocabulary import DEFAULT_LOCALE, LOCALES
+
 DEFAULT_URL = "http://127.0.0.1:8000/alexa"
 CONSOLE_COMMANDS = {"quit", "exit", ":q"}
 PROMPT = "you> "
@@ -139,13 +143,7 @@ def _speech(output: dict[str, Any] | None) -> tuple[str, str]:
 # ---------------------------------------------------------------------------------------------
 def default_user_id() -> str:
     """A per-machine Alexa-like user id, kept under the user data folder so sessions persist."""
-    try:
-        import platformdirs
-
-        folder = Path(platformdirs.user_data_dir("psoas-coach", appauthor=False))
-    except Exception:  # pragma: no cover - platformdirs is a dependency
-        folder = Path.home() / ".local" / "share" / "psoas-coach"
-    path = folder / "console-user-id"
+    path = Path(platformdirs.user_data_dir("psoas-coach", appauthor=False)) / "console-user-id"
     try:
         existing = path.read_text(encoding="utf-8").strip()
         if existing:
@@ -154,7 +152,7 @@ def default_user_id() -> str:
         pass
     user_id = f"amzn1.ask.account.console-{uuid.uuid4().hex}"
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(user_id + "\n", encoding="utf-8")
     except OSError:
         pass
@@ -170,7 +168,7 @@ class Console:
         self,
         url: str,
         *,
-        locale: str = "en-US",
+        locale: str = DEFAULT_LOCALE,
         user_id: str,
         apl: bool = False,
         speak: bool = False,
@@ -187,7 +185,7 @@ class Console:
             model = _load_model(locale)
         self.url, self.locale, self.user_id, self.apl = url, locale, user_id, apl
         self.out, self.timeout, self.realtime = out, timeout, realtime
-        self.dim = bool(getattr(out, "isatty", lambda: False)())
+        self.dim = out.isatty()
         self.matcher = UtteranceMatcher(model)
         self.slot_types = {
             (i["name"], s["name"]): s["type"]
@@ -386,7 +384,6 @@ def _lines(stdin: TextIO, out: TextIO):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from skill.interaction_model import LOCALES
 
     p = argparse.ArgumentParser(
         prog="psoas-coach talk", description="The voice console: type what you would say to Alexa."
@@ -403,7 +400,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="after a reply that counts or rests, wait as long as it takes to say before reading "
         "the next line (Ctrl-C cuts a wait short)",
     )
-    p.add_argument("--locale", default="en-US", choices=LOCALES)
+    p.add_argument("--locale", default=DEFAULT_LOCALE, choices=LOCALES)
     p.add_argument(
         "--user-id", default=None, help="Alexa user id to send (default: one stable id per machine)"
     )

@@ -1,7 +1,7 @@
 """POST /alexa: the skill as a web service, on Flask.
 
 Same shape as flask-ask-sdk's `SkillAdapter` (skill, skill id, verifiers, one POST route),
-which cannot be imported on Debian 12 (DESIGN.md, "Dependencies"):
+which cannot be imported on Debian 12 (its verifier chain's oscrypto fails on OpenSSL 3):
 
     bp = alexa_blueprint(coach, skill_id="amzn1.ask.skill....", verify=True)
     app.register_blueprint(bp)      # POST /alexa
@@ -25,12 +25,16 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Response, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from skill.verification import AbstractVerifier, VerificationError, default_verifiers, run_verifiers
+
+if TYPE_CHECKING:
+    from ask_sdk_core.skill import CustomSkill
+    from ask_sdk_model import RequestEnvelope
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +108,7 @@ def parse_envelope(body: bytes):
     return envelope
 
 
-def invoke_safely(skill, envelope, context: Any = None) -> dict[str, Any]:
+def invoke_safely(skill: CustomSkill, envelope: RequestEnvelope, context: Any = None) -> dict[str, Any]:
     """skill.invoke, serialized; any exception is logged with its traceback and becomes an apology."""
     try:
         response = skill.invoke(request_envelope=envelope, context=context)
@@ -115,7 +119,7 @@ def invoke_safely(skill, envelope, context: Any = None) -> dict[str, Any]:
     except Exception:
         log.exception(
             "the skill failed on a %s; answering with an apology",
-            getattr(envelope.request, "object_type", "request"),
+            envelope.request.object_type if envelope.request is not None else "request",
         )
         return apology_envelope()
 
@@ -163,7 +167,7 @@ class SkillAdapter:
             return _error(exc.message, exc.status)
         if self.verifiers:
             try:
-                run_verifiers(self.verifiers, request.headers, body, envelope)
+                run_verifiers(self.verifiers, dict(request.headers), body, envelope)
             except VerificationError as exc:
                 log.warning("refused an Alexa request: verification failed: %s", exc.reason)
                 return _error(f"request verification failed: {exc.reason}", 400)
@@ -171,6 +175,17 @@ class SkillAdapter:
                 log.exception("refused an Alexa request: a verifier failed unexpectedly")
                 return _error("request verification failed: the request could not be verified", 400)
         return _json(invoke_safely(self.skill, envelope))
+
+
+class AlexaBlueprint(Blueprint):
+    """`POST /alexa` with its adapter. `csrf_exempt` is the marker the web app's CSRF layer reads:
+    this route is no browser form, and Amazon's signature is what authenticates it."""
+
+    csrf_exempt = True
+
+    def __init__(self, name: str, adapter: SkillAdapter):
+        super().__init__(name, __name__)
+        self.skill_adapter = adapter
 
 
 def alexa_blueprint(
@@ -182,7 +197,7 @@ def alexa_blueprint(
     skill=None,
     max_body_bytes: int = MAX_BODY_BYTES,
     name: str = "alexa",
-) -> Blueprint:
+) -> AlexaBlueprint:
     """The `POST /alexa` blueprint around one skill built from `coach` (once, here).
 
     verifiers: replaces the default verifier list (tests pass ones with a local trust root);
@@ -205,21 +220,14 @@ def alexa_blueprint(
         verifiers = []
     adapter = SkillAdapter(skill, skill_id, verifiers, max_body_bytes=max_body_bytes)
 
-    bp = Blueprint(name, __name__)
-    bp.csrf_exempt = True  # read by the web app's CSRF layer: Amazon's signature authenticates this route
-    bp.skill_adapter = adapter
+    bp = AlexaBlueprint(name, adapter)
 
     @bp.post("/alexa")
     def alexa() -> Response:
         return adapter.dispatch_request()
-
-    alexa.csrf_exempt = True
 
     @bp.route("/alexa", methods=["GET", "PUT", "PATCH", "DELETE"])
     def alexa_wrong_method() -> Response:
         return _error("use POST with an Alexa request envelope", 405, {"Allow": "POST"})
 
     return bp
-
-
-alexa_blueprint.csrf_exempt = True

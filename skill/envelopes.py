@@ -24,6 +24,8 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from shared_content.vocabulary import DEFAULT_LOCALE
+
 DEFAULT_SKILL_ID = "amzn1.ask.skill.psoas-coach-dev"
 API_ENDPOINT = "https://api.amazonalexa.com"
 APL_MAX_VERSION = "2024.2"
@@ -135,7 +137,7 @@ def slot(name: str, value: SlotValue, *, skill_id: str = DEFAULT_SKILL_ID) -> di
     slot_type = SLOT_TYPES.get(name, name.upper())
     if slot_type.startswith("AMAZON.") and resolved is None:
         return out  # built-in types (AMAZON.NUMBER) carry no entity resolution
-    authority = {
+    authority: dict[str, Any] = {
         "authority": f"amzn1.er-authority.echo-sdk.{skill_id}.{slot_type}",
         "status": {"code": "ER_SUCCESS_MATCH" if resolved else "ER_SUCCESS_NO_MATCH"},
     }
@@ -148,7 +150,7 @@ def slot(name: str, value: SlotValue, *, skill_id: str = DEFAULT_SKILL_ID) -> di
 def launch(
     user_id: str,
     *,
-    locale: str = "en-US",
+    locale: str = DEFAULT_LOCALE,
     apl: bool = False,
     new_session: bool = True,
     attributes: Mapping[str, Any] | None = None,
@@ -172,7 +174,7 @@ def intent(
     slots: Mapping[str, SlotValue] | None = None,
     *,
     user_id: str,
-    locale: str = "en-US",
+    locale: str = DEFAULT_LOCALE,
     apl: bool = False,
     new_session: bool = False,
     attributes: Mapping[str, Any] | None = None,
@@ -202,7 +204,7 @@ def session_ended(
     user_id: str,
     reason: str = "USER_INITIATED",
     *,
-    locale: str = "en-US",
+    locale: str = DEFAULT_LOCALE,
     apl: bool = False,
     attributes: Mapping[str, Any] | None = None,
     session_id: str | None = None,
@@ -222,7 +224,7 @@ def session_ended(
 
 
 def skill_disabled(
-    user_id: str, *, locale: str = "en-US", skill_id: str = DEFAULT_SKILL_ID
+    user_id: str, *, locale: str = DEFAULT_LOCALE, skill_id: str = DEFAULT_SKILL_ID
 ) -> dict[str, Any]:
     """The AlexaSkillEvent.SkillDisabled event sent when the person disables the skill (no session)."""
     request = _base_request("AlexaSkillEvent.SkillDisabled", locale)
@@ -244,7 +246,7 @@ def follow_up(
         name,
         slots,
         user_id=system["user"]["userId"],
-        locale=envelope["request"].get("locale", "en-US"),
+        locale=envelope["request"].get("locale", DEFAULT_LOCALE),
         apl="Alexa.Presentation.APL" in system["device"]["supportedInterfaces"],
         attributes=response.get("sessionAttributes") or {},
         session_id=session.get("sessionId"),

@@ -21,7 +21,8 @@ import sys
 import zlib
 from pathlib import Path
 
-from skill.interaction_model import LOCALES, PLACEHOLDER_ENDPOINT, build_manifest, build_model, dumps
+from shared_content.vocabulary import LOCALES
+from skill.interaction_model import PLACEHOLDER_ENDPOINT, build_manifest, build_model, dumps
 
 ENV_PUBLIC_URL = "PSOAS_PUBLIC_URL"
 

@@ -20,34 +20,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from shared_content.vocabulary import NUMBER_WORD_VALUES
+
 FALLBACK = "AMAZON.FallbackIntent"
 LAUNCH = "LaunchRequest"
 
-_UNITS = [
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-]
-_TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
-NUMBER_WORDS = {w: i for i, w in enumerate(_UNITS)} | {w: i * 10 for i, w in enumerate(_TENS) if w}
-_NUM_WORD_RE = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+_NUM_WORD_RE = "|".join(sorted(NUMBER_WORD_VALUES, key=len, reverse=True))
 NUMBER_PATTERN = rf"(?:\d+|(?:{_NUM_WORD_RE})(?: (?:hundred|and|{_NUM_WORD_RE}))*)"
 
 STOPWORDS = frozenset("a an the my me i to of for this that it is please can you do on in".split())
@@ -72,8 +50,8 @@ def _parse_number(spoken: str) -> str | None:
             continue
         if word == "hundred":
             current = (current or 1) * 100
-        elif word in NUMBER_WORDS:
-            current += NUMBER_WORDS[word]
+        elif word in NUMBER_WORD_VALUES:
+            current += NUMBER_WORD_VALUES[word]
         else:
             return None
         seen = True
@@ -147,7 +125,7 @@ class UtteranceMatcher:
         return _Sample(intent, sample, re.compile("^" + " ".join(pattern) + "$"), used, tokens)
 
     # -- matching --------------------------------------------------------------------------------
-    def _slots_from(self, sample: _Sample, groups: dict[str, str]) -> dict[str, Any] | None:
+    def _slots_from(self, sample: _Sample, groups: dict[str, str | None]) -> dict[str, Any] | None:
         slots: dict[str, Any] = {}
         for name, spoken in groups.items():
             if spoken is None:
@@ -249,17 +227,17 @@ class UtteranceMatcher:
         if best is None or best[0] < FUZZY_THRESHOLD:
             return Match(FALLBACK, {}, best[0] if best else 0.0)
         score, _, sample = best
-        slots: dict[str, Any] = {}
+        mentioned: dict[str, Any] = {}
         for name, stype in sample.slot_types.items():
             spoken_list = found.get(stype)
             if not spoken_list:
                 continue
             spoken = spoken_list[0]
             if stype == "AMAZON.NUMBER":
-                slots[name] = _parse_number(spoken)
+                mentioned[name] = _parse_number(spoken)
             else:
-                slots[name] = (spoken, self.values[stype][spoken][1])
-        return Match(sample.intent, slots, score, sample.text, False)
+                mentioned[name] = (spoken, self.values[stype][spoken][1])
+        return Match(sample.intent, mentioned, score, sample.text, False)
 
     def known_intents(self) -> set[str]:
         return set(self.intents) | {LAUNCH, FALLBACK}

@@ -1,7 +1,8 @@
 """Verifies that a request to POST /alexa really comes from Alexa, for this skill, just now.
 
-Same roles as ask-sdk-webservice-support's verifiers (which cannot be imported on Debian 12,
-see DESIGN.md "Dependencies"), built on `cryptography`'s X.509 path validation:
+Same roles as ask-sdk-webservice-support's verifiers (which cannot be imported on Debian 12: its
+oscrypto cannot detect the version of OpenSSL 3's libcrypto), built on `cryptography`'s X.509
+path validation:
 
 - `RequestVerifier`: the `SignatureCertChainUrl` header names an Amazon URL (the rules of
   "Host a custom skill as a web service"), the PEM chain downloaded from it (leaf first)
@@ -32,14 +33,18 @@ import time
 import warnings
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+import certifi
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509 import verification as x509v
+
+if TYPE_CHECKING:  # ask-sdk-model is imported where an envelope is parsed, not here
+    from ask_sdk_model import RequestEnvelope
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +78,9 @@ Clock = Callable[[], float]
 class AbstractVerifier:
     """Shape shared by every verifier (mirrors ask_sdk_webservice_support.verifier.AbstractVerifier)."""
 
-    def verify(self, headers: Mapping[str, str], body: bytes, envelope: Any) -> None:  # pragma: no cover
+    def verify(
+        self, headers: Mapping[str, str], body: bytes, envelope: RequestEnvelope
+    ) -> None:  # pragma: no cover
         raise NotImplementedError
 
 
@@ -108,7 +115,7 @@ def _decode_unreserved(path: str) -> str:
 
 def remove_dot_segments(path: str) -> str:
     """RFC 3986 section 5.2.4, verbatim algorithm."""
-    inp, out = path, []
+    inp, out = path, list[str]()
     while inp:
         if inp.startswith("../"):
             inp = inp[3:]
@@ -222,29 +229,15 @@ def load_pem_roots(data: bytes) -> list[x509.Certificate]:
 
 
 def default_roots() -> list[x509.Certificate]:
-    """The trust store: certifi's bundle (installed with requests), else the system bundle."""
+    """The trust store: certifi's bundle (a declared dependency, so always installed)."""
     global _default_roots
     with _default_roots_lock:
         if _default_roots is None:
-            candidates = []
-            try:
-                import certifi
-
-                candidates.append(certifi.where())
-            except ImportError:  # pragma: no cover - certifi ships with requests
-                pass
-            candidates += ["/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt"]
-            for path in candidates:
-                try:
-                    with open(path, "rb") as f:
-                        roots = load_pem_roots(f.read())
-                except OSError:
-                    continue
-                if roots:
-                    _default_roots = roots
-                    break
-            else:
-                raise RuntimeError("no CA bundle found to verify Alexa's certificate chain")
+            with open(certifi.where(), "rb") as f:
+                roots = load_pem_roots(f.read())
+            if not roots:
+                raise RuntimeError(f"the CA bundle {certifi.where()} holds no certificate we can parse")
+            _default_roots = roots
         return _default_roots
 
 
@@ -338,7 +331,9 @@ class RequestVerifier(AbstractVerifier):
         self._clock = clock
         self._domain = domain
 
-    def verify(self, headers: Mapping[str, str], body: bytes, envelope: Any = None) -> None:
+    def verify(
+        self, headers: Mapping[str, str], body: bytes, envelope: RequestEnvelope | None = None
+    ) -> None:
         url = normalise_cert_chain_url(_header(headers, SIGNATURE_CERT_CHAIN_URL_HEADER))
         raw_sig = _header(headers, SIGNATURE_256_HEADER)
         if raw_sig is None:
@@ -392,7 +387,7 @@ class RequestVerifier(AbstractVerifier):
                 x509v.PolicyBuilder()
                 .store(self._store)
                 .time(when)
-                .build_server_verifier(x509v.DNSName(self._domain))
+                .build_server_verifier(x509.DNSName(self._domain))
             )
             verifier.verify(leaf, intermediates)
         except x509v.VerificationError as exc:
@@ -410,8 +405,8 @@ def _decode_signature(value: str) -> bytes:
     return sig
 
 
-def _request_type(envelope: Any) -> str:
-    return str(getattr(getattr(envelope, "request", None), "object_type", "") or "")
+def _request_type(envelope: RequestEnvelope) -> str:
+    return (envelope.request.object_type if envelope.request is not None else None) or ""
 
 
 def parse_timestamp(value: Any) -> float:
@@ -448,11 +443,10 @@ class TimestampVerifier(AbstractVerifier):
         self.skill_event_tolerance = skill_event_tolerance
         self._clock = clock
 
-    def verify(self, headers: Mapping[str, str], body: bytes, envelope: Any) -> None:
-        request = getattr(envelope, "request", None)
-        if request is None:
+    def verify(self, headers: Mapping[str, str], body: bytes, envelope: RequestEnvelope) -> None:
+        if envelope.request is None:
             raise VerificationError("envelope has no request")
-        when = parse_timestamp(getattr(request, "timestamp", None))
+        when = parse_timestamp(envelope.request.timestamp)
         age = self._clock() - when
         allowed = (
             self.skill_event_tolerance
@@ -467,15 +461,14 @@ class TimestampVerifier(AbstractVerifier):
             raise VerificationError(f"request timestamp is {-age:.0f} s in the future")
 
 
-def application_ids(envelope: Any) -> list[str | None]:
+def application_ids(envelope: RequestEnvelope) -> list[str | None]:
     """The application ids an envelope names: context.System.application, session.application."""
     ids: list[str | None] = []
-    system = getattr(getattr(envelope, "context", None), "system", None)
-    if system is not None and getattr(system, "application", None) is not None:
+    system = envelope.context.system if envelope.context is not None else None
+    if system is not None and system.application is not None:
         ids.append(system.application.application_id)
-    session = getattr(envelope, "session", None)
-    if session is not None and getattr(session, "application", None) is not None:
-        ids.append(session.application.application_id)
+    if envelope.session is not None and envelope.session.application is not None:
+        ids.append(envelope.session.application.application_id)
     return ids
 
 
@@ -487,7 +480,7 @@ class SkillIdVerifier(AbstractVerifier):
             raise ValueError("SkillIdVerifier needs a skill id")
         self.skill_id = skill_id
 
-    def verify(self, headers: Mapping[str, str], body: bytes, envelope: Any) -> None:
+    def verify(self, headers: Mapping[str, str], body: bytes, envelope: RequestEnvelope) -> None:
         ids = application_ids(envelope)
         if not ids or any(i is None for i in ids):
             raise VerificationError("request names no application id")
@@ -514,7 +507,7 @@ def default_verifiers(
 
 
 def run_verifiers(
-    verifiers: Iterable[AbstractVerifier], headers: Mapping[str, str], body: bytes, envelope: Any
+    verifiers: Iterable[AbstractVerifier], headers: Mapping[str, str], body: bytes, envelope: RequestEnvelope
 ) -> None:
     for verifier in verifiers:
         verifier.verify(headers, body, envelope)

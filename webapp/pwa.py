@@ -24,26 +24,35 @@ import json
 import math
 import re
 import threading
-import time
 from collections import OrderedDict
 from pathlib import Path
+from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, send_file, url_for
 
 from shared_content.engine import COMMAND_NAMES, PACE_LEVELS, plan_for
-from shared_content.engine.plan import MAX_HOLD_SECONDS, MIN_HOLD_SECONDS, intro_seconds
+from shared_content.engine.plan import intro_seconds
+from shared_content.vocabulary import MAX_HOLD_SECONDS, MIN_PACED_HOLD_SECONDS
+from webapp.figures import precache_urls as figure_urls
 from webapp.security import CSRFError, csrf_token
 from webapp.web import current_person, get_catalogue, get_coach
 
 bp = Blueprint("pwa", __name__)
 
 STATIC = Path(__file__).resolve().parent / "static"
-# Pages the app shell needs offline. Each is fetched with the phone's cookie when the worker installs.
-SHELL_PAGES = ("/", "/session", "/library", "/safety", "/offline")
-# Endpoints (of the main web app) whose pages are worth having offline, tried by name so this
-# module keeps working whatever the other blueprints call their arguments.
-ROUTINE_PAGE_ENDPOINTS = ("routines.routine", "routines.detail", "routines.show")
-EXERCISE_PAGE_ENDPOINTS = ("library.exercise", "library.detail", "library.show")
+# The service worker stores every GET route of the app when it installs (routes taking a routine or
+# exercise id once per catalogue entry), so a new page works offline without being listed anywhere.
+# Never stored at all (the worker passes them straight to the network): live streams and state, itself.
+NEVER_CACHED_ENDPOINTS = ("session.events", "pwa.session_json", "pwa.service_worker")
+# Not stored at install: a form's answer (it needs the form's fields) and the static route (below).
+# Figures are stored under their versioned URLs (`?v=`, as the pages link them), not bare.
+NOT_PRECACHED_ENDPOINTS = (
+    *NEVER_CACHED_ENDPOINTS,
+    "routines.assemble",
+    "static",
+    "figures.still",
+    "figures.poses",
+)
 
 BATCH_LIMIT = 200
 MAX_HOLD_ELAPSED = 6 * 3600.0
@@ -55,9 +64,8 @@ BATCH_COMMANDS = set(COMMAND_NAMES) | {"start"}
 
 
 def _now() -> float:
-    """The Coach's clock (tests drive it by hand), or the wall clock."""
-    clock = getattr(get_coach(), "clock", None)
-    return float(clock()) if callable(clock) else time.time()
+    """The Coach's clock (tests drive it by hand)."""
+    return get_coach().clock()
 
 
 def _json_error(status: int, message: str, **extra):
@@ -77,17 +85,6 @@ def _no_store(response):
     return response
 
 
-def _first_url(endpoints, **values):
-    for endpoint in endpoints:
-        if endpoint in current_app.view_functions:
-            for key in ("routine_id", "exercise_id", "id", "slug"):
-                try:
-                    return url_for(endpoint, **{key: next(iter(values.values()))})
-                except Exception:  # noqa: BLE001 - wrong argument name: try the next one
-                    continue
-    return None
-
-
 def _static_files() -> list[Path]:
     folder = Path(current_app.static_folder or STATIC)
     skip = {"sw.js", "manifest.webmanifest"}
@@ -101,25 +98,35 @@ def _static_files() -> list[Path]:
     )
 
 
-def precache_urls() -> list[str]:
-    """Every URL the service worker stores when it installs."""
+def _route_urls() -> list[str]:
+    """Every GET route's URL, from the app's url_map; a route with a `routine_id` or `exercise_id`
+    argument once per catalogue entry. A route with any other argument is not a page to keep."""
     cat = get_catalogue()
-    urls: list[str] = list(SHELL_PAGES)
-    urls.append(url_for("pwa.manifest"))
-    urls.append(url_for("pwa.catalogue_json"))
+    ids: dict[str, list[str]] = {"routine_id": list(cat.routines), "exercise_id": list(cat.exercises)}
+    urls: list[str] = []
+    for rule in current_app.url_map.iter_rules():
+        if "GET" not in (rule.methods or ()) or rule.endpoint in NOT_PRECACHED_ENDPOINTS:
+            continue
+        if not rule.arguments:
+            urls.append(url_for(rule.endpoint))
+        elif len(rule.arguments) == 1 and (arg := next(iter(rule.arguments))) in ids:
+            urls += [url_for(rule.endpoint, **dict[str, Any]({arg: value})) for value in ids[arg]]
+    return urls
+
+
+def precache_urls() -> list[str]:
+    """Every URL the service worker stores when it installs: the app's pages and API reads, and the
+    static files."""
     folder = Path(current_app.static_folder or STATIC)
-    urls += [url_for("static", filename=p.relative_to(folder).as_posix()) for p in _static_files()]
-    for routine_id in cat.routines:
-        urls.append(url_for("pwa.plan_json", routine_id=routine_id))
-        page = _first_url(ROUTINE_PAGE_ENDPOINTS, routine_id=routine_id)
-        if page:
-            urls.append(page)
-    for exercise_id in cat.exercises:
-        page = _first_url(EXERCISE_PAGE_ENDPOINTS, exercise_id=exercise_id)
-        if page:
-            urls.append(page)
-    seen: set[str] = set()
-    return [u for u in urls if not (u in seen or seen.add(u))]
+    urls = _route_urls() + [
+        url_for("static", filename=p.relative_to(folder).as_posix()) for p in _static_files()
+    ]
+    urls += figure_urls()
+    return list(dict.fromkeys(urls))  # each once, in order
+
+
+def never_cached_paths() -> list[str]:
+    return [url_for(endpoint) for endpoint in NEVER_CACHED_ENDPOINTS]
 
 
 def build_id(urls: list[str]) -> str:
@@ -176,7 +183,6 @@ def _catalogue_payload() -> dict:
 def _plan_payload(routine, pace: float) -> dict:
     cat = get_catalogue()
     blocks = plan_for(routine, cat, pace)
-    base = plan_for(routine, cat, 1.0)
     exercises = {eid: _exercise_payload(cat.exercise(eid)) for eid in routine.exercise_ids}
     return {
         "routine": {
@@ -187,7 +193,7 @@ def _plan_payload(routine, pace: float) -> dict:
         },
         "pace": pace,
         "pace_levels": list(PACE_LEVELS),
-        "min_hold_seconds": MIN_HOLD_SECONDS,
+        "min_hold_seconds": MIN_PACED_HOLD_SECONDS,
         "max_hold_seconds": MAX_HOLD_SECONDS,
         "blocks": [
             {
@@ -198,30 +204,31 @@ def _plan_payload(routine, pace: float) -> dict:
                 "sets": b.sets,
                 "reps": b.reps,
                 "hold_seconds": b.hold_seconds,
-                "base_hold_seconds": catalogue_hold,
+                "base_hold_seconds": cat.exercise(b.exercise_id).hold_seconds,
                 "rep_gap_seconds": b.rep_gap_seconds,
                 "rest_seconds": b.rest_seconds,
                 "is_guidance": b.is_guidance,
                 "first_of_exercise": b.first_of_exercise,
             }
-            for b, catalogue_hold in zip(blocks, (cat.exercise(x.exercise_id).hold_seconds for x in base))
+            for b in blocks
         ],
         "exercises": exercises,
     }
 
 
-def _session_payload(person_id) -> dict:
+def _session_payload(person_id: int) -> dict[str, Any]:
     coach = get_coach()
     view = coach.current(person_id)
     now = _now()
-    person = coach.person(person_id) if hasattr(coach, "person") else None
-    payload: dict = {
+    # None only if a pairing merged this person into another a moment ago: answer as for a new one.
+    person = coach.person(person_id)
+    payload: dict[str, Any] = {
         "server_time": now,
         "csrf_token": csrf_token(),
         "session": None,
         "person": {
-            "pace": getattr(person, "pace", 1.0),
-            "safety_heard": bool(getattr(person, "safety_heard", False)),
+            "pace": person.pace if person else 1.0,
+            "safety_heard": person.safety_heard if person else False,
         },
     }
     if view is None:
@@ -266,7 +273,8 @@ def service_worker():
     urls = precache_urls()
     source = (STATIC / "sw.js").read_text(encoding="utf-8")
     source = source.replace("'__BUILD__'", json.dumps(build_id(urls)), 1)
-    source = re.sub(r"/\*__PRECACHE__\*/ *\[[^\]]*\]", lambda _m: json.dumps(urls), source, count=1)
+    source = source.replace("/*__PRECACHE__*/ []", json.dumps(urls), 1)
+    source = source.replace("/*__NEVER_CACHED__*/ []", json.dumps(never_cached_paths()), 1)
     response = Response(source, mimetype="application/javascript")
     response.headers["Service-Worker-Allowed"] = "/"
     response.headers["Cache-Control"] = "no-cache"
@@ -350,34 +358,39 @@ def _applied_ids() -> _AppliedIds:
     return current_app.extensions.setdefault("pwa_applied_ids", _AppliedIds())
 
 
-def _validate(body) -> tuple[list[dict] | None, str | None]:
+class BadBatch(ValueError):
+    """A queued batch that cannot be applied; the message tells the phone why (a 400)."""
+
+
+def _validate(body: object) -> list[dict[str, Any]]:
+    """The batch's commands, checked and normalised; BadBatch says what is wrong with the first bad one."""
     commands = body.get("commands") if isinstance(body, dict) else body
     if not isinstance(commands, list):
-        return None, "Send a JSON object with a list called 'commands'."
+        raise BadBatch("Send a JSON object with a list called 'commands'.")
     if len(commands) > BATCH_LIMIT:
-        return None, f"At most {BATCH_LIMIT} commands in one batch."
+        raise BadBatch(f"At most {BATCH_LIMIT} commands in one batch.")
     seen: set[str] = set()
     clean: list[dict] = []
     for i, item in enumerate(commands):
         where = f"commands[{i}]"
         if not isinstance(item, dict):
-            return None, f"{where} must be an object."
+            raise BadBatch(f"{where} must be an object.")
         cid, name, version = item.get("id"), item.get("name"), item.get("expected_version")
         if not isinstance(cid, str) or not ID_PATTERN.match(cid):
-            return None, f"{where}.id must be 1-100 letters, digits or -_.:"
+            raise BadBatch(f"{where}.id must be 1-100 letters, digits or -_.:")
         if cid in seen:
-            return None, f"{where}.id {cid!r} appears twice."
+            raise BadBatch(f"{where}.id {cid!r} appears twice.")
         seen.add(cid)
         if name not in BATCH_COMMANDS:
-            return None, f"{where}.name must be one of {sorted(BATCH_COMMANDS)}."
+            raise BadBatch(f"{where}.name must be one of {sorted(BATCH_COMMANDS)}.")
         if name != "start" and (isinstance(version, bool) or not isinstance(version, int) or version < 0):
-            return None, f"{where}.expected_version must be a whole number."
+            raise BadBatch(f"{where}.expected_version must be a whole number.")
         if (
             name == "start"
             and version is not None
             and (isinstance(version, bool) or not isinstance(version, int))
         ):
-            return None, f"{where}.expected_version must be a whole number or null."
+            raise BadBatch(f"{where}.expected_version must be a whole number or null.")
         elapsed = item.get("hold_elapsed")
         if elapsed is not None and (
             isinstance(elapsed, bool)
@@ -385,21 +398,21 @@ def _validate(body) -> tuple[list[dict] | None, str | None]:
             or not math.isfinite(elapsed)
             or elapsed < 0
         ):
-            return None, f"{where}.hold_elapsed must be a number of seconds (0 or more)."
+            raise BadBatch(f"{where}.hold_elapsed must be a number of seconds (0 or more).")
         client_ts = item.get("client_ts")
         if client_ts is not None and (isinstance(client_ts, bool) or not isinstance(client_ts, (int, float))):
-            return None, f"{where}.client_ts must be a number."
+            raise BadBatch(f"{where}.client_ts must be a number.")
         routine_id = item.get("routine_id")
         if name == "start":
             if not isinstance(routine_id, str) or not routine_id:
-                return None, f"{where}: 'start' needs a routine_id."
+                raise BadBatch(f"{where}: 'start' needs a routine_id.")
             try:
                 get_catalogue().routine(routine_id)
-            except (KeyError, ValueError):
-                return None, f"{where}: no routine called {routine_id!r}."
+            except KeyError:
+                raise BadBatch(f"{where}: no routine called {routine_id!r}.") from None
         ack = item.get("safety_ack", False)
         if not isinstance(ack, bool):
-            return None, f"{where}.safety_ack must be true or false."
+            raise BadBatch(f"{where}.safety_ack must be true or false.")
         clean.append(
             {
                 "id": cid,
@@ -410,7 +423,7 @@ def _validate(body) -> tuple[list[dict] | None, str | None]:
                 "routine_id": routine_id if name == "start" else None,
             }
         )
-    return clean, None
+    return clean
 
 
 SKIPPED_AFTER_REFUSAL = (
@@ -422,14 +435,6 @@ SKIPPED_AFTER_REFUSAL = (
 def _apply_queued(coach, person, item: dict) -> dict:
     """Apply one queued command through the Coach, under the same rules as a live tap."""
     result = {"id": item["id"], "name": item["name"], "version": None, "finished": False}
-    if item["name"] == "start" and not person.safety_heard:
-        if not item["safety_ack"]:  # the start form's rule: the safety notice is seen before a first routine
-            return {
-                **result,
-                "status": "illegal",
-                "message": "Read the safety notice before your first routine.",
-            }
-        coach.set_safety_heard(person.id)
     at = None if item["hold_elapsed"] is None else _now() - item["hold_elapsed"]
     outcome = coach.command(
         person.id,
@@ -438,6 +443,7 @@ def _apply_queued(coach, person, item: dict) -> dict:
         at=at,
         source="phone",
         routine_id=item["routine_id"],
+        safety_acknowledged=item["safety_ack"],
     )
     return {
         **result,
@@ -453,9 +459,10 @@ def session_commands():
     body = request.get_json(silent=True)
     if body is None:
         return _json_error(400, "The body must be JSON.")
-    commands, problem = _validate(body)
-    if problem:
-        return _json_error(400, problem)
+    try:
+        commands = _validate(body)
+    except BadBatch as bad:
+        return _json_error(400, str(bad))
     coach, person, applied_ids = get_coach(), current_person(), _applied_ids()
     results: list[dict] = []
     for item in commands:

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, request, url_for
 
+from shared_content.vocabulary import CATEGORIES, MAX_ROUTINE_MINUTES, MIN_ROUTINE_MINUTES, POSITIONS
 from webapp.web import current_person, get_catalogue, get_coach, render_page
 
 bp = Blueprint("routines", __name__)
 
-MIN_MINUTES, MAX_MINUTES = 2, 90
-FOCUSES = ("stretch", "strengthen", "release", "posture")
-POSITIONS = ("floor", "seated", "standing")
+# An assembled routine's focus is one category of exercise.
+FOCUSES = CATEGORIES
 
 
 def _has_session() -> bool:
@@ -32,8 +32,8 @@ def _index(status: int = 200, form: dict | None = None, form_error: str | None =
         form_error=form_error,
         focuses=FOCUSES,
         positions=POSITIONS,
-        min_minutes=MIN_MINUTES,
-        max_minutes=MAX_MINUTES,
+        min_minutes=MIN_ROUTINE_MINUTES,
+        max_minutes=MAX_ROUTINE_MINUTES,
     )
 
 
@@ -52,15 +52,15 @@ def parse_assembly(args) -> tuple[dict, str | None, tuple | None]:
         "focus": focus if focus in FOCUSES else "",
         "avoid": [p for p in avoid if p in POSITIONS],
     }
-    if not raw_minutes.isdigit():
+    if not (raw_minutes.isascii() and raw_minutes.isdigit()):  # "²" is a digit to isdigit()
         return (
             form,
-            f"Enter the minutes you have as a whole number from {MIN_MINUTES} to {MAX_MINUTES}.",
+            f"Enter the minutes you have as a whole number from {MIN_ROUTINE_MINUTES} to {MAX_ROUTINE_MINUTES}.",
             None,
         )
     minutes = int(raw_minutes)
-    if not MIN_MINUTES <= minutes <= MAX_MINUTES:
-        return form, f"Choose between {MIN_MINUTES} and {MAX_MINUTES} minutes.", None
+    if not MIN_ROUTINE_MINUTES <= minutes <= MAX_ROUTINE_MINUTES:
+        return form, f"Choose between {MIN_ROUTINE_MINUTES} and {MAX_ROUTINE_MINUTES} minutes.", None
     if focus and focus not in FOCUSES:
         return form, "Choose a focus from the list.", None
     unknown = [p for p in avoid if p not in POSITIONS]
@@ -74,11 +74,11 @@ def parse_assembly(args) -> tuple[dict, str | None, tuple | None]:
 @bp.get("/routines/assemble")
 def assemble():
     form, error, parsed = parse_assembly(request.args)
-    if error:
+    if parsed is None:
         return _index(400, form, error)
     try:
         routine = get_catalogue().assemble(*parsed)
-    except Exception as exc:  # noqa: BLE001 - the catalogue explains why nothing fits; show it as a 400
+    except ValueError as exc:  # the catalogue explains why nothing fits; show it as a 400
         return _index(400, form, f"We couldn't build a routine from those choices. {exc}".strip())
     return redirect(url_for("routines.show", routine_id=routine.id), 303)
 

@@ -17,7 +17,7 @@ def notice():
     if routine_id and len(routine_id) <= 200:
         try:
             start_routine = get_catalogue().routine(routine_id)
-        except Exception:  # noqa: BLE001 - an unknown routine just shows the plain notice
+        except KeyError:  # an unknown routine just shows the plain notice
             start_routine = None
     return render_page("safety.html", start_routine=start_routine)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-import time
+from collections.abc import Iterator
 
 from flask import Blueprint, Response, abort, flash, redirect, request, stream_with_context, url_for
 
@@ -33,7 +33,7 @@ HEARTBEAT_SECONDS = 15
 
 
 def _now() -> float:
-    return getattr(get_coach(), "clock", time.time)()
+    return get_coach().clock()
 
 
 def _timer(view, now: float) -> dict:
@@ -129,7 +129,7 @@ def _routine_or_404(routine_id: str):
         abort(404)
     try:
         return get_catalogue().routine(routine_id)
-    except Exception:  # noqa: BLE001 - unknown or unparseable (assembled) id: "not found", never a crash
+    except KeyError:  # unknown, or an assembled id that no longer parses or fits: "not found"
         abort(404)
 
 
@@ -144,11 +144,12 @@ def start():
     routine_id = request.form.get("routine_id", "")
     routine = _routine_or_404(routine_id)
     person = current_person()
-    if not person.safety_heard:
-        if request.form.get("safety_ack") != "yes":
-            return redirect(url_for("safety.notice", start=routine.id), 303)
-        get_coach().set_safety_heard(person.id)
-    outcome = get_coach().command(person.id, "start", routine_id=routine.id, source="phone")
+    acknowledged = request.form.get("safety_ack") == "yes"  # sent by the safety page's start button
+    outcome = get_coach().command(
+        person.id, "start", routine_id=routine.id, source="phone", safety_acknowledged=acknowledged
+    )
+    if outcome.needs_safety_notice:
+        return redirect(url_for("safety.notice", start=routine.id), 303)
     if outcome.status != "applied":
         flash(outcome.message)
     return redirect(url_for("session.view"), 303)
@@ -161,7 +162,7 @@ def command(name: str):
     raw = request.form.get("expected_version", "").strip()
     expected = None
     if raw:
-        if not raw.isdigit() or len(raw) > 12:
+        if not (raw.isascii() and raw.isdigit()) or len(raw) > 12:
             return error_response(
                 400, "That button was out of date", "Reload the session page and try again."
             )
@@ -202,9 +203,8 @@ def events():
         html = render_block("session/session.html", "session_panel", **panel_context(view))
         return sse_event("session", html, view.state.version if view else 0)
 
-    @stream_with_context
-    def stream():
-        sub = coach.bus.subscribe(person_id)  # subscribe first, so no change slips between read and wait
+    def stream() -> Iterator[str]:
+        sub = coach.subscribe(person_id)  # subscribe first, so no change slips between read and wait
         try:
             yield "retry: 3000\n\n"
             view = coach.current(person_id)
@@ -223,7 +223,7 @@ def events():
         finally:
             sub.close()
 
-    response = Response(stream(), mimetype="text/event-stream")
+    response = Response(stream_with_context(stream()), mimetype="text/event-stream")
     response.headers["Cache-Control"] = "no-cache, no-transform"
     response.headers["X-Accel-Buffering"] = "no"
     return response

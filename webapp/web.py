@@ -6,17 +6,19 @@ from datetime import UTC, datetime
 
 from flask import current_app, make_response, request
 
-from shared_content.catalogue import about_minutes
+from shared_content.catalogue import Catalogue, about_minutes
+from shared_content.service import Coach
 from webapp.security import csrf_token, session_secret
 
 HTMX_VARY = "HX-Request, HX-Target"
 
 
-def get_coach():
-    return current_app.extensions["coach"]
+def get_coach() -> Coach:
+    coach: Coach = current_app.extensions["coach"]
+    return coach
 
 
-def get_catalogue():
+def get_catalogue() -> Catalogue:
     return get_coach().catalogue
 
 
@@ -35,9 +37,8 @@ def is_htmx() -> bool:
 
 def render_block(template_name: str, block_name: str, **context) -> str:
     """Render one named block of a template (the "template fragments" pattern)."""
-    app = current_app._get_current_object()
-    template = app.jinja_env.get_template(template_name)
-    app.update_template_context(context)
+    template = current_app.jinja_env.get_template(template_name)
+    current_app.update_template_context(context)
     ctx = template.new_context(context)
     return "".join(template.blocks[block_name](ctx))
 

@@ -7,7 +7,8 @@ cat.routine("morning-stretch").duration_seconds
 
 from shared_content.catalogue.catalogue import Catalogue
 from shared_content.catalogue.loader import CatalogueError, load_catalogue
-from shared_content.catalogue.model import Exercise, Routine, SafetyNotice, about_minutes
+from shared_content.catalogue.model import Exercise, Routine, SafetyNotice
+from shared_content.vocabulary import about_minutes  # re-exported: both front ends say durations with it
 
 __all__ = [
     "Catalogue",

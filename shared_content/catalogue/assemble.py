@@ -6,10 +6,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from shared_content.catalogue.model import CATEGORIES, POSITIONS, Exercise, Routine
+from shared_content.catalogue.model import Exercise, Routine
+from shared_content.vocabulary import CATEGORIES, MAX_ROUTINE_MINUTES, MIN_ROUTINE_MINUTES, POSITIONS
 
-MIN_MINUTES = 1
-MAX_MINUTES = 90
 ANY_FOCUS = "any"
 CUSTOM_PREFIX = "custom-"
 
@@ -65,10 +64,12 @@ def make_request(
 ) -> Request:
     if isinstance(minutes, bool) or not isinstance(minutes, int):
         raise ValueError(
-            f"minutes must be a whole number from {MIN_MINUTES} to {MAX_MINUTES} (got {minutes!r})"
+            f"minutes must be a whole number from {MIN_ROUTINE_MINUTES} to {MAX_ROUTINE_MINUTES} (got {minutes!r})"
         )
-    if not MIN_MINUTES <= minutes <= MAX_MINUTES:
-        raise ValueError(f"minutes must be from {MIN_MINUTES} to {MAX_MINUTES} (got {minutes})")
+    if not MIN_ROUTINE_MINUTES <= minutes <= MAX_ROUTINE_MINUTES:
+        raise ValueError(
+            f"minutes must be from {MIN_ROUTINE_MINUTES} to {MAX_ROUTINE_MINUTES} (got {minutes})"
+        )
     # "mixed" is the routine focus for no preference, so accept it as a synonym of none.
     normal_focus = ANY_FOCUS if focus in (None, "", ANY_FOCUS, "mixed") else focus
     if normal_focus != ANY_FOCUS and normal_focus not in CATEGORIES:
@@ -88,7 +89,7 @@ def parse_routine_id(routine_id: str) -> Request | None:
     avoid = [p for p in match["avoid"].split("-no-") if p]
     request = Request(int(match["minutes"]), match["focus"], tuple(sorted(set(avoid))))
     # Only the canonical spelling (sorted, no repeats) round-trips; anything else is unknown.
-    if request.routine_id != routine_id or request.minutes > MAX_MINUTES:
+    if request.routine_id != routine_id or request.minutes > MAX_ROUTINE_MINUTES:
         return None
     return request
 

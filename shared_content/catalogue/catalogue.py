@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from shared_content.catalogue import assemble as assembly
 from shared_content.catalogue.matching import spoken_key
 from shared_content.catalogue.model import Exercise, Routine, SafetyNotice
@@ -58,7 +60,7 @@ class Catalogue:
         self, minutes: int, focus: str | None = None, avoid_positions: set[str] | None = None
     ) -> Routine:
         """Deterministic: the same arguments give the same routine, whose id rebuilds it.
-        Raises ValueError for minutes outside 1..90, an unknown focus or position, or when nothing fits."""
+        Raises ValueError for minutes outside MIN/MAX_ROUTINE_MINUTES, an unknown focus or position, or when nothing fits."""
         request = assembly.make_request(minutes, focus, avoid_positions)
         return self.routine_for_request(request)
 
@@ -69,7 +71,7 @@ class Catalogue:
         return self._assembled[routine_id]
 
 
-def _spoken_index(items) -> dict[str, str]:
+def _spoken_index(items: Iterable[Exercise | Routine]) -> dict[str, str]:
     """Spoken key -> item id, from each item's id, name and synonyms. The loader has already
     checked that no key points at two items."""
     index: dict[str, str] = {}

@@ -5,13 +5,18 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from shared_content.catalogue.catalogue import Catalogue
 from shared_content.catalogue.loader import CatalogueError, load_catalogue
 from shared_content.catalogue.model import Routine
 
+if TYPE_CHECKING:  # the figures package builds on this one, so only for types
+    from shared_content.figures.model import Figure
 
-def routine_summary(routine: Routine) -> dict:
+
+def routine_summary(routine: Routine) -> dict[str, Any]:
     return {
         "id": routine.id,
         "name": routine.name,
@@ -25,9 +30,19 @@ def routine_summary(routine: Routine) -> dict:
     }
 
 
-def catalogue_as_json(catalogue: Catalogue) -> dict:
+def figure_summary(figure: Figure) -> dict[str, Any]:
+    """What `content list` says about an exercise's figure: its view and pose names."""
+    return {"view": figure.view, "poses": [pose.name for pose in figure.poses]}
+
+
+def catalogue_as_json(catalogue: Catalogue, figures: Mapping[str, Figure] | None = None) -> dict[str, Any]:
+    """The catalogue as JSON; with `figures` (by exercise id) each exercise also lists its poses."""
+    exercises = [exercise.model_dump(mode="json") for exercise in catalogue.exercises.values()]
+    for item in exercises:
+        if figures and item["id"] in figures:
+            item["figure"] = figure_summary(figures[item["id"]])
     return {
-        "exercises": [exercise.model_dump(mode="json") for exercise in catalogue.exercises.values()],
+        "exercises": exercises,
         "routines": [routine_summary(routine) for routine in catalogue.routines.values()],
         "safety": catalogue.safety.model_dump(mode="json"),
     }
@@ -78,7 +93,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.action == "check":
         print(f"Catalogue OK: {len(catalogue.exercises)} exercises, {len(catalogue.routines)} routines")
     elif args.format == "json":
-        print(json.dumps(catalogue_as_json(catalogue), indent=2))
+        from shared_content.figures import load_figures  # checked with the catalogue above
+
+        print(json.dumps(catalogue_as_json(catalogue, load_figures(args.path)), indent=2))
     else:
         print(catalogue_as_text(catalogue))
     return 0

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import functools
 import tomllib
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from shared_content.catalogue.assemble import CUSTOM_PREFIX
 from shared_content.catalogue.catalogue import Catalogue
@@ -30,6 +33,7 @@ EXERCISE_FILES: dict[str, str] = {
 ROUTINES_FILE = "routines.toml"
 SAFETY_FILE = "safety.toml"
 _COMPUTED_FIELDS = {"duration_seconds", "positions", "duration_minutes"}
+_Model = TypeVar("_Model", bound=BaseModel)
 
 
 class CatalogueError(ValueError):
@@ -107,12 +111,16 @@ def _load(folder: Path) -> Catalogue:
 
     safety = _load_safety(folder, problems)
     _check_spoken_names(exercises, exercise_files, routines, problems)
+    # Imported here: the figures package builds on this package's model.
+    from shared_content.figures.loader import figure_problems_in
+
+    problems.lines += figure_problems_in(folder, exercises, ignore=broken_ids)
     if problems.lines or safety is None:
         raise CatalogueError(problems.lines or [f"{SAFETY_FILE}: could not be loaded"])
     return Catalogue(exercises, routines, safety)
 
 
-def _read(folder: Path, file: str, problems: _Problems) -> dict | None:
+def _read(folder: Path, file: str, problems: _Problems) -> dict[str, Any] | None:
     try:
         with open(folder / file, "rb") as handle:
             return tomllib.load(handle)
@@ -123,7 +131,7 @@ def _read(folder: Path, file: str, problems: _Problems) -> dict | None:
     return None
 
 
-def _items(folder: Path, file: str, table: str, problems: _Problems):
+def _items(folder: Path, file: str, table: str, problems: _Problems) -> Iterator[tuple[str, object]]:
     """Yields (label, raw dict) for each [[table]] in the file; reports structural problems."""
     data = _read(folder, file, problems)
     if data is None:
@@ -141,7 +149,7 @@ def _items(folder: Path, file: str, table: str, problems: _Problems):
         yield label, item
 
 
-def _validate(model: type[BaseModel], item: object, file: str, label: str, problems: _Problems):
+def _validate(model: type[_Model], item: object, file: str, label: str, problems: _Problems) -> _Model | None:
     try:
         return model.model_validate(item)
     except ValidationError as exc:
@@ -151,7 +159,7 @@ def _validate(model: type[BaseModel], item: object, file: str, label: str, probl
         return None
 
 
-def _describe(error: dict) -> tuple[str | None, str]:
+def _describe(error: ErrorDetails) -> tuple[str | None, str]:
     """One pydantic error as (field, plain message)."""
     loc = error.get("loc") or ()
     field = str(loc[0]) if loc else None
@@ -175,10 +183,17 @@ def _load_safety(folder: Path, problems: _Problems) -> SafetyNotice | None:
     return _validate(SafetyNotice, data, SAFETY_FILE, "safety notice", problems)
 
 
-def _check_spoken_names(exercises, exercise_files, routines, problems: _Problems) -> None:
+def _check_spoken_names(
+    exercises: dict[str, Exercise],
+    exercise_files: dict[str, str],
+    routines: dict[str, Routine],
+    problems: _Problems,
+) -> None:
     """A spoken name (id, name or synonym) must mean one thing, or Alexa could start the wrong item."""
     owners: dict[str, str] = {}
-    items = [(exercise_files[e.id], "exercise", e) for e in exercises.values()]
+    items: list[tuple[str, str, Exercise | Routine]] = [
+        (exercise_files[e.id], "exercise", e) for e in exercises.values()
+    ]
     items += [(ROUTINES_FILE, "routine", r) for r in routines.values()]
     for file, what, item in items:
         owner = f"{what} {item.id!r}"

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import re
 
+from shared_content.vocabulary import number_words
+
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 # Speech recognisers and keyboards write small numbers either way; names use words.
-_NUMBER_WORDS = {
-    str(n): word
-    for n, word in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-        "fifteen sixteen seventeen eighteen nineteen twenty".split()
-    )
-}
+_NUMBER_WORDS = {str(n): number_words(n) for n in range(21)}
 _FILLER_PREFIXES = ("the ", "a ", "an ", "my ")
 
 

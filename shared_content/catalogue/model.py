@@ -8,25 +8,23 @@ from __future__ import annotations
 
 import math
 import re
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, computed_field, field_validator
+
+from shared_content.vocabulary import (
+    MAX_HOLD_SECONDS,
+    MIN_AUTHORED_HOLD_SECONDS,
+    Category,
+    Focus,
+    Position,
+)
 
 if TYPE_CHECKING:
     from shared_content.catalogue.catalogue import Catalogue
 
-Category = Literal["stretch", "strengthen", "release", "posture"]
-Focus = Literal["stretch", "strengthen", "release", "posture", "mixed"]
 Kind = Literal["timed", "guidance"]
-PositionName = Literal["floor", "seated", "standing"]
-
-CATEGORIES: tuple[str, ...] = ("stretch", "strengthen", "release", "posture")
-FOCUSES: tuple[str, ...] = (*CATEGORIES, "mixed")
-POSITIONS: tuple[str, ...] = ("floor", "seated", "standing")
-
 MAX_STEP_CHARS = 200
-MIN_HOLD_SECONDS = 5
-MAX_HOLD_SECONDS = 60
 # Speech rate used to estimate how long instructions take to read: ~150 words a minute.
 WORDS_PER_SECOND = 2.5
 
@@ -71,7 +69,7 @@ class Exercise(_Strict):
     synonyms: list[str]
     category: Category
     kind: Kind
-    position: PositionName
+    position: Position
     equipment: list[str]
     summary: str
     steps: list[str]
@@ -116,9 +114,9 @@ class Exercise(_Strict):
     @classmethod
     def _hold_fits_kind(cls, value: int, info: ValidationInfo) -> int:
         kind = info.data.get("kind")
-        if kind == "timed" and not MIN_HOLD_SECONDS <= value <= MAX_HOLD_SECONDS:
+        if kind == "timed" and not MIN_AUTHORED_HOLD_SECONDS <= value <= MAX_HOLD_SECONDS:
             raise ValueError(
-                f"must be between {MIN_HOLD_SECONDS} and {MAX_HOLD_SECONDS} for a timed exercise (got {value})"
+                f"must be between {MIN_AUTHORED_HOLD_SECONDS} and {MAX_HOLD_SECONDS} for a timed exercise (got {value})"
             )
         if kind == "guidance" and value != 0:
             raise ValueError(f"must be 0 for a guidance item (got {value})")
@@ -212,11 +210,11 @@ class RoutineEntry(_Strict):
 class Routine(RoutineEntry):
     """A routine with its computed positions and duration. Build it with `Routine.build`."""
 
-    positions: frozenset[PositionName]
+    positions: frozenset[Position]
     duration_seconds: int
 
     @classmethod
-    def build(cls, entry: RoutineEntry | dict, exercises: dict[str, Exercise]) -> Routine:
+    def build(cls, entry: RoutineEntry | dict[str, Any], exercises: dict[str, Exercise]) -> Routine:
         fields = entry.model_dump() if isinstance(entry, RoutineEntry) else dict(entry)
         chosen = [exercises[exercise_id] for exercise_id in fields["exercise_ids"]]
         return cls(
@@ -231,11 +229,6 @@ class Routine(RoutineEntry):
 
     def exercises(self, catalogue: Catalogue) -> list[Exercise]:
         return [catalogue.exercise(exercise_id) for exercise_id in self.exercise_ids]
-
-
-def about_minutes(seconds: float) -> int:
-    """Whole minutes as both front ends say them ("about 5 minutes"): nearest, halves up, at least 1."""
-    return max(1, int(seconds / 60 + 0.5))
 
 
 class SafetyNotice(_Strict):

@@ -16,10 +16,10 @@ import math
 from dataclasses import dataclass, replace
 from typing import Literal
 
-# Re-exported (explicitly, for mypy) because the front ends read the limits from here.
-from shared_content.catalogue.model import MAX_HOLD_SECONDS as MAX_HOLD_SECONDS
-from shared_content.catalogue.model import MIN_HOLD_SECONDS as MIN_HOLD_SECONDS
+from shared_content.vocabulary import MAX_HOLD_SECONDS as MAX_HOLD_SECONDS
+from shared_content.vocabulary import MIN_AUTHORED_HOLD_SECONDS as MIN_HOLD_SECONDS
 
+# Re-exported (explicitly, for mypy) because the front ends read the limits from here.
 from .shapes import CatalogueLike, ExerciseLike, RoutineLike
 
 Side = Literal["left", "right"]

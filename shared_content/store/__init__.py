@@ -15,13 +15,16 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from platformdirs import user_data_dir
-from sqlalchemy import Connection, create_engine, event, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy import Connection, Table, create_engine, event, text
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError
 
 from shared_content.store import tables
+from shared_content.store.dialect import insert_for
 
 __all__ = ["Store", "default_database_url", "data_dir", "tables"]
 
@@ -46,7 +49,7 @@ def default_database_url() -> str:
     return f"sqlite:///{os.path.join(data_dir(), 'psoas-coach.db')}"
 
 
-def _normalise_url(url: str):
+def _normalise_url(url: str | URL) -> URL:
     """Parse `url`; plain postgres URLs get the psycopg (v3) driver, the only one installed."""
     try:
         parsed = make_url(url)
@@ -65,7 +68,7 @@ def _normalise_url(url: str):
 class Store:
     """Owns the engine. Use `read()` and `write()` for transactions."""
 
-    def __init__(self, url: str | None = None):
+    def __init__(self, url: str | URL | None = None) -> None:
         parsed = _normalise_url(url or default_database_url())
         self.url = parsed
         self.dialect = parsed.get_backend_name()
@@ -75,14 +78,14 @@ class Store:
             self.engine = create_engine(parsed, pool_pre_ping=True)
 
     @staticmethod
-    def _sqlite_engine(parsed) -> Engine:
+    def _sqlite_engine(parsed: URL) -> Engine:
         database = parsed.database or ""
         if database and database != ":memory:" and not database.startswith("file:"):
             Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
 
         @event.listens_for(engine, "connect")
-        def _on_connect(dbapi_connection, _record):
+        def _on_connect(dbapi_connection: Any, _record: Any) -> None:
             # Let SQLAlchemy's "begin" event below issue BEGIN, not the sqlite3 module.
             dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
@@ -93,7 +96,7 @@ class Store:
             cursor.close()
 
         @event.listens_for(engine, "begin")
-        def _on_begin(conn: Connection):
+        def _on_begin(conn: Connection) -> None:
             immediate = conn.get_execution_options().get(_WRITE_OPTION)
             conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
@@ -114,13 +117,9 @@ class Store:
             with conn.begin():
                 yield conn
 
-    def insert(self, table):
+    def insert(self, table: Table) -> postgresql.Insert | sqlite.Insert:
         """A dialect INSERT, which offers on_conflict_do_nothing()/on_conflict_do_update() on both databases."""
-        if self.dialect == "sqlite":
-            from sqlalchemy.dialects.sqlite import insert
-        else:
-            from sqlalchemy.dialects.postgresql import insert
-        return insert(table)
+        return insert_for(self.dialect, table)
 
     def migrate(self) -> None:
         """Upgrade the schema to the newest revision. Idempotent; safe when processes start together."""
@@ -158,7 +157,7 @@ class Store:
         self.engine.dispose()
 
     @staticmethod
-    def describe_url(url) -> str:
+    def describe_url(url: str | URL) -> str:
         """The URL with any password hidden, fit for logs and messages."""
         try:
             return make_url(url).render_as_string(hide_password=True)

@@ -1,20 +1,42 @@
-"""People and their devices: first sight, lookup, moving a device, merging and deleting people.
+"""People and their devices: first sight, lookup, preferences, moving and removing devices.
 
 Every function here runs inside a transaction the caller opened (`Store.write()`), so a caller
-can combine them (pairing links a phone and merges two people in one transaction).
+can combine them (pairing links a phone and merges two people in one transaction). Merging and
+deleting people live in `person_data`, beside the declaration of every table they must reach.
 """
 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 
 from sqlalchemy import Connection, delete, func, insert, select, update
 
-from shared_content.store.tables import devices, history, pain_reports, people, sessions
+from shared_content.store.tables import devices, people
 
 DEVICE_KINDS = ("alexa", "phone")
 DEFAULT_LABELS = {"alexa": "Alexa device", "phone": "Phone"}
 MAX_EXTERNAL_ID_LENGTH = 255
+MAX_RAW_ID_LENGTH = 1000
+MAX_LABEL_LENGTH = 100
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    id: int
+    pace: float
+    safety_heard_at: float | None
+    mode: str  # "lead" (lead me through) | "wait" (wait for me after each exercise)
+
+
+@dataclass(frozen=True)
+class DeviceRow:
+    id: int
+    person_id: int
+    kind: str
+    label: str
+    created_at: float
+    last_seen_at: float
 
 
 def check_device(kind: str, external_id: str) -> None:
@@ -22,7 +44,7 @@ def check_device(kind: str, external_id: str) -> None:
         raise ValueError(f"Device kind must be one of {DEVICE_KINDS}, not {kind!r}.")
     if not isinstance(external_id, str) or not external_id.strip():
         raise ValueError(f"A {kind} device needs a non-empty id.")
-    if len(external_id) > 1000:
+    if len(external_id) > MAX_RAW_ID_LENGTH:
         raise ValueError(f"A {kind} device id is too long.")
 
 
@@ -34,84 +56,96 @@ def stored_external_id(kind: str, external_id: str) -> str:
     return external_id
 
 
-def find_device(conn: Connection, kind: str, external_id: str):
-    """The device row for (kind, raw id), or None."""
-    return conn.execute(
-        select(devices).where(
+_DEVICE_COLUMNS = (
+    devices.c.id,
+    devices.c.person_id,
+    devices.c.kind,
+    devices.c.label,
+    devices.c.created_at,
+    devices.c.last_seen_at,
+)
+
+
+def find_device(conn: Connection, kind: str, external_id: str) -> DeviceRow | None:
+    """The device for (kind, raw id), or None."""
+    row = conn.execute(
+        select(*_DEVICE_COLUMNS).where(
             devices.c.kind == kind, devices.c.external_id == stored_external_id(kind, external_id)
         )
     ).first()
+    return None if row is None else DeviceRow(*row)
+
+
+def devices_of(conn: Connection, person_id: int) -> list[DeviceRow]:
+    """The person's devices, oldest first."""
+    rows = conn.execute(
+        select(*_DEVICE_COLUMNS)
+        .where(devices.c.person_id == person_id)
+        .order_by(devices.c.created_at, devices.c.id)
+    ).all()
+    return [DeviceRow(*r) for r in rows]
+
+
+def find_person(conn: Connection, person_id: int) -> PersonRow | None:
+    row = conn.execute(
+        select(people.c.id, people.c.pace, people.c.safety_heard_at, people.c.mode).where(
+            people.c.id == person_id
+        )
+    ).first()
+    return None if row is None else PersonRow(*row)
 
 
 def create_person(conn: Connection, now: float) -> int:
-    return conn.execute(
+    new_id = conn.execute(
         insert(people).values(created_at=now, pace=1.0, safety_heard_at=None).returning(people.c.id)
     ).scalar_one()
+    return int(new_id)
+
+
+def set_pace(conn: Connection, person_id: int, pace: float) -> None:
+    conn.execute(update(people).where(people.c.id == person_id).values(pace=pace))
+
+
+def mark_safety_heard(conn: Connection, person_id: int, now: float) -> None:
+    """Record when the person first took in the safety notice (later calls keep the first time)."""
+    conn.execute(
+        update(people)
+        .where(people.c.id == person_id, people.c.safety_heard_at.is_(None))
+        .values(safety_heard_at=now)
+    )
 
 
 def add_device(
     conn: Connection, person_id: int, kind: str, external_id: str, now: float, label: str | None = None
 ) -> int:
-    return conn.execute(
+    new_id = conn.execute(
         insert(devices)
         .values(
             person_id=person_id,
             kind=kind,
             external_id=stored_external_id(kind, external_id),
-            label=(label or DEFAULT_LABELS[kind])[:100],
+            label=(label or DEFAULT_LABELS[kind])[:MAX_LABEL_LENGTH],
             created_at=now,
             last_seen_at=now,
         )
         .returning(devices.c.id)
     ).scalar_one()
+    return int(new_id)
 
 
 def device_count(conn: Connection, person_id: int) -> int:
-    return conn.execute(
+    count = conn.execute(
         select(func.count()).select_from(devices).where(devices.c.person_id == person_id)
     ).scalar_one()
+    return int(count)
 
 
-def delete_person(conn: Connection, person_id: int) -> None:
-    """Everything stored about the person goes (foreign keys cascade to devices, sessions, history...)."""
-    conn.execute(delete(people).where(people.c.id == person_id))
-
-
-def merge_person(conn: Connection, from_id: int, into_id: int) -> bool:
-    """Fold a solo phone person into the speaker's person, then delete it.
-
-    History moves over except runs the speaker already has (same session_started_at: the same run,
-    recorded once). Pain reports move. The safety notice counts as heard if either heard it. The
-    phone's session survives only if the speaker has none. Returns True when a session moved.
-    """
-    already = select(history.c.session_started_at).where(history.c.person_id == into_id).scalar_subquery()
-    conn.execute(
-        update(history)
-        .where(history.c.person_id == from_id, history.c.session_started_at.not_in(already))
-        .values(person_id=into_id)
-    )
-    conn.execute(update(pain_reports).where(pain_reports.c.person_id == from_id).values(person_id=into_id))
-
-    heard = conn.execute(
-        select(people.c.id, people.c.safety_heard_at).where(people.c.id.in_([from_id, into_id]))
-    ).all()
-    times = [t for _, t in heard if t is not None]
-    if times:
-        conn.execute(update(people).where(people.c.id == into_id).values(safety_heard_at=min(times)))
-
-    moved = False
-    speaker_has_session = (
-        conn.execute(select(sessions.c.person_id).where(sessions.c.person_id == into_id)).first() is not None
-    )
-    if not speaker_has_session:
-        moved = (
-            conn.execute(
-                update(sessions).where(sessions.c.person_id == from_id).values(person_id=into_id)
-            ).rowcount
-            > 0
-        )
-    delete_person(conn, from_id)
-    return moved
+def remove_device(conn: Connection, device_id: int, person_id: int) -> bool:
+    """Delete the device if it is this person's; False (nothing changed) otherwise."""
+    gone = conn.execute(
+        delete(devices).where(devices.c.id == device_id, devices.c.person_id == person_id)
+    ).rowcount
+    return bool(gone)
 
 
 def set_mode(conn: Connection, person_id: int, mode: str) -> bool:
@@ -131,14 +165,19 @@ def move_device(conn: Connection, device_id: int, person_id: int, now: float) ->
 
 __all__ = [
     "DEVICE_KINDS",
+    "PersonRow",
+    "DeviceRow",
     "check_device",
     "stored_external_id",
     "find_device",
+    "devices_of",
+    "find_person",
     "create_person",
+    "set_pace",
+    "mark_safety_heard",
     "add_device",
     "device_count",
-    "delete_person",
-    "merge_person",
+    "remove_device",
     "touch_device",
     "move_device",
     "set_mode",

@@ -4,6 +4,7 @@ launch.py     choosing: LaunchRequest, StartRoutineIntent
 routine.py    in a session: Next, Previous, Repeat, SkipExercise, StartOver, Pause, Resume, Slower, Faster
 answers.py    Yes / No to the pending question
 info.py       ListRoutines, DescribeExercise, HowMuchLonger, Help, Fallback
+progress.py   HowAmIDoing, RemindMe, StopReminders
 safety.py     PainIntent
 linking.py    LinkPhoneIntent, UnlinkPhoneIntent
 lifecycle.py  Stop/Cancel, NavigateHome, SessionEnded, SkillDisabled, errors
@@ -29,6 +30,7 @@ from .lifecycle import (
     StopHandler,
 )
 from .linking import LinkPhoneHandler, UnlinkPhoneHandler
+from .progress import HowAmIDoingHandler, RemindMeHandler, StopRemindersHandler
 from .routine import (
     FasterHandler,
     NextHandler,
@@ -66,6 +68,9 @@ def request_handlers() -> list:
         HelpHandler(),
         LinkPhoneHandler(),
         UnlinkPhoneHandler(),
+        HowAmIDoingHandler(),
+        RemindMeHandler(),
+        StopRemindersHandler(),
         StopHandler(),
         NavigateHomeHandler(),
         FallbackHandler(),

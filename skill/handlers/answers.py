@@ -5,16 +5,19 @@ Without a pending question, "yes" in a session means "carry on" (as after "Ready
 
 from __future__ import annotations
 
+from ask_sdk_model import Response
+
 from skill.speech.ssml import Timeline
 
 from . import flow, info, launch, linking
 from .base import IntentHandler
+from .turn import Turn
 
 
 class YesHandler(IntentHandler):
     intents = ("AMAZON.YesIntent",)
 
-    def reply(self, turn):
+    def reply(self, turn: Turn) -> Response:
         pending = turn.pending_in or ""
         if pending == "continue":
             return flow.carry_on(turn, turn.current(), Timeline().say(turn.t("launch.continuing")))
@@ -31,7 +34,7 @@ class YesHandler(IntentHandler):
 class NoHandler(IntentHandler):
     intents = ("AMAZON.NoIntent",)
 
-    def reply(self, turn):
+    def reply(self, turn: Turn) -> Response:
         pending = turn.pending_in or ""
         if pending == "continue" or pending.startswith("start:"):
             return info.list_routines(turn, Timeline().say(turn.t("answer.no_routine")))

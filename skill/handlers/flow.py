@@ -19,10 +19,20 @@ rep with "say next to keep going"; `turn.cont` remembers the next rep.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from ask_sdk_model import Response
+
 from shared_content.catalogue import about_minutes
 from shared_content.engine import plan_for
+from shared_content.service import SessionView
 from skill.speech.counting import hold_into
 from skill.speech.ssml import RESPONSE_BUDGET_SECONDS, Raw, Timeline, escape, estimate_seconds
+
+from .turn import Turn
+
+if TYPE_CHECKING:
+    from typing_extensions import TypeIs  # typing.TypeIs is Python 3.13
 
 LEAD_PAD_MAX = 6.0  # silence we accept before a count to meet an `at` chosen before the command
 CLOSING_RESERVE = 12.0  # seconds kept free at the end of a response for the closing prompt
@@ -33,7 +43,7 @@ MIN_REST_TO_WAIT = 2.0  # shorter rests are not worth a silence
 # --- words about a position -----------------------------------------------------------
 
 
-def side_phrase(turn, side: str | None) -> str:
+def side_phrase(turn: Turn, side: str | None) -> str:
     return "" if side is None else turn.t(f"block.side_{side}")
 
 
@@ -45,7 +55,7 @@ def last_block_of_exercise(p) -> bool:
     return p.set_no == p.sets and p.side in (None, "right")
 
 
-def where(turn, p) -> str:
+def where(turn: Turn, p) -> str:
     """ "the plank, set 2 of 3" / "the knee to chest, set 1 of 1, right side" / "the neutral spine tips"."""
     ex = p.exercise
     if ex.kind == "guidance":
@@ -61,7 +71,7 @@ def where(turn, p) -> str:
     return turn.t("where.set", exercise=ex.name, set_no=p.set_no, sets=p.sets)
 
 
-def next_what(turn, p) -> str:
+def next_what(turn: Turn, p) -> str:
     """What "next" leads to after this block: "the right side", "set 2 of 3", the next exercise."""
     if not last_block_of_exercise(p):
         if p.side == "left":
@@ -72,7 +82,7 @@ def next_what(turn, p) -> str:
     return turn.t("what.finish")
 
 
-def duration(turn, seconds: float) -> str:
+def duration(turn: Turn, seconds: float) -> str:
     seconds = max(0, int(round(seconds)))
     if seconds == 1:
         return turn.t("time.second_one")
@@ -81,12 +91,12 @@ def duration(turn, seconds: float) -> str:
     return turn.t("time.minutes", minutes=max(2, about_minutes(seconds)))
 
 
-def exercise_intro(turn, ex) -> str:
+def exercise_intro(turn: Turn, ex) -> str:
     steps = " ".join(escape(step) for step in ex.steps)
     return turn.t("exercise.intro", exercise=ex.name, summary=ex.summary) + " " + steps
 
 
-def lead(turn, p, rep: int) -> str:
+def lead(turn: Turn, p, rep: int) -> str:
     """What is said right before rep `rep` of this block starts: set, side, cue."""
     parts = []
     if rep == 1:
@@ -102,12 +112,12 @@ def lead(turn, p, rep: int) -> str:
     return " ".join(x for x in parts if x)
 
 
-def rep_words(turn, rep: int, reps: int) -> str:
+def rep_words(turn: Turn, rep: int, reps: int) -> str:
     """ "Rep 3 of 5." (varied), and "Last one: rep 5 of 5." for the last rep of a set."""
     return turn.t("count.last" if rep == reps > 2 else "count.rep", seed=rep, rep=rep, reps=reps)
 
 
-def lead_budget(turn, view) -> float:
+def lead_budget(turn: Turn, view: SessionView) -> float:
     """How long the lead-in of the block "next"/"previous"/"repeat" may start in this exercise
     takes to say: the longest of the exact lead-ins (same request seed, so the same variants)
     of the blocks around this one. The count then starts right after it, without a long silence."""
@@ -131,14 +141,14 @@ class _BlockView:
         self.exercise, self.side, self.set_no, self.sets = exercise, side, set_no, sets
 
 
-def at_for(turn, seconds_into_speech: float) -> float:
+def at_for(turn: Turn, seconds_into_speech: float) -> float:
     return turn.now + SPEECH_START_DELAY + seconds_into_speech
 
 
 # --- presenting each phase ---------------------------------------------------------------
 
 
-def present(turn, view, tl: Timeline | None = None, *, depth: int = 0):
+def present(turn: Turn, view: SessionView | None, tl: Timeline | None = None, *, depth: int = 0) -> Response:
     tl = tl or Timeline()
     if view is None:
         return offer_routines(turn, tl)
@@ -155,7 +165,7 @@ def present(turn, view, tl: Timeline | None = None, *, depth: int = 0):
     return resting(turn, view, tl)
 
 
-def offer_routines(turn, tl: Timeline, *, suggest: str | None = None):
+def offer_routines(turn: Turn, tl: Timeline, *, suggest: str | None = None) -> Response:
     routine = turn.catalogue.routine(suggest) if suggest else next(iter(turn.catalogue.routines.values()))
     turn.pending = f"start:{routine.id}"
     # "the Five-minute quick release? It takes about 5 minutes" says the length twice
@@ -164,7 +174,7 @@ def offer_routines(turn, tl: Timeline, *, suggest: str | None = None):
     return turn.ask(tl, turn.t("reprompt.offer", routine=routine.name))
 
 
-def instructions(turn, view, tl: Timeline, *, depth: int = 0):
+def instructions(turn: Turn, view: SessionView, tl: Timeline, *, depth: int = 0) -> Response:
     p = view.position
     ex = p.exercise
     tl.say(exercise_intro(turn, ex))
@@ -176,10 +186,12 @@ def instructions(turn, view, tl: Timeline, *, depth: int = 0):
     outcome = turn.command("next", at=at_for(turn, tl.at))
     if not outcome.applied:
         return refused(turn, outcome, tl, depth)
-    return count_block(turn, outcome.view, tl, 1)
+    return count_block(turn, outcome.view or view, tl, 1)
 
 
-def holding(turn, view, tl: Timeline, *, from_rep: int | None = None, depth: int = 0):
+def holding(
+    turn: Turn, view: SessionView, tl: Timeline, *, from_rep: int | None = None, depth: int = 0
+) -> Response:
     """Count the block from `from_rep` (default: the rep the timeline is in now)."""
     state, p = view.state, view.position
     rep = from_rep or p.rep
@@ -195,14 +207,14 @@ def holding(turn, view, tl: Timeline, *, from_rep: int | None = None, depth: int
         outcome = turn.command(rewind, at=at_for(turn, tl.at) - (rep - 1) * restart_cycle(turn, view))
         if not outcome.applied:
             return refused(turn, outcome, tl, depth)
-        view, slack = outcome.view, 0.0
+        view, slack = outcome.view or view, 0.0
         if view.state.phase != "holding":
             return present(turn, view, tl, depth=depth + 1)
     tl.wait(slack)
     return count_block(turn, view, tl, rep)
 
 
-def restart_cycle(turn, view) -> float:
+def restart_cycle(turn: Turn, view: SessionView) -> float:
     """Seconds from one rep's start to the next in this block once it is (re)started now:
     "repeat" (holding) and "previous" (from its rest) start it at the session's pace, while
     the position's hold is the one the running block was started with (engine: block_pace)."""
@@ -210,7 +222,7 @@ def restart_cycle(turn, view) -> float:
     return block.hold_seconds + block.rep_gap_seconds
 
 
-def count_block(turn, view, tl: Timeline, from_rep: int):
+def count_block(turn: Turn, view: SessionView, tl: Timeline, from_rep: int) -> Response:
     """The counted reps of this block from `from_rep` (tl is at that rep's start), then what comes after."""
     p = view.position
     hold, gap = p.hold_seconds, p.exercise.rep_gap_seconds
@@ -226,7 +238,7 @@ def count_block(turn, view, tl: Timeline, from_rep: int):
     return block_end(turn, view, tl)
 
 
-def gap_words(turn, p, rep: int, room: float) -> str:
+def gap_words(turn: Turn, p, rep: int, room: float) -> str:
     """The longest announcement of the next rep that fits in the release gap."""
     for option in (rep_words(turn, rep, p.reps), turn.t("count.again", seed=rep)):
         if estimate_seconds(option, tail=False) <= room - 0.2:
@@ -234,13 +246,13 @@ def gap_words(turn, p, rep: int, room: float) -> str:
     return ""
 
 
-def split(turn, view, tl: Timeline, next_rep: int):
+def split(turn: Turn, view: SessionView, tl: Timeline, next_rep: int) -> Response:
     turn.cont = {"v": view.state.version, "block": view.state.block_index, "rep": next_rep}
     tl.say(turn.t("count.split", rep=next_rep - 1, reps=view.position.reps))
     return turn.ask(tl, turn.t("reprompt.keep_going"), view)
 
 
-def block_end(turn, view, tl: Timeline):
+def block_end(turn: Turn, view: SessionView, tl: Timeline) -> Response:
     p = view.position
     if not last_block_of_exercise(p):
         return rest_then_ask(turn, view, tl, float(p.exercise.rest_seconds), praise=True)
@@ -251,7 +263,9 @@ def block_end(turn, view, tl: Timeline):
     return turn.ask(tl, turn.t("reprompt.finish"), view)
 
 
-def rest_then_ask(turn, view, tl: Timeline, seconds: float, *, praise: bool = False):
+def rest_then_ask(
+    turn: Turn, view: SessionView, tl: Timeline, seconds: float, *, praise: bool = False
+) -> Response:
     what = next_what(turn, view.position)
     if praise:
         tl.say(turn.t("praise.any"))
@@ -266,25 +280,25 @@ def rest_then_ask(turn, view, tl: Timeline, seconds: float, *, praise: bool = Fa
     return turn.ask(tl, turn.t("reprompt.rest", what=what), view)
 
 
-def resting(turn, view, tl: Timeline):
+def resting(turn: Turn, view: SessionView, tl: Timeline) -> Response:
     p = view.position
     if last_block_of_exercise(p):
         return block_end(turn, view, tl)
     return rest_then_ask(turn, view, tl, p.seconds_left_in_phase or 0.0)
 
 
-def paused(turn, view, tl: Timeline):
+def paused(turn: Turn, view: SessionView, tl: Timeline) -> Response:
     tl.say(turn.t("pause.is_paused", where=Raw(where(turn, view.position))))
     return turn.ask(tl, turn.t("reprompt.paused"), view)
 
 
-def finished(turn, view, tl: Timeline):
+def finished(turn: Turn, view: SessionView, tl: Timeline) -> Response:
     key = {"completed": "done.completed", "pain": "done.pain"}.get(view.state.outcome or "", "done.stopped")
     tl.say(turn.t(key, routine=view.routine.name))
     return turn.tell(tl, view)
 
 
-def refused(turn, outcome, tl: Timeline, depth: int = 0):
+def refused(turn: Turn, outcome, tl: Timeline, depth: int = 0) -> Response:
     """A command that was not applied: a duplicate (another device moved first) or illegal."""
     view = outcome.view if outcome.view is not None else turn.current()
     if depth > 2:
@@ -297,7 +311,7 @@ def refused(turn, outcome, tl: Timeline, depth: int = 0):
 # --- the voice's own commands -------------------------------------------------------------
 
 
-def advance(turn, name: str, *, opening: str = "", allow_done: bool = False):
+def advance(turn: Turn, name: str, *, opening: str = "", allow_done: bool = False) -> Response:
     """next / previous / repeat / start_over from the voice, then speak the new state."""
     view = turn.current()
     if view is None:
@@ -311,7 +325,7 @@ def advance(turn, name: str, *, opening: str = "", allow_done: bool = False):
     return present(turn, outcome.view, Timeline().say(opening))
 
 
-def move_on(turn):
+def move_on(turn: Turn) -> Response:
     """ "next" (or "yes" meaning next) from the voice: the person wants what follows now.
 
     In a rest (running or over) one engine "next" starts the next block, as `advance` does.
@@ -331,16 +345,17 @@ def move_on(turn):
     opening = turn.t("nav.next")
     at = at_for(turn, lead_budget(turn, view) + estimate_seconds(opening, tail=False))
     outcome = turn.command("next", at=at)
-    if outcome.applied and outcome.view.state.phase == "resting":
+    if outcome.applied and outcome.view and outcome.view.state.phase == "resting":
         outcome = turn.command("next", at=at)
     if not outcome.applied:
         return refused(turn, outcome, Timeline())
-    if outcome.view.state.phase == "done":
+    view = outcome.view or view
+    if view.state.phase == "done":
         opening = ""  # "Moving on. That's the routine complete." - the finish speaks for itself
-    return present(turn, outcome.view, Timeline().say(opening))
+    return present(turn, view, Timeline().say(opening))
 
 
-def carry_on(turn, view, tl: Timeline):
+def carry_on(turn: Turn, view: SessionView | None, tl: Timeline) -> Response:
     """Continue a session as it stands: resume it if paused, then speak it."""
     if view is not None and view.position.paused and view.state.phase != "done":
         outcome = turn.command("resume", versioned=False)
@@ -348,33 +363,35 @@ def carry_on(turn, view, tl: Timeline):
     return present(turn, view, tl)
 
 
-def continue_split(turn, view):
+def continue_split(turn: Turn, view: SessionView) -> Response:
     """ "next" after a split count: carry on at the rep the last response stopped before."""
     cont = turn.cont_in or {}
     return holding(turn, view, Timeline(), from_rep=int(cont["rep"]))
 
 
-def no_session(turn, opening: str = ""):
+def no_session(turn: Turn, opening: str = "") -> Response:
     tl = Timeline().say(opening).say(turn.t("session.none"))
     return offer_routines(turn, tl)
 
 
-def finished_already(turn, view):
+def finished_already(turn: Turn, view: SessionView) -> Response:
     tl = Timeline().say(turn.t("done.already", routine=view.routine.name))
     return offer_routines(turn, tl, suggest=view.routine.id)
 
 
-def not_running(turn, view):
-    """The answer when there is no session to act on (none at all, or one already finished);
-    None while a session is running, paused or not, so the caller carries on."""
+def active(view: SessionView | None) -> TypeIs[SessionView]:
+    """A session is running, paused or not (so there is something to act on)."""
+    return view is not None and view.state.phase != "done"
+
+
+def not_running(turn: Turn, view: SessionView | None) -> Response:
+    """The answer when there is no session to act on: none at all, or one already finished."""
     if view is None:
         return no_session(turn)
-    if view.state.phase == "done":
-        return finished_already(turn, view)
-    return None
+    return finished_already(turn, view)
 
 
-def phase_key(view) -> str:
+def phase_key(view: SessionView | None) -> str:
     if view is None:
         return "none"
     if view.state.phase == "done":
@@ -386,5 +403,5 @@ def phase_key(view) -> str:
     return view.state.phase
 
 
-def prompt_for(turn, view) -> str:
+def prompt_for(turn: Turn, view: SessionView | None) -> str:
     return turn.t(f"prompt.{phase_key(view)}")

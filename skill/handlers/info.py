@@ -5,23 +5,28 @@ from __future__ import annotations
 import math
 import re
 
+from ask_sdk_model import Response
+
+from shared_content.catalogue import Exercise
+from shared_content.service import SessionView
 from skill.speech.ssml import Raw, Timeline, escape
 
 from . import flow, launch
 from .base import IntentHandler, slot
+from .turn import Turn
 
 
 class ListRoutinesHandler(IntentHandler):
     intents = ("ListRoutinesIntent",)
 
-    def reply(self, turn):
+    def reply(self, turn: Turn) -> Response:
         return list_routines(turn, Timeline())
 
 
 class DescribeExerciseHandler(IntentHandler):
     intents = ("DescribeExerciseIntent",)
 
-    def reply(self, turn):
+    def reply(self, turn: Turn) -> Response:
         spoken, resolved = slot(turn, "exercise")
         view = turn.current()
         exercise = find_exercise(turn, spoken, resolved, view)
@@ -35,10 +40,10 @@ class DescribeExerciseHandler(IntentHandler):
 class HowMuchLongerHandler(IntentHandler):
     intents = ("HowMuchLongerIntent",)
 
-    def reply(self, turn):
+    def reply(self, turn: Turn) -> Response:
         view = turn.current()
-        if (answer := flow.not_running(turn, view)) is not None:
-            return answer
+        if not flow.active(view):
+            return flow.not_running(turn, view)
         tl = Timeline().say(
             turn.t("time.routine_left", time=Raw(flow.duration(turn, view.position.seconds_left_total)))
         )
@@ -51,7 +56,7 @@ class HelpHandler(IntentHandler):
 
     intents = ("AMAZON.HelpIntent",)
 
-    def reply(self, turn):
+    def reply(self, turn: Turn) -> Response:
         view = turn.current()
         tl = Timeline().say(turn.t(f"help.{flow.phase_key(view)}"))
         return turn.ask(tl, flow.prompt_for(turn, view), view)
@@ -60,19 +65,21 @@ class HelpHandler(IntentHandler):
 class FallbackHandler(IntentHandler):
     intents = ("AMAZON.FallbackIntent",)
 
-    def reply(self, turn):
+    def reply(self, turn: Turn) -> Response:
         view = turn.current()
         tl = Timeline().say(turn.t("fallback.sorry")).say(flow.prompt_for(turn, view))
         return turn.ask(tl, flow.prompt_for(turn, view), view)
 
 
-def list_routines(turn, tl: Timeline):
+def list_routines(turn: Turn, tl: Timeline) -> Response:
     count = len(turn.catalogue.routines)
     tl.say(turn.t("list.routines", count=count, routines=Raw(launch.routine_names(turn, with_time=True))))
     return turn.ask(tl, turn.t("reprompt.choose"))
 
 
-def find_exercise(turn, spoken, resolved, view):
+def find_exercise(
+    turn: Turn, spoken: str | None, resolved: str | None, view: SessionView | None
+) -> Exercise | None:
     if resolved:
         try:
             return turn.catalogue.exercise(resolved)
@@ -85,14 +92,14 @@ def find_exercise(turn, spoken, resolved, view):
     return None
 
 
-def unknown_exercise(turn, spoken, view):
+def unknown_exercise(turn: Turn, spoken: str | None, view: SessionView | None) -> Response:
     names = launch.join_list(turn, [escape(ex.name) for ex in turn.catalogue.exercises.values()])
     key = "describe.unknown" if spoken else "describe.which"
     tl = Timeline().say(turn.t(key, said=spoken or "", exercises=Raw(names)))
     return turn.ask(tl, turn.t("reprompt.describe"), view)
 
 
-def amount(turn, exercise) -> str:
+def amount(turn: Turn, exercise) -> str:
     """ "Hold for 5 seconds, 3 times on each side, in 2 sets." / "Hold for 30 seconds, 2 times." / "..., once."."""
     if exercise.kind == "guidance":
         return ""
@@ -122,7 +129,7 @@ def new_cautions(exercise) -> list[str]:
     return out
 
 
-def phase_left(turn, view) -> str:
+def phase_left(turn: Turn, view: SessionView) -> str:
     p = view.position
     left = math.ceil(p.seconds_left_in_phase or 0)
     time = Raw(flow.duration(turn, left))

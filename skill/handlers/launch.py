@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from ask_sdk_model import Response
+
+from shared_content.catalogue import Routine
+from shared_content.service import SessionView
+from shared_content.vocabulary import MAX_ROUTINE_MINUTES, MIN_ROUTINE_MINUTES
 from skill.speech.ssml import Raw, Timeline, escape
 
 from . import flow
 from .base import IntentHandler, RequestTypeHandler, slot
+from .turn import Turn
 
 
 class LaunchHandler(RequestTypeHandler):
@@ -13,12 +21,12 @@ class LaunchHandler(RequestTypeHandler):
 
     request_type = "LaunchRequest"
 
-    def reply(self, turn):
+    def reply(self, turn: Turn) -> Response:
         first = not turn.person.safety_heard
         tl = Timeline().say(turn.t("launch.welcome_first" if first else "launch.welcome_back"))
         if first:
             tl.say(escape(turn.catalogue.safety.full))
-            turn.coach.set_safety_heard(turn.person.id)
+            turn.coach.acknowledge_safety(turn.person.id)
         view = turn.current()
         if view is not None and view.state.phase != "done":
             return offer_continue(turn, view, tl)
@@ -28,7 +36,7 @@ class LaunchHandler(RequestTypeHandler):
 class StartRoutineHandler(IntentHandler):
     intents = ("StartRoutineIntent",)
 
-    def reply(self, turn):
+    def reply(self, turn: Turn) -> Response:
         spoken, resolved = slot(turn, "routine")
         routine = find_routine(turn, spoken, resolved)
         minutes, _ = slot(turn, "minutes")
@@ -43,20 +51,20 @@ class StartRoutineHandler(IntentHandler):
         return start_routine(turn, routine)
 
 
-def offer_continue(turn, view, tl: Timeline):
+def offer_continue(turn: Turn, view: SessionView, tl: Timeline) -> Response:
     turn.pending = "continue"
     tl.say(turn.t("launch.continue", where=Raw(flow.where(turn, view.position))))
     return turn.ask(tl, turn.t("reprompt.continue"), view)
 
 
-def last_routine_id(turn) -> str | None:
+def last_routine_id(turn: Turn) -> str | None:
     for entry in turn.coach.history(turn.person.id):
         if entry.routine_id in turn.catalogue.routines:
             return entry.routine_id
     return None
 
 
-def find_routine(turn, spoken: str | None, resolved: str | None):
+def find_routine(turn: Turn, spoken: str | None, resolved: str | None) -> Routine | None:
     if resolved:
         try:
             return turn.catalogue.routine(resolved)
@@ -85,8 +93,10 @@ def start_by_minutes(
         count = int(minutes) if minutes is not None else DEFAULT_MINUTES
     except ValueError:
         count = 0
-    if not 1 <= count <= 90:
-        tl = Timeline().say(turn.t("routine.minutes_range", said=minutes))
+    if not MIN_ROUTINE_MINUTES <= count <= MAX_ROUTINE_MINUTES:
+        tl = Timeline().say(
+            turn.t("routine.minutes_range", said=minutes, least=MIN_ROUTINE_MINUTES, most=MAX_ROUTINE_MINUTES)
+        )
         return turn.ask(tl, turn.t("reprompt.choose"))
     try:
         routine = turn.catalogue.assemble(count, focus, {avoid} if avoid else None)
@@ -103,8 +113,13 @@ def start_by_minutes(
     return start_routine(turn, routine, notes=notes)
 
 
-def start_routine(turn, routine, *, notes: list[str] = ()):
+def start_routine(turn: Turn, routine: Routine, *, notes: Sequence[str] = ()) -> Response:
     outcome = turn.command("start", routine_id=routine.id, versioned=False)
+    # A first routine asked for straight away ("ask psoas coach to start ..."), before any launch
+    # greeting: the full safety notice is read out in this response, which the Coach takes as heard.
+    first = outcome.needs_safety_notice
+    if first:
+        outcome = turn.command("start", routine_id=routine.id, versioned=False, safety_acknowledged=True)
     if not outcome.applied:
         return flow.refused(turn, outcome, Timeline())
     count = len(routine.exercise_ids)
@@ -122,11 +137,11 @@ def start_routine(turn, routine, *, notes: list[str] = ()):
             time=Raw(flow.duration(turn, routine.duration_seconds)),
         )
     )
-    tl.say(escape(turn.catalogue.safety.short))
+    tl.say(escape(turn.catalogue.safety.full if first else turn.catalogue.safety.short))
     return flow.present(turn, outcome.view, tl)
 
 
-def routine_names(turn, *, with_time: bool = False) -> str:
+def routine_names(turn: Turn, *, with_time: bool = False) -> str:
     """ "A, B, and C"; with times, one short sentence each: "A, about 5 minutes. And B, 3 minutes."."""
     routines = list(turn.catalogue.routines.values())
     if not with_time:
@@ -140,13 +155,13 @@ def routine_names(turn, *, with_time: bool = False) -> str:
     return Raw(" ".join(items))
 
 
-def join_list(turn, items: list[str]) -> str:
+def join_list(turn: Turn, items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return Raw(", ".join(items[:-1]) + turn.t("list.and") + items[-1])
 
 
-def unknown_routine(turn, spoken: str | None):
+def unknown_routine(turn: Turn, spoken: str | None) -> Response:
     key = "routine.unknown" if spoken else "routine.which"
     tl = Timeline().say(turn.t(key, said=spoken or "", routines=Raw(routine_names(turn))))
     return turn.ask(tl, turn.t("reprompt.choose"))

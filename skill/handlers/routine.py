@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
+from ask_sdk_model import Response
+
 from shared_content.engine import paced_hold
+from shared_content.service import SessionView
 from skill.speech.ssml import Timeline
 
 from . import flow
 from .base import IntentHandler
-
-
-def active(view) -> bool:
-    return view is not None and view.state.phase != "done"
+from .turn import Turn
 
 
 class NextHandler(IntentHandler):
     intents = ("AMAZON.NextIntent",)
 
-    def reply(self, turn):
+    def reply(self, turn: Turn) -> Response:
         view, cont = turn.current(), turn.cont_in or {}
         if (
-            active(view)
+            flow.active(view)
             and not view.position.paused
             and cont.get("v") == view.state.version
             and cont.get("block") == view.state.block_index
@@ -32,7 +32,7 @@ class NextHandler(IntentHandler):
 class PreviousHandler(IntentHandler):
     intents = ("AMAZON.PreviousIntent",)
 
-    def reply(self, turn):
+    def reply(self, turn: Turn) -> Response:
         return flow.advance(turn, "previous", opening=turn.t("nav.previous"))
 
 
@@ -41,9 +41,9 @@ class RepeatHandler(IntentHandler):
 
     intents = ("AMAZON.RepeatIntent",)
 
-    def reply(self, turn):
+    def reply(self, turn: Turn) -> Response:
         view = turn.current()
-        if active(view) and view.state.phase == "resting":
+        if flow.active(view) and view.state.phase == "resting":
             return flow.present(turn, view)
         return flow.advance(turn, "repeat", opening=turn.t("nav.repeat"))
 
@@ -54,15 +54,15 @@ class SkipExerciseHandler(IntentHandler):
 
     intents = ("SkipExerciseIntent",)
 
-    def reply(self, turn):
+    def reply(self, turn: Turn) -> Response:
         view = turn.current()
-        if (answer := flow.not_running(turn, view)) is not None:
-            return answer
+        if not flow.active(view):
+            return flow.not_running(turn, view)
         skipped = view.position.exercise
         outcome = turn.command("skip")
         if not outcome.applied:
             return flow.refused(turn, outcome, Timeline())
-        view = outcome.view
+        view = outcome.view or view
         if view.state.phase == "done":
             tl = Timeline().say(turn.t("skip.last", exercise=skipped.name, routine=view.routine.name))
             return turn.tell(tl, view)
@@ -72,7 +72,7 @@ class SkipExerciseHandler(IntentHandler):
 class StartOverHandler(IntentHandler):
     intents = ("AMAZON.StartOverIntent",)
 
-    def reply(self, turn):
+    def reply(self, turn: Turn) -> Response:
         view = turn.current()
         if view is None:
             return flow.no_session(turn)
@@ -84,10 +84,10 @@ class StartOverHandler(IntentHandler):
 class PauseHandler(IntentHandler):
     intents = ("AMAZON.PauseIntent",)
 
-    def reply(self, turn):
+    def reply(self, turn: Turn) -> Response:
         view = turn.current()
-        if (answer := flow.not_running(turn, view)) is not None:
-            return answer
+        if not flow.active(view):
+            return flow.not_running(turn, view)
         if not view.position.paused:
             view = turn.command("pause", versioned=False).view or view
         tl = Timeline().say(turn.t("pause.done", where=flow.where(turn, view.position)))
@@ -97,31 +97,31 @@ class PauseHandler(IntentHandler):
 class ResumeHandler(IntentHandler):
     intents = ("AMAZON.ResumeIntent",)
 
-    def reply(self, turn):
+    def reply(self, turn: Turn) -> Response:
         view = turn.current()
-        if (answer := flow.not_running(turn, view)) is not None:
-            return answer
+        if not flow.active(view):
+            return flow.not_running(turn, view)
         return flow.carry_on(turn, view, Timeline().say(turn.t("resume.ok")))
 
 
 class SlowerHandler(IntentHandler):
     intents = ("SlowerIntent",)
 
-    def reply(self, turn):
+    def reply(self, turn: Turn) -> Response:
         return change_pace(turn, "slower")
 
 
 class FasterHandler(IntentHandler):
     intents = ("FasterIntent",)
 
-    def reply(self, turn):
+    def reply(self, turn: Turn) -> Response:
         return change_pace(turn, "faster")
 
 
-def change_pace(turn, name: str):
+def change_pace(turn: Turn, name: str) -> Response:
     """Pace is kept per person by the Coach; say the hold length it gives, then carry on."""
     view = turn.current()
-    if not active(view):
+    if not flow.active(view):
         tl = Timeline().say(turn.t("pace.no_session"))
         return turn.ask(tl, flow.prompt_for(turn, view), view)
     outcome = turn.command(name, versioned=False)
@@ -132,7 +132,7 @@ def change_pace(turn, name: str):
     return flow.present(turn, view, tl)
 
 
-def hold_for(turn, view) -> int:
+def hold_for(turn: Turn, view: SessionView) -> int:
     """The hold of the current (or next timed) exercise at the session's pace."""
     exercises = view.routine.exercises(turn.catalogue)[view.position.exercise_index :]
     timed = [ex for ex in exercises if ex.kind == "timed"] or [

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from ask_sdk_model import Response
+
 from skill.speech.ssml import Timeline, escape
 
 from .base import IntentHandler
+from .turn import Turn
 
 
 class PainHandler(IntentHandler):
     intents = ("PainIntent",)
 
-    def reply(self, turn):
+    def reply(self, turn: Turn) -> Response:
         view = turn.current()
         if view is not None and view.state.phase != "done":
             # unversioned: whatever the phone did meanwhile, pain stops the session

@@ -12,9 +12,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from ask_sdk_model import Response
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_core.response_helper import ResponseFactory
+from ask_sdk_model import Request, Response
 from ask_sdk_model.ui import SsmlOutputSpeech
 
+from shared_content.service import Coach, CommandOutcome, Person, SessionView
 from skill import apl
 from skill.speech.phrases import phrases, resolve_locale
 from skill.speech.ssml import Timeline, estimate_seconds
@@ -25,17 +28,19 @@ TURN_KEY = "turn"
 
 
 class Turn:
-    def __init__(self, handler_input, coach, person):
+    def __init__(self, handler_input: HandlerInput, coach: Coach, person: Person):
         self.hi = handler_input
         self.coach = coach
         self.person = person
         envelope = handler_input.request_envelope
-        self.request = envelope.request
-        self.locale = resolve_locale(getattr(self.request, "locale", None))
+        if envelope.request is None:  # the endpoint answers such an envelope with a 400 first
+            raise ValueError("the envelope has no request")
+        self.request: Request = envelope.request
+        self.locale = resolve_locale(self.request.locale)
         self.phrases = phrases(self.locale)
-        self.seed = getattr(self.request, "request_id", None) or "seed"
+        self.seed = self.request.request_id or "seed"
         self.attrs: dict[str, Any] = (
-            handler_input.attributes_manager.session_attributes if envelope.session is not None else {}
+            handler_input.attributes_manager.session_attributes or {} if envelope.session is not None else {}
         )
         self.version: int | None = self.attrs.get("v")
         self.pending_in: str | None = self.attrs.get("pending")
@@ -45,7 +50,7 @@ class Turn:
         self.now: float = coach.clock()
         self.catalogue = coach.catalogue
         self.apl = apl.supported(envelope)
-        self.view = None  # the session view the response speaks about, for APL and `v`
+        self.view: SessionView | None = None  # the session view the response speaks about, for APL and `v`
 
     # --- words -------------------------------------------------------------------------
     def t(self, key: str, *, seed: Any = None, **values: Any) -> str:
@@ -59,12 +64,18 @@ class Turn:
         )
 
     # --- the session ---------------------------------------------------------------------
-    def current(self):
+    def current(self) -> SessionView | None:
         return self.coach.current(self.person.id)
 
     def command(
-        self, name: str, *, at: float | None = None, routine_id: str | None = None, versioned: bool = True
-    ):
+        self,
+        name: str,
+        *,
+        at: float | None = None,
+        routine_id: str | None = None,
+        versioned: bool = True,
+        safety_acknowledged: bool = False,
+    ) -> CommandOutcome:
         outcome = self.coach.command(
             self.person.id,
             name,
@@ -72,6 +83,7 @@ class Turn:
             routine_id=routine_id,
             at=at,
             source="voice",
+            safety_acknowledged=safety_acknowledged,
         )
         if outcome.view is not None:
             self.version = outcome.view.state.version
@@ -81,15 +93,15 @@ class Turn:
     def _speech(self, body: str | Timeline) -> str:
         return body.ssml() if isinstance(body, Timeline) else body
 
-    def ask(self, body: str | Timeline, reprompt: str, view=None) -> Response:
+    def ask(self, body: str | Timeline, reprompt: str, view: SessionView | None = None) -> Response:
         rb = self.hi.response_builder.speak(self._speech(body)).ask(reprompt)
         return self._finish(rb, view)
 
-    def tell(self, body: str | Timeline, view=None) -> Response:
+    def tell(self, body: str | Timeline, view: SessionView | None = None) -> Response:
         rb = self.hi.response_builder.speak(self._speech(body)).set_should_end_session(True)
         return self._finish(rb, view)
 
-    def _finish(self, rb, view) -> Response:
+    def _finish(self, rb: ResponseFactory, view: SessionView | None) -> Response:
         if view is not None:
             self.view = view
             self.version = view.state.version
@@ -99,9 +111,9 @@ class Turn:
 
     def save(self) -> None:
         """Write what the next turn needs into the session attributes (response interceptor)."""
-        if self.hi.request_envelope.session is None:
+        attrs = self.hi.attributes_manager.session_attributes if self.hi.request_envelope.session else None
+        if attrs is None:
             return
-        attrs = self.hi.attributes_manager.session_attributes
         for key, value in (("v", self.version), ("pending", self.pending), ("cont", self.cont)):
             if value is None:
                 attrs.pop(key, None)
@@ -109,10 +121,25 @@ class Turn:
                 attrs[key] = value
 
 
-def turn_of(handler_input) -> Turn:
-    return handler_input.attributes_manager.request_attributes[TURN_KEY]
+def alexa_user_id(handler_input: HandlerInput) -> str | None:
+    """context.System.user.userId: who is speaking (every request from Alexa names them)."""
+    context = handler_input.request_envelope.context
+    user = context.system.user if context is not None and context.system is not None else None
+    return user.user_id if user is not None else None
+
+
+def request_type(handler_input: HandlerInput) -> str:
+    request = handler_input.request_envelope.request
+    return (request.object_type if request is not None else None) or ""
+
+
+def turn_of(handler_input: HandlerInput) -> Turn:
+    turn = handler_input.attributes_manager.request_attributes[TURN_KEY]
+    if not isinstance(turn, Turn):
+        raise TypeError("LoadPerson opens a Turn for every request an intent handler sees")
+    return turn
 
 
 def speech_of(response: Response) -> str:
-    speech = getattr(response, "output_speech", None)
-    return speech.ssml if isinstance(speech, SsmlOutputSpeech) else ""
+    speech = response.output_speech
+    return speech.ssml or "" if isinstance(speech, SsmlOutputSpeech) else ""

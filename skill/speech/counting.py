@@ -17,6 +17,7 @@ from __future__ import annotations
 
 # The counting rule is shared with the phone (the engine's cue schedule); re-exported here.
 from shared_content.engine.cues import EVERY_SECOND_UP_TO, STEP_SECONDS, count_marks
+from shared_content.vocabulary import DEFAULT_LOCALE
 
 from .phrases import phrases
 from .ssml import TAIL_SECONDS, Timeline, estimate_seconds
@@ -48,7 +49,7 @@ def hold_into(tl: Timeline, seconds: int, release: str) -> Timeline:
     return tl
 
 
-def count_hold(seconds: int, locale: str = "en-US", *, seed: str | int = 0) -> str:
+def count_hold(seconds: int, locale: str = DEFAULT_LOCALE, *, seed: str | int = 0) -> str:
     """SSML fragment (no <speak> root) counting a hold of `seconds` (1..60) and finishing
     with the locale's release phrase. Its estimated audio length, voice tail included, is
     `seconds` (see skill.speech.ssml for the speaking-time model)."""

@@ -1,4 +1,6 @@
-"""Every spoken phrase comes from skill/locales/<locale>.toml.
+"""Every spoken phrase comes from skill/locales/: en.toml holds every phrase, and <locale>.toml
+(en-GB.toml, ...) only the phrases said differently there; a locale's table is the base with the
+regional file merged over it, key by key.
 
 A key ("launch.welcome") names one phrase or a list of variants; variants are picked
 deterministically from a seed (the request id), so a conversation sounds varied to a person
@@ -15,11 +17,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from shared_content.vocabulary import BASE_LANGUAGE, DEFAULT_LOCALE, LOCALES
+
 from .ssml import Raw, escape
 
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
-LOCALES: tuple[str, ...] = ("en-US", "en-GB", "en-CA", "en-AU", "en-IN")
-DEFAULT_LOCALE = "en-US"
 
 
 def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, list[str]]:
@@ -69,13 +71,24 @@ class Phrases:
 
 
 def locale_path(locale: str) -> Path:
+    """The file for `locale` ("en-GB") or for the base language ("en")."""
     return LOCALES_DIR / f"{locale}.toml"
+
+
+def read_table(locale: str) -> dict[str, list[str]]:
+    """One file's phrases, flattened ("launch.welcome"), without merging."""
+    with open(locale_path(locale), "rb") as fh:
+        return _flatten(tomllib.load(fh))
 
 
 @cache
 def load(locale: str) -> Phrases:
-    with open(locale_path(locale), "rb") as fh:
-        return Phrases(locale, _flatten(tomllib.load(fh)))
+    """The base phrases with `locale`'s differences merged over them."""
+    table = read_table(BASE_LANGUAGE)
+    extra = sorted(read_table(locale).keys() - table.keys())
+    if extra:
+        raise ValueError(f"{locale_path(locale).name}: {extra} are not in {BASE_LANGUAGE}.toml")
+    return Phrases(locale, table | read_table(locale))
 
 
 def resolve_locale(locale: str | None) -> str:

@@ -11,6 +11,8 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
+from shared_content.vocabulary import number_words
+
 MAX_SSML_CHARS = 8000
 MAX_BREAK_SECONDS = 10.0
 MAX_RESPONSE_AUDIO_SECONDS = 240.0
@@ -35,30 +37,6 @@ _TAG_RE = re.compile(r"<[^>]+>")
 _PUNCT_RE = re.compile(r"[,.;:?!]")
 _NUM_RE = re.compile(r"\d+")
 
-_ONES = [
-    "zero",
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-]
-_TENS = ["", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
-
 
 def escape(text: str) -> str:
     """Text safe inside SSML: &, < and > escaped (quotes are fine in element text)."""
@@ -67,17 +45,6 @@ def escape(text: str) -> str:
 
 class Raw(str):
     """A string that is already SSML and must not be escaped again."""
-
-
-def number_words(n: int) -> str:
-    """English words for 0..999 (enough for counts, seconds and minutes), used to time speech."""
-    if n < 20:
-        return _ONES[n]
-    if n < 100:
-        tens, ones = divmod(n, 10)
-        return _TENS[tens] + ("" if ones == 0 else " " + _ONES[ones])
-    hundreds, rest = divmod(n, 100)
-    return _ONES[hundreds] + " hundred" + ("" if rest == 0 else " and " + number_words(rest))
 
 
 def _word_count(text: str) -> int:

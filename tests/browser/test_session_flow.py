@@ -8,9 +8,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-pytestmark = pytest.mark.browser
-
 from shared_content.catalogue import load_catalogue
+
+pytestmark = pytest.mark.browser
 
 ROUTINE_NAME = load_catalogue().routine("quick-release").name
 

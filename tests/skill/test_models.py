@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import struct
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -181,6 +182,24 @@ def test_no_spoken_name_means_two_different_things(models):
                 assert seen.setdefault(key, v["id"]) == v["id"], f"{spoken!r} names {seen[key]} and {v['id']}"
 
 
+@pytest.mark.parametrize("locale", im.LOCALES)
+def test_a_regional_samples_file_holds_only_extra_phrasing(locale):
+    base = {s.lower() for intent in im.BASE_INTENTS.values() for s in intent["samples"]}
+    regional = tomllib.loads((im.SAMPLES_DIR / f"{locale}.toml").read_text())
+    assert regional.keys() <= im.BASE_INTENTS.keys(), f"{locale}: intents the base lacks"
+    for name, table in regional.items():
+        assert set(table) == {"samples"}, f"{locale} {name}: slots are declared once, in the base file"
+        repeated = [s for s in table["samples"] if s.lower() in base]
+        assert not repeated, f"{locale} {name} repeats base samples {repeated}: delete them there"
+
+
+def test_an_intent_in_a_regional_file_only_is_refused(tmp_path, monkeypatch):
+    (tmp_path / "en-GB.toml").write_text('[UnheardOfIntent]\nsamples = ["sing me a song"]\n')
+    monkeypatch.setattr(im, "SAMPLES_DIR", tmp_path)
+    with pytest.raises(ValueError, match="UnheardOfIntent"):
+        im.samples_for("en-GB")
+
+
 def test_regional_phrasing():
     gb = im.samples_for("en-GB")
     us = im.samples_for("en-US")
@@ -201,7 +220,7 @@ def test_manifest_is_publishable_for_a_health_skill():
     pub = m["publishingInformation"]
     assert pub["category"] == "HEALTH_AND_FITNESS"
     assert set(pub["distributionCountries"]) == {"US", "GB", "CA", "AU", "IN"}
-    for locale, info in pub["locales"].items():
+    for info in pub["locales"].values():
         assert info["name"] == "Psoas Coach"
         assert len(info["summary"]) <= 160
         assert len(info["description"]) <= 4000
@@ -285,3 +304,12 @@ def test_regenerate_command_writes_every_file(tmp_path, capsys):
         [f"{loc}.json" for loc in im.LOCALES] + ["skill.json"]
     )
     assert json.loads((tmp_path / "en-AU.json").read_text())["interactionModel"]["languageModel"]["types"]
+
+
+def test_every_intent_in_the_model_has_a_handler_and_every_handler_an_intent():
+    """Adding an intent is its samples plus one handler in the registry: this catches either half missing."""
+    from skill.handlers import request_handlers
+
+    handled = {intent for handler in request_handlers() for intent in getattr(handler, "intents", ())}
+    assert set(im.BASE_INTENTS) - handled == set(), "intents with samples but no handler"
+    assert handled - set(im.BASE_INTENTS) == set(), "handlers for intents no sample file declares"

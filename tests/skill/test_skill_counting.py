@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -48,5 +49,5 @@ def test_each_counted_second_is_about_one_second_apart():
     starts = []
     for m in re.finditer(r"(?<![\w\"])(\d+)(?![\w\"])", ssml):
         starts.append(estimate_seconds(ssml[: m.start()], tail=False))
-    gaps = [b - a for a, b in zip(starts, starts[1:])]
+    gaps = [b - a for a, b in pairwise(starts)]
     assert all(0.9 <= g <= 1.1 for g in gaps[:-1]), gaps

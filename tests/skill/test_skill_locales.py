@@ -1,4 +1,5 @@
-"""Every locale says everything: same keys, same placeholders, valid SSML, and no key the code asks for is missing."""
+"""Every locale says everything: same keys, same placeholders, valid SSML, and no key the code asks for is
+missing; the regional files hold only what they say differently from the base English file."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from skill.speech.phrases import LOCALES, load, placeholders
+from skill.speech.phrases import LOCALES, load, locale_path, placeholders, read_table
 from skill.speech.ssml import escape, speak, validate
 
 SKILL = Path(__file__).resolve().parents[2] / "skill"
@@ -37,6 +38,34 @@ DYNAMIC_KEYS = (
         "screen.side_right",
     }
 )
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_a_regional_file_holds_only_what_differs_from_the_base(locale):
+    base, regional = read_table("en"), read_table(locale)
+    assert not regional.keys() - base.keys(), f"{locale} has keys en.toml lacks"
+    same = sorted(k for k, v in regional.items() if base[k] == v)
+    assert not same, f"{locale}.toml repeats the base text of {same}: delete them there"
+
+
+def test_a_regional_key_the_base_lacks_is_refused_on_load(tmp_path, monkeypatch):
+    from skill.speech import phrases as module
+
+    (tmp_path / "en.toml").write_bytes(locale_path("en").read_bytes())
+    (tmp_path / "en-GB.toml").write_text('[launch]\nwelcome_first = "Hello."\nwelcom_back = "Typo."\n')
+    monkeypatch.setattr(module, "LOCALES_DIR", tmp_path)
+    module.load.cache_clear()
+    try:
+        with pytest.raises(ValueError, match="welcom_back"):
+            module.load("en-GB")
+    finally:
+        module.load.cache_clear()
+
+
+def test_regional_text_is_merged_over_the_base():
+    gb, us = load("en-GB"), load("en-US")
+    assert gb.variants("stop.bye") != us.variants("stop.bye")  # a regional difference
+    assert gb.variants("pain.advice") == us.variants("pain.advice") == read_table("en")["pain.advice"]
 
 
 def test_every_locale_has_the_same_keys():

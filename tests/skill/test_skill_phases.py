@@ -54,7 +54,7 @@ def reach(phase: str, coach, clock, voice: Voice) -> None:
     if phase == "none":
         return
     routine = "desk-break" if phase == "guidance" else "morning-stretch"
-    coach.command(pid, "start", routine_id=routine)
+    coach.command(pid, "start", safety_acknowledged=True, routine_id=routine)
     if phase == "guidance":
         coach.command(pid, "skip")
         assert coach.current(pid).position.exercise.kind == "guidance"

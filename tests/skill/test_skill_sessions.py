@@ -44,7 +44,7 @@ def test_no_at_launch_lists_the_routines_with_minutes(voice, catalogue):
 
 def test_continue_where_the_phone_stopped(voice, coach, clock):
     person = pid(coach, voice)
-    coach.command(person, "start", routine_id="core-strength", source="phone")
+    coach.command(person, "start", safety_acknowledged=True, routine_id="core-strength", source="phone")
     coach.command(person, "skip")  # transverse abdominis
     coach.command(person, "skip")  # plank
     coach.command(person, "next")  # set 1 holding
@@ -60,7 +60,7 @@ def test_continue_where_the_phone_stopped(voice, coach, clock):
 
 def test_no_to_continue_offers_routines_and_keeps_the_session(voice, coach):
     person = pid(coach, voice)
-    coach.command(person, "start", routine_id="morning-stretch", source="phone")
+    coach.command(person, "start", safety_acknowledged=True, routine_id="morning-stretch", source="phone")
     voice.launch()
     reply = voice.say("NoIntent")
     assert "Which would you like" in reply.text
@@ -225,3 +225,17 @@ def test_a_routine_of_so_many_minutes(voice, coach):
     assert "Starting the" in stretch.text
     silly = voice.say("StartRoutineIntent", {"minutes": "500"})
     assert "1 to 90 minutes" in silly.text and not silly.ends_session
+
+
+def test_a_first_routine_asked_for_without_launch_reads_the_full_safety_notice(voice, coach, catalogue):
+    notice = " ".join(catalogue.safety.full.split())
+    first = voice.say(
+        "StartRoutineIntent", {"routine": ("morning stretch", "morning-stretch")}, new_session=True
+    )
+    assert first.text.startswith("Starting the") and notice in " ".join(first.text.split())
+    assert coach.person_for_device("alexa", voice.user_id).safety_heard
+    voice.say("StopIntent")
+    again = voice.say(
+        "StartRoutineIntent", {"routine": ("morning stretch", "morning-stretch")}, new_session=True
+    )
+    assert again.text.startswith("Starting the") and notice not in " ".join(again.text.split())

@@ -17,7 +17,9 @@ def pid(coach, voice):
 
 def start_by_phone(coach, voice, routine_id: str) -> int:
     person = pid(coach, voice)
-    assert coach.command(person, "start", routine_id=routine_id, source="phone").applied
+    assert coach.command(
+        person, "start", safety_acknowledged=True, routine_id=routine_id, source="phone"
+    ).applied
     return person
 
 

@@ -5,6 +5,7 @@ question just asked."""
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from voice_helpers import plain
 
@@ -26,7 +27,7 @@ def number_starts(ssml: str) -> list[float]:
 def test_a_short_count_is_even_and_never_rushes_the_last_number_into_the_release():
     for seconds in (5, 6, 7, 10):
         starts = number_starts(count_hold(seconds, "en-US"))
-        gaps = [b - a for a, b in zip(starts, starts[1:])]
+        gaps = [b - a for a, b in pairwise(starts)]
         assert max(gaps) - min(gaps) < 0.05, (seconds, gaps)
         assert min(gaps) >= 0.8, (seconds, gaps)
 

@@ -41,15 +41,20 @@ def check(folder: Path, capsys) -> tuple[int, str, str]:
     return code, captured.out, captured.err
 
 
+def _ok_line() -> str:
+    cat = load_catalogue()
+    return f"Catalogue OK: {len(cat.exercises)} exercises, {len(cat.routines)} routines"
+
+
 def test_the_packaged_catalogue_checks_ok(capsys):
     assert main(["check"]) == 0
-    assert capsys.readouterr().out.strip() == "Catalogue OK: 14 exercises, 5 routines"
+    assert capsys.readouterr().out.strip() == _ok_line()
 
 
 def test_an_unchanged_copy_checks_ok(data_dir, capsys):
     code, out, err = check(data_dir, capsys)
     assert (code, err) == (0, "")
-    assert "Catalogue OK: 14 exercises, 5 routines" in out
+    assert _ok_line() in out
 
 
 BREAKAGES = [

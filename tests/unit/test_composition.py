@@ -8,6 +8,7 @@ from flask import request
 from psoas_coach.app import create_app
 from psoas_coach.cli import main
 from psoas_coach.config import Settings, is_loopback, settings_from_env
+from shared_content.vocabulary import LOCALES
 
 
 def settings(**overrides) -> Settings:
@@ -43,7 +44,7 @@ def test_without_dev_a_secret_key_is_required(monkeypatch):
         settings_from_env(dev=False)
 
 
-@pytest.mark.parametrize("hops", ["x", "-1", "9"])
+@pytest.mark.parametrize("hops", ["x", "-1", "9", "²"])
 def test_proxy_hops_must_be_a_small_whole_number(monkeypatch, hops):
     monkeypatch.setenv("PSOAS_SECRET_KEY", "k" * 40)
     monkeypatch.setenv("PSOAS_PROXY_HOPS", hops)
@@ -64,20 +65,19 @@ def test_client_address_comes_from_trusted_proxy_headers_only(coach, hops, seen)
 def test_one_app_serves_the_phone_pages_and_the_alexa_endpoint(coach):
     client = create_app(settings(), coach=coach).test_client()
     assert client.get("/").status_code == 200
-    assert client.post("/alexa", data="not json", content_type="application/json").status_code == 400
+    refused = client.post("/alexa", data="not json", content_type="application/json")
+    # The skill's own answer, not the phone app's CSRF refusal: Amazon's signature guards /alexa.
+    assert refused.status_code == 400
+    assert refused.get_json() == {"error": "body is not valid JSON"}
 
 
 def test_export_skill_package_command_writes_the_package_and_refuses_plain_http(tmp_path, capsys):
     assert main(["export-skill-package", str(tmp_path), "--endpoint", "https://coach.example.org/alexa"]) == 0
     package = tmp_path / "skill-package"
     assert (package / "skill.json").exists()
-    assert sorted(p.name for p in (package / "interactionModels" / "custom").iterdir()) == [
-        "en-AU.json",
-        "en-CA.json",
-        "en-GB.json",
-        "en-IN.json",
-        "en-US.json",
-    ]
+    assert sorted(p.name for p in (package / "interactionModels" / "custom").iterdir()) == sorted(
+        f"{locale}.json" for locale in LOCALES
+    )
     assert (
         main(
             ["export-skill-package", str(tmp_path / "other"), "--endpoint", "http://coach.example.org/alexa"]

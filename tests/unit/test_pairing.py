@@ -63,7 +63,7 @@ def test_redeeming_links_the_phone_to_the_speakers_person(coach_, speaker):
     assert coach_.person_for_device("phone", "phone-1").id == speaker.id
     assert sorted(d.kind for d in coach_.devices(speaker.id)) == ["alexa", "phone"]
     # the phone now drives the speaker's session
-    coach_.command(speaker.id, "start", routine_id="quick-release", source="voice")
+    coach_.command(speaker.id, "start", safety_acknowledged=True, routine_id="quick-release", source="voice")
     phone_person = coach_.person_for_device("phone", "phone-1")
     assert coach_.command(phone_person.id, "next").status == "applied"
     assert coach_.current(speaker.id).state.version == 2
@@ -200,7 +200,7 @@ def test_code_for_unknown_person_is_an_error(coach_, store):
 
 
 def _finish(coach_, person_id, routine_id, clock):
-    coach_.command(person_id, "start", routine_id=routine_id)
+    coach_.command(person_id, "start", safety_acknowledged=True, routine_id=routine_id)
     clock.advance(20)
     coach_.command(person_id, "finish")
     clock.advance(20)
@@ -209,15 +209,15 @@ def _finish(coach_, person_id, routine_id, clock):
 def test_merge_keeps_every_run_once(coach_, store, speaker, clock):
     phone = coach_.person_for_device("phone", "phone-1")
     # the same moment on both: one run seen from two sides (it must appear once)
-    coach_.command(speaker.id, "start", routine_id="quick-release")
-    coach_.command(phone.id, "start", routine_id="quick-release")
+    coach_.command(speaker.id, "start", safety_acknowledged=True, routine_id="quick-release")
+    coach_.command(phone.id, "start", safety_acknowledged=True, routine_id="quick-release")
     clock.advance(30)
     coach_.command(speaker.id, "finish")
     coach_.command(phone.id, "finish")
     clock.advance(30)
     _finish(coach_, phone.id, "desk-break", clock)  # only on the phone
     _finish(coach_, speaker.id, "morning-stretch", clock)  # only on the speaker
-    coach_.command(phone.id, "start", routine_id="core-strength")
+    coach_.command(phone.id, "start", safety_acknowledged=True, routine_id="core-strength")
     coach_.command(phone.id, "pain", source="phone")  # the phone's pain report must survive too
 
     assert coach_.redeem_pairing_code("phone-1", coach_.create_pairing_code(speaker.id), "10.0.0.1").ok
@@ -236,15 +236,15 @@ def test_merge_keeps_every_run_once(coach_, store, speaker, clock):
 
 def test_merge_keeps_the_speakers_session_when_it_has_one(coach_, speaker):
     phone = coach_.person_for_device("phone", "phone-1")
-    coach_.command(speaker.id, "start", routine_id="morning-stretch")
-    coach_.command(phone.id, "start", routine_id="desk-break")
+    coach_.command(speaker.id, "start", safety_acknowledged=True, routine_id="morning-stretch")
+    coach_.command(phone.id, "start", safety_acknowledged=True, routine_id="desk-break")
     assert coach_.redeem_pairing_code("phone-1", coach_.create_pairing_code(speaker.id), "10.0.0.1").ok
     assert coach_.current(speaker.id).routine.id == "morning-stretch"
 
 
 def test_merge_moves_the_phones_session_when_the_speaker_has_none(coach_, speaker, clock):
     phone = coach_.person_for_device("phone", "phone-1")
-    coach_.command(phone.id, "start", routine_id="desk-break")
+    coach_.command(phone.id, "start", safety_acknowledged=True, routine_id="desk-break")
     moved = coach_.command(phone.id, "next").view.state
     clock.advance(1)
     assert coach_.redeem_pairing_code("phone-1", coach_.create_pairing_code(speaker.id), "10.0.0.1").ok
@@ -256,7 +256,7 @@ def test_merge_moves_the_phones_session_when_the_speaker_has_none(coach_, speake
 
 def test_merge_counts_the_safety_notice_as_heard_if_either_heard_it(coach_, speaker):
     phone = coach_.person_for_device("phone", "phone-1")
-    coach_.set_safety_heard(phone.id)
+    coach_.acknowledge_safety(phone.id)
     assert coach_.redeem_pairing_code("phone-1", coach_.create_pairing_code(speaker.id), "10.0.0.1").ok
     assert coach_.person_for_device("alexa", SPEAKER).safety_heard is True
 

@@ -116,10 +116,36 @@ def test_first_sight_of_one_device_from_many_threads_makes_one_person(coach_, st
 
 def test_safety_notice_heard_is_remembered(coach_):
     p = coach_.person_for_device("alexa", "A")
-    coach_.set_safety_heard(p.id)
+    coach_.acknowledge_safety(p.id)
     assert coach_.person_for_device("alexa", "A").safety_heard is True
     with pytest.raises(ValueError):
-        coach_.set_safety_heard(p.id + 100)
+        coach_.acknowledge_safety(p.id + 100)
+
+
+def test_a_first_start_waits_for_the_safety_notice(coach_, store):
+    p = coach_.person_for_device("phone", "P")
+    refused = coach_.command(p.id, "start", routine_id=ROUTINE)
+    assert refused.needs_safety_notice and not refused.applied and "safety" in refused.message.lower()
+    assert count(store, sessions) == 0 and coach_.bus.published == []
+    assert coach_.person(p.id).safety_heard is False
+
+    started = coach_.command(p.id, "start", routine_id=ROUTINE, safety_acknowledged=True)
+    assert started.applied and coach_.person(p.id).safety_heard is True
+
+
+def test_after_the_notice_later_starts_need_no_acknowledgement(coach_):
+    p = coach_.person_for_device("alexa", "A")
+    coach_.acknowledge_safety(p.id)  # the voice read it out at launch
+    assert coach_.command(p.id, "start", routine_id=ROUTINE).applied
+    assert coach_.command(p.id, "start", routine_id="morning-stretch").applied
+
+
+def test_an_acknowledged_start_of_an_unknown_routine_records_nothing(coach_):
+    p = coach_.person_for_device("phone", "P")
+    assert (
+        coach_.command(p.id, "start", routine_id="handstands", safety_acknowledged=True).status == "illegal"
+    )
+    assert coach_.person(p.id).safety_heard is False
 
 
 # --- sessions ------------------------------------------------------------------------------
@@ -137,7 +163,7 @@ def test_no_session_means_commands_other_than_start_are_refused(coach_, store):
 
 def test_unknown_routine_is_refused_and_nothing_is_stored(coach_, store):
     p = coach_.person_for_device("alexa", "A")
-    outcome = coach_.command(p.id, "start", routine_id="handstands")
+    outcome = coach_.command(p.id, "start", safety_acknowledged=True, routine_id="handstands")
     assert outcome.status == "illegal" and "handstands" in outcome.message
     missing = coach_.command(p.id, "start")
     assert missing.status == "illegal"
@@ -146,7 +172,7 @@ def test_unknown_routine_is_refused_and_nothing_is_stored(coach_, store):
 
 def test_unknown_command_name_is_refused_without_changing_the_session(coach_):
     p = coach_.person_for_device("alexa", "A")
-    started = coach_.command(p.id, "start", routine_id=ROUTINE)
+    started = coach_.command(p.id, "start", safety_acknowledged=True, routine_id=ROUTINE)
     outcome = coach_.command(p.id, "jump")
     assert outcome.status == "illegal"
     assert coach_.current(p.id).state == started.view.state
@@ -155,7 +181,7 @@ def test_unknown_command_name_is_refused_without_changing_the_session(coach_):
 @pytest.mark.parametrize("kwargs", [{"source": "tv"}, {"expected_version": "1"}, {"at": float("nan")}])
 def test_bad_command_arguments_raise_and_change_nothing(coach_, kwargs):
     p = coach_.person_for_device("alexa", "A")
-    before = coach_.command(p.id, "start", routine_id=ROUTINE).view.state
+    before = coach_.command(p.id, "start", safety_acknowledged=True, routine_id=ROUTINE).view.state
     published = list(coach_.bus.published)
     with pytest.raises(ValueError):
         coach_.command(p.id, "next", **kwargs)
@@ -165,7 +191,7 @@ def test_bad_command_arguments_raise_and_change_nothing(coach_, kwargs):
 
 def test_walking_a_routine_to_the_end_records_history_once(coach_, store, clock, catalogue):
     p = coach_.person_for_device("alexa", "A")
-    start = coach_.command(p.id, "start", routine_id=ROUTINE, source="voice")
+    start = coach_.command(p.id, "start", safety_acknowledged=True, routine_id=ROUTINE, source="voice")
     assert start.status == "applied"
     assert start.view.position.exercise.id == catalogue.routine(ROUTINE).exercise_ids[0]
     started_at = start.view.state.started_at
@@ -189,7 +215,7 @@ def test_walking_a_routine_to_the_end_records_history_once(coach_, store, clock,
 
 def test_current_is_settled_at_the_clock(coach_, clock):
     p = coach_.person_for_device("phone", "tok")
-    coach_.command(p.id, "start", routine_id=ROUTINE)
+    coach_.command(p.id, "start", safety_acknowledged=True, routine_id=ROUTINE)
     holding = coach_.command(p.id, "next")
     assert holding.view.position.phase == "holding"
     left = holding.view.position.seconds_left_total
@@ -201,10 +227,10 @@ def test_current_is_settled_at_the_clock(coach_, clock):
 
 def test_starting_again_replaces_an_unfinished_session_and_records_it_stopped(coach_, clock):
     p = coach_.person_for_device("phone", "tok")
-    first = coach_.command(p.id, "start", routine_id=ROUTINE)
+    first = coach_.command(p.id, "start", safety_acknowledged=True, routine_id=ROUTINE)
     coach_.command(p.id, "next")
     clock.advance(10)
-    second = coach_.command(p.id, "start", routine_id="morning-stretch")
+    second = coach_.command(p.id, "start", safety_acknowledged=True, routine_id="morning-stretch")
     assert second.status == "applied"
     view = coach_.current(p.id)
     assert view.routine.id == "morning-stretch" and view.position.phase == "instructions"
@@ -217,7 +243,7 @@ def test_starting_again_replaces_an_unfinished_session_and_records_it_stopped(co
 def test_assembled_routines_can_be_run(coach_, catalogue):
     routine = catalogue.assemble(10, "stretch", {"floor"})
     p = coach_.person_for_device("phone", "tok")
-    assert coach_.command(p.id, "start", routine_id=routine.id).status == "applied"
+    assert coach_.command(p.id, "start", safety_acknowledged=True, routine_id=routine.id).status == "applied"
     view = coach_.current(p.id)
     assert view.routine.id == routine.id
     assert view.routine.exercise_ids == routine.exercise_ids
@@ -225,7 +251,7 @@ def test_assembled_routines_can_be_run(coach_, catalogue):
 
 def test_stale_expected_version_is_a_duplicate_and_changes_nothing(coach_):
     p = coach_.person_for_device("phone", "tok")
-    v1 = coach_.command(p.id, "start", routine_id=ROUTINE).view.state.version
+    v1 = coach_.command(p.id, "start", safety_acknowledged=True, routine_id=ROUTINE).view.state.version
     assert coach_.command(p.id, "next", v1).status == "applied"
     stale = coach_.command(p.id, "next", v1)
     assert stale.status == "duplicate"
@@ -253,10 +279,10 @@ def _race(n, action):
 
 def test_concurrent_next_with_the_same_version_advances_once(coach_, clock):
     p = coach_.person_for_device("alexa", "A")
-    coach_.command(p.id, "start", routine_id="full-relief")
+    coach_.command(p.id, "start", safety_acknowledged=True, routine_id="full-relief")
     for _ in range(5):  # several rounds, each a real race between four devices
         before = coach_.current(p.id).state
-        outcomes = _race(4, lambda: coach_.command(p.id, "next", before.version))
+        outcomes = _race(4, lambda version=before.version: coach_.command(p.id, "next", version))
         assert sorted(o.status for o in outcomes) == ["applied", "duplicate", "duplicate", "duplicate"]
         after = coach_.current(p.id).state
         assert after.version == before.version + 1
@@ -267,7 +293,7 @@ def test_concurrent_next_with_the_same_version_advances_once(coach_, clock):
 def test_concurrent_commands_without_versions_all_apply_in_turn(coach_):
     """No expected version: each "repeat" is re-applied on the fresh state after a lost race, none is lost."""
     p = coach_.person_for_device("alexa", "A")
-    v = coach_.command(p.id, "start", routine_id=ROUTINE).view.state.version
+    v = coach_.command(p.id, "start", safety_acknowledged=True, routine_id=ROUTINE).view.state.version
     outcomes = _race(4, lambda: coach_.command(p.id, "repeat"))
     assert [o.status for o in outcomes] == ["applied"] * 4
     assert coach_.current(p.id).state.version == v + 4
@@ -275,7 +301,7 @@ def test_concurrent_commands_without_versions_all_apply_in_turn(coach_):
 
 def test_racing_finish_writes_exactly_one_history_row(coach_, store, clock):
     p = coach_.person_for_device("alexa", "A")
-    coach_.command(p.id, "start", routine_id=ROUTINE)
+    coach_.command(p.id, "start", safety_acknowledged=True, routine_id=ROUTINE)
     coach_.command(p.id, "next")
     clock.advance(3)
     outcomes = _race(4, lambda: coach_.command(p.id, "finish"))
@@ -287,13 +313,13 @@ def test_racing_finish_writes_exactly_one_history_row(coach_, store, clock):
 
 def test_pace_is_kept_for_the_person_across_sessions(coach_, clock):
     p = coach_.person_for_device("alexa", "A")
-    coach_.command(p.id, "start", routine_id=ROUTINE)
+    coach_.command(p.id, "start", safety_acknowledged=True, routine_id=ROUTINE)
     # pace scales hold times: slower means longer holds
     assert coach_.command(p.id, "slower").view.state.pace == 1.25
     assert coach_.person_for_device("alexa", "A").pace == 1.25
     coach_.command(p.id, "finish")
     clock.advance(60)
-    again = coach_.command(p.id, "start", routine_id="morning-stretch")
+    again = coach_.command(p.id, "start", safety_acknowledged=True, routine_id="morning-stretch")
     assert again.view.state.pace == 1.25
     coach_.command(p.id, "faster")
     coach_.command(p.id, "faster")
@@ -302,7 +328,7 @@ def test_pace_is_kept_for_the_person_across_sessions(coach_, clock):
 
 def test_pain_stops_the_session_and_stores_a_report(coach_, store, clock, catalogue):
     p = coach_.person_for_device("alexa", "A")
-    coach_.command(p.id, "start", routine_id=ROUTINE)
+    coach_.command(p.id, "start", safety_acknowledged=True, routine_id=ROUTINE)
     doing = coach_.command(p.id, "next").view.position.exercise.id
     clock.advance(2)
     outcome = coach_.command(p.id, "pain", source="voice")
@@ -322,7 +348,7 @@ def test_pain_stops_the_session_and_stores_a_report(coach_, store, clock, catalo
 def test_a_failure_inside_the_transaction_leaves_the_session_unchanged(store, catalogue, clock):
     ok = Coach(store, catalogue, PublishRecorder(), clock=clock)
     p = ok.person_for_device("alexa", "A")
-    ok.command(p.id, "start", routine_id=ROUTINE)
+    ok.command(p.id, "start", safety_acknowledged=True, routine_id=ROUTINE)
     ok.command(p.id, "next")
     before = ok.current(p.id).state
     broken = Coach(store, catalogue, FailingBus(), clock=clock)
@@ -337,7 +363,7 @@ def test_a_failure_inside_the_transaction_leaves_the_session_unchanged(store, ca
 def test_history_is_newest_first(coach_, clock):
     p = coach_.person_for_device("alexa", "A")
     for routine_id in ("quick-release", "morning-stretch", "desk-break"):
-        coach_.command(p.id, "start", routine_id=routine_id)
+        coach_.command(p.id, "start", safety_acknowledged=True, routine_id=routine_id)
         clock.advance(30)
         coach_.command(p.id, "finish")
         clock.advance(30)
@@ -356,7 +382,7 @@ def _linked_pair(coach_):
 
 def test_unlinked_phone_starts_afresh_and_history_stays_with_the_person(coach_, clock):
     speaker = _linked_pair(coach_)
-    coach_.command(speaker.id, "start", routine_id=ROUTINE)
+    coach_.command(speaker.id, "start", safety_acknowledged=True, routine_id=ROUTINE)
     coach_.command(speaker.id, "finish")
     assert coach_.person_for_device("phone", "phone-tok").id == speaker.id
     phone = next(d for d in coach_.devices(speaker.id) if d.kind == "phone")
@@ -379,7 +405,7 @@ def test_unlinking_someone_elses_device_changes_nothing(coach_):
 
 def test_unlinking_the_last_device_deletes_the_persons_data(coach_, store):
     p = coach_.person_for_device("phone", "tok")
-    coach_.command(p.id, "start", routine_id=ROUTINE)
+    coach_.command(p.id, "start", safety_acknowledged=True, routine_id=ROUTINE)
     coach_.command(p.id, "finish")
     [device] = coach_.devices(p.id)
     assert coach_.unlink(p.id, device.id)
@@ -388,7 +414,7 @@ def test_unlinking_the_last_device_deletes_the_persons_data(coach_, store):
 
 def test_forget_device_deletes_everything_when_it_was_the_only_device(coach_, store):
     p = coach_.person_for_device("alexa", "A")
-    coach_.command(p.id, "start", routine_id=ROUTINE)
+    coach_.command(p.id, "start", safety_acknowledged=True, routine_id=ROUTINE)
     coach_.command(p.id, "pain", source="voice")
     coach_.create_pairing_code(p.id)
     assert coach_.forget_device("alexa", "A") is True
@@ -399,7 +425,7 @@ def test_forget_device_deletes_everything_when_it_was_the_only_device(coach_, st
 
 def test_forget_device_keeps_the_person_while_another_device_is_linked(coach_):
     speaker = _linked_pair(coach_)
-    coach_.command(speaker.id, "start", routine_id=ROUTINE)
+    coach_.command(speaker.id, "start", safety_acknowledged=True, routine_id=ROUTINE)
     coach_.command(speaker.id, "finish")
     assert coach_.forget_device("alexa", "A") is True
     assert [d.kind for d in coach_.devices(speaker.id)] == ["phone"]
@@ -412,7 +438,9 @@ def test_from_url_migrates_and_publishes_on_the_real_bus(any_coach):
     p = any_coach.person_for_device("alexa", "A")
     sub = any_coach.bus.subscribe(p.id)
     try:
-        version = any_coach.command(p.id, "start", routine_id=ROUTINE).view.state.version
+        version = any_coach.command(
+            p.id, "start", safety_acknowledged=True, routine_id=ROUTINE
+        ).view.state.version
         assert sub.wait(10) == version
     finally:
         sub.close()

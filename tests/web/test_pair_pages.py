@@ -30,7 +30,7 @@ def test_happy_path_links_the_phone_to_the_speakers_person(phone, coach, speaker
     assert "Linked" in page
     assert phone.person.id == speaker.id
     # the phone now follows the speaker's session
-    coach.command(speaker.id, "start", routine_id="morning-stretch", source="voice")
+    coach.command(speaker.id, "start", safety_acknowledged=True, routine_id="morning-stretch", source="voice")
     html = phone.get("/session").get_data(as_text=True)
     assert coach.current(speaker.id).position.exercise.name in html
 

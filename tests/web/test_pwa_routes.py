@@ -93,6 +93,31 @@ def test_manifest_makes_the_app_installable(client):
         assert f"{width}x{height}" == icon["sizes"]
 
 
+def _worker_list(source: str, name: str) -> list[str]:
+    return json.loads(re.search(rf"const {name} = (\[.*?\]);", source).group(1))
+
+
+def test_a_new_page_is_precached_without_being_listed_anywhere(coach):
+    from flask import Blueprint
+
+    from webapp import create_app
+
+    extra = Blueprint("precache_probe", __name__)
+    extra.add_url_rule("/probe-page", "index", lambda: "<h1>Probe</h1>")
+    extra.add_url_rule("/probe-page/<routine_id>", "for_routine", lambda routine_id: routine_id)
+    app = create_app(coach=coach, secret_key="test-secret-" + "k" * 40, testing=True)
+    app.register_blueprint(extra)
+    source = app.test_client().get("/sw.js").get_data(as_text=True)
+    precache = _worker_list(source, "PRECACHE")
+    assert "/probe-page" in precache
+    assert {f"/probe-page/{r}" for r in coach.catalogue.routines} <= set(precache)
+    assert {f"/library/{e}" for e in coach.catalogue.exercises} <= set(precache)
+    never = _worker_list(source, "NEVER_CACHED")
+    assert {"/session/events", "/api/session.json", "/sw.js"} <= set(never)
+    assert not set(never) & set(precache)
+    assert "cache-urls" not in source  # the page never asks the worker to fetch URLs for it
+
+
 def test_pages_link_the_manifest_and_load_the_offline_script(client):
     html = client.get("/").get_data(as_text=True)
     assert 'rel="manifest"' in html and "/manifest.webmanifest" in html
@@ -109,7 +134,7 @@ def test_service_worker_is_served_for_the_whole_site_and_never_stale(client, coa
     source = r.get_data(as_text=True)
     build = re.search(r"const BUILD = \"([0-9a-f]{16})\";", source)
     assert build, "the cache name must carry a build id"
-    precache = json.loads(re.search(r"const PRECACHE = (\[.*?\]);", source).group(1))
+    precache = _worker_list(source, "PRECACHE")
     for url in (
         "/",
         "/session",
@@ -292,7 +317,7 @@ def test_bad_batches_are_400_and_apply_nothing(client, body):
     if body.startswith('{"commands": [{'):
         # A valid command first: validation happens before anything is applied.
         good_then_bad = body.replace(
-            '{"commands": [', '{"commands": [{"id": "ok", "name": "next", "expected_version": %d}, ' % v, 1
+            '{"commands": [', f'{{"commands": [{{"id": "ok", "name": "next", "expected_version": {v}}}, ', 1
         )
     r = client.post(
         "/api/session/commands",
@@ -367,5 +392,5 @@ def test_start_in_a_batch_needs_the_safety_notice_first(client):
     r = _post(
         client, [{"id": "s", "name": "start", "routine_id": ROUTINE, "expected_version": None}]
     ).get_json()
-    assert r["results"][0]["status"] == "illegal" and "safety" in r["results"][0]["message"].lower()
+    assert r["results"][0]["status"] == "safety_notice" and "safety" in r["results"][0]["message"].lower()
     assert r["session"] is None

@@ -144,7 +144,7 @@ def test_illegal_command_explains_and_changes_nothing(phone, coach):
     assert coach.current(phone.person.id).state == before.state
 
 
-@pytest.mark.parametrize("bad", ["abc", "-1", "1.5", "9" * 40])
+@pytest.mark.parametrize("bad", ["abc", "-1", "1.5", "9" * 40, "²"])
 def test_bad_expected_version_is_400_and_changes_nothing(phone, coach, bad):
     before = phone.start()
     r = phone.post("/session/next", {"expected_version": bad})

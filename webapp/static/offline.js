@@ -70,7 +70,8 @@
 
   function pacedHold(base, pace, plan) {
     var scaled = Math.floor(base * pace + 0.5);
-    return Math.max(plan.min_hold_seconds || 3, Math.min(plan.max_hold_seconds || 60, scaled));
+    // The bounds come with every plan (shared_content/vocabulary.py), never typed here.
+    return Math.max(plan.min_hold_seconds, Math.min(plan.max_hold_seconds, scaled));
   }
 
   function blocksAt(plan, pace) {
@@ -703,7 +704,6 @@
   // Exposed for tests and debugging only.
   window.PsoasOffline = {
     load: load, flush: flush, refreshSnapshot: refreshSnapshot,
-    engine: {applyCommand: applyCommand, settle: settle, positionOf: positionOf, startState: startState},
   };
 
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', boot);

@@ -1,13 +1,14 @@
 /* Psoas Coach service worker.
  *
  * Served at /sw.js by webapp/pwa.py, which fills in BUILD (a hash of the static files and the
- * catalogue, so any change makes a new cache) and PRECACHE (the app shell: pages, static files,
- * the catalogue and every routine's plan). Served raw, the placeholders are still valid JS.
+ * catalogue, so any change makes a new cache), PRECACHE (every page and API read of the app, from
+ * its routes, and the static files) and NEVER_CACHED (paths of live streams and state). Served raw,
+ * the placeholders are still valid JS (empty lists).
  *
  * Strategies:
  *   - navigations and other HTML: network first, a copy kept in the cache; offline -> the cached
  *     page (query string ignored as a second try) -> the cached /offline page.
- *   - /static/*: cache first, then network (and keep a copy).
+ *   - /static/* and /figures/* (versioned exercise pictures): cache first, then network (and keep a copy).
  *   - /api/*.json GETs: network first, cache fallback.
  *   - never touched: anything but GET (POSTs go straight to the network), /session/events (SSE),
  *     htmx partial requests (HX-Request header: a partial must never stand in for a page),
@@ -16,7 +17,8 @@
 'use strict';
 
 const BUILD = '__BUILD__';
-const PRECACHE = /*__PRECACHE__*/ ['/', '/session', '/library', '/safety', '/offline'];
+const PRECACHE = /*__PRECACHE__*/ [];
+const NEVER_CACHED = /*__NEVER_CACHED__*/ [];
 const CACHE = 'psoas-coach-' + BUILD;
 const OFFLINE_URL = '/offline';
 
@@ -53,37 +55,11 @@ self.addEventListener('activate', (event) => {
   })());
 });
 
-self.addEventListener('message', (event) => {
-  const data = event.data || {};
-  if (data.type === 'cache-urls' && Array.isArray(data.urls)) {
-    // The page asks to keep these (e.g. the plan of the routine just started).
-    event.waitUntil((async () => {
-      const cache = await caches.open(CACHE);
-      await Promise.all(data.urls.filter(sameOriginPath).map(async (url) => {
-        try {
-          const response = await fetch(new Request(url, {cache: 'reload', credentials: 'same-origin'}));
-          if (response.ok) await cache.put(url, response);
-        } catch (err) { /* offline: nothing to do */ }
-      }));
-    })());
-  }
-});
-
-function sameOriginPath(url) {
-  try {
-    return new URL(url, self.location.origin).origin === self.location.origin;
-  } catch (err) {
-    return false;
-  }
-}
-
 function isNeverCached(request, url) {
   return request.method !== 'GET'
     || url.origin !== self.location.origin
-    || url.pathname === '/session/events'
+    || NEVER_CACHED.includes(url.pathname)
     || url.pathname.startsWith('/alexa')
-    || url.pathname === '/sw.js'
-    || url.pathname === '/api/session.json'
     || request.headers.has('HX-Request')
     || request.headers.get('Accept') === 'text/event-stream';
 }
@@ -144,7 +120,8 @@ self.addEventListener('fetch', (event) => {
   if (isNeverCached(request, url)) return;  // the browser does what it would without us
   if (request.mode === 'navigate' || (request.headers.get('Accept') || '').includes('text/html')) {
     event.respondWith(networkFirstPage(request));
-  } else if (url.pathname.startsWith('/static/') || url.pathname === '/manifest.webmanifest') {
+  } else if (url.pathname.startsWith('/static/') || url.pathname.startsWith('/figures/')
+             || url.pathname === '/manifest.webmanifest') {
     event.respondWith(cacheFirst(request));
   } else if (url.pathname.startsWith('/api/')) {
     event.respondWith(networkFirst(request));

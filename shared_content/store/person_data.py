@@ -1,0 +1,144 @@
+"""Every table that holds a person's data, declared once, and the two operations that must reach
+all of them: merging two people (a phone links to a speaker) and deleting a person (the skill is
+disabled, the last device unlinked).
+
+A new table with a person reference goes into PERSON_TABLES with its merge rule; until it does,
+`tests/unit/test_person_data.py` fails (it enumerates the migrated schema), so no linking phone can
+silently delete its rows through the cascade.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, Table, delete, exists, select, update
+from sqlalchemy.engine import Inspector
+
+from shared_content.store.tables import (
+    changes,
+    devices,
+    history,
+    pain_reports,
+    pairing_codes,
+    people,
+    sessions,
+)
+
+PERSON_COLUMN = "person_id"
+
+
+class Merge(enum.Enum):
+    """What happens to the absorbed person's rows of a table when two people become one."""
+
+    REPOINT = "re-point"  # every row moves to the surviving person
+    DEDUPE = "dedupe"  # rows move unless the survivor has one with the same `key`; duplicates go
+    KEEP_SURVIVORS = "keep the survivor's"  # one row per person: the survivor's wins, else the row moves
+    DROP = "drop"  # meaningless for anyone else: the absorbed person's rows are deleted
+
+
+@dataclass(frozen=True)
+class PersonTable:
+    table: Table
+    merge: Merge
+    why: str
+    key: tuple[str, ...] = ()  # DEDUPE: the columns that say "the same thing" under either person
+
+    @property
+    def name(self) -> str:
+        return self.table.name
+
+
+PERSON_TABLES: tuple[PersonTable, ...] = (
+    PersonTable(devices, Merge.REPOINT, "every device of either person reaches the merged person"),
+    PersonTable(
+        sessions, Merge.KEEP_SURVIVORS, "one live session per person: the speaker's, else the phone's"
+    ),
+    PersonTable(
+        history,
+        Merge.DEDUPE,
+        "a run both recorded (same start) is the same run, kept once",
+        key=("session_started_at",),
+    ),
+    PersonTable(pain_reports, Merge.REPOINT, "every report is kept"),
+    PersonTable(pairing_codes, Merge.DROP, "a code names the person who asked for it"),
+    PersonTable(changes, Merge.DROP, "bus notices about the absorbed person; nobody listens to them now"),
+)
+
+
+def merge_person(conn: Connection, from_id: int, into_id: int) -> bool:
+    """Fold person `from_id` into `into_id` table by table (PERSON_TABLES), then delete `from_id`.
+
+    The safety notice counts as heard if either heard it; the survivor keeps its pace. Runs in the
+    caller's transaction. Returns True when the absorbed person's session moved to the survivor.
+    """
+    session_moved = False
+    for entry in PERSON_TABLES:
+        moved = _merge_table(conn, entry, from_id, into_id)
+        if entry.table is sessions:
+            session_moved = moved > 0
+    _fold_person_row(conn, from_id, into_id)
+    delete_person(conn, from_id)
+    return session_moved
+
+
+def _merge_table(conn: Connection, entry: PersonTable, from_id: int, into_id: int) -> int:
+    """Apply the table's rule; the number of rows moved to the survivor."""
+    table = entry.table
+    ref = table.c[PERSON_COLUMN]
+    if entry.merge is Merge.DROP:
+        return 0  # delete_person removes them
+    move = update(table).where(ref == from_id).values({PERSON_COLUMN: into_id})
+    if entry.merge in (Merge.DEDUPE, Merge.KEEP_SURVIVORS):
+        theirs = table.alias("survivor")
+        same = [theirs.c[PERSON_COLUMN] == into_id] + [theirs.c[k] == table.c[k] for k in entry.key]
+        move = move.where(~exists(select(theirs.c[PERSON_COLUMN]).where(*same)))
+    return int(conn.execute(move).rowcount)
+
+
+def _fold_person_row(conn: Connection, from_id: int, into_id: int) -> None:
+    heard = conn.execute(
+        select(people.c.safety_heard_at).where(people.c.id.in_([from_id, into_id]))
+    ).scalars()
+    times = [t for t in heard if t is not None]
+    if times:
+        conn.execute(update(people).where(people.c.id == into_id).values(safety_heard_at=min(times)))
+
+
+def delete_person(conn: Connection, person_id: int) -> None:
+    """Everything stored about the person goes: every declared table's rows, then the person.
+
+    Explicit rather than left to ON DELETE CASCADE, so tables without a foreign key (the bus's
+    `changes`) are reached too. Runs in the caller's transaction.
+    """
+    for entry in reversed(PERSON_TABLES):
+        conn.execute(delete(entry.table).where(entry.table.c[PERSON_COLUMN] == person_id))
+    conn.execute(delete(people).where(people.c.id == person_id))
+
+
+def person_referencing_tables(inspector: Inspector) -> set[str]:
+    """Tables in a live database that refer to a person: a `person_id` column or a foreign key to people."""
+    found = set()
+    for name in inspector.get_table_names():
+        columns = {c["name"] for c in inspector.get_columns(name)}
+        keys = inspector.get_foreign_keys(name)
+        if PERSON_COLUMN in columns or any(fk["referred_table"] == people.name for fk in keys):
+            found.add(name)
+    return found
+
+
+def undeclared(table_names: Iterable[str]) -> set[str]:
+    """Those of `table_names` that PERSON_TABLES does not cover."""
+    return set(table_names) - {entry.name for entry in PERSON_TABLES}
+
+
+__all__ = [
+    "Merge",
+    "PersonTable",
+    "PERSON_TABLES",
+    "merge_person",
+    "delete_person",
+    "person_referencing_tables",
+    "undeclared",
+]

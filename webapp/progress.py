@@ -1,0 +1,119 @@
+"""Is it helping? The progress page (streak, minutes per week, pain over time), exports and the .ics reminder.
+
+Days and weeks are the person's: the page takes the browser's IANA time zone as `?tz=` (UTC when
+none is given) and says which one it used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import datetime
+
+from flask import Blueprint, current_app, make_response, request
+from markupsafe import Markup
+
+from shared_content import charts, export, ics
+from shared_content.progress import SessionRecord, progress, record_from_history, zone
+from webapp.errors import error_response
+from webapp.web import current_person, get_coach, render_page
+
+bp = Blueprint("progress", __name__)
+
+DEFAULT_TZ = "UTC"
+REMINDER_SUMMARY = "Psoas Coach: time for your stretch"
+REMINDER_TEXT = "Open Psoas Coach for today's routine. Move gently, and stop at once if you feel sharp pain."
+
+
+def _time_zone() -> str | None:
+    """The requested time zone, or None when it is not a known IANA name."""
+    name = (request.args.get("tz") or DEFAULT_TZ).strip()
+    try:
+        zone(name)
+    except ValueError:
+        return None
+    return name
+
+
+def _bad_zone():
+    return error_response(
+        400, "Unknown time zone", "Give the time zone as a name such as Europe/London or America/New_York."
+    )
+
+
+def _records(person_id: int) -> list[SessionRecord]:
+    return [record_from_history(entry) for entry in get_coach().history(person_id)]
+
+
+@bp.get("/progress")
+def index():
+    tz = _time_zone()
+    if tz is None:
+        return _bad_zone()
+    person = current_person()
+    records = _records(person.id)
+    # Coach does not expose pain reports yet, so "exercises that hurt" has nothing to show.
+    summary = progress(records, [], tz, get_coach().clock())
+    minutes_chart = charts.minutes_chart(summary.weeks)
+    pain_chart = charts.pain_chart(summary.pain)
+    return render_page(
+        "progress/index.html",
+        summary=summary,
+        tz=tz,
+        minutes_chart=minutes_chart,
+        minutes_svg=Markup(minutes_chart.svg),  # built from escaped parts in shared_content.charts
+        pain_chart=pain_chart,
+        pain_svg=Markup(pain_chart.svg),
+    )
+
+
+def _download(body: str, mimetype: str, filename: str):
+    response = make_response(body)
+    response.mimetype = mimetype
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"  # personal health data: never kept by caches
+    return response
+
+
+@bp.get("/progress/export.csv")
+def export_csv():
+    tz = _time_zone()
+    if tz is None:
+        return _bad_zone()
+    body = export.to_csv(_records(current_person().id), [], tz)
+    return _download(body, "text/csv", "psoas-coach-history.csv")
+
+
+@bp.get("/progress/export.json")
+def export_json():
+    tz = _time_zone()
+    if tz is None:
+        return _bad_zone()
+    body = export.to_json(_records(current_person().id), [], tz)
+    return _download(body, "application/json", "psoas-coach-history.json")
+
+
+@bp.get("/reminders.ics")
+def reminder_ics():
+    try:
+        at = ics.parse_time(request.args.get("time", ""))
+    except ValueError as exc:
+        return error_response(400, "That time didn't work", str(exc))
+    tz = _time_zone()
+    if tz is None:
+        return _bad_zone()
+    person = current_person()
+    now = datetime.fromtimestamp(get_coach().clock(), zone(tz))
+    # Stable per person and not guessable from the id: downloading again replaces the same event.
+    key = current_app.config["SECRET_KEY"].encode()
+    uid = hmac.new(key, f"reminder:{person.id}".encode(), hashlib.sha256).hexdigest()[:24]
+    body = ics.daily_reminder(
+        at,
+        start=now.date(),
+        uid=f"{uid}@psoas-coach",
+        stamp=now,
+        summary=REMINDER_SUMMARY,
+        description=REMINDER_TEXT,
+        url=request.host_url.rstrip("/") + "/",
+    )
+    return _download(body, "text/calendar", "psoas-coach-reminder.ics")
