@@ -26,7 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from shared_content import engine, pairing
 from shared_content.bus import ChangeBus, Subscription
 from shared_content.catalogue import Catalogue, Routine
-from shared_content.engine.legacy import legacy_view
+from shared_content.engine.legacy import LegacyState, legacy_view
 from shared_content.pairing import PairingOutcome
 from shared_content.store import Store, default_database_url, person_data
 from shared_content.store import history as history_db
@@ -74,7 +74,9 @@ class HistoryEntry:
 
 @dataclass(frozen=True)
 class SessionView:
-    state: engine.SessionState | None  # None when the routine is gone (it cannot be decoded)
+    # The state with the old engine's phase fields worked out at `now`, which the front ends
+    # still read; new code reads `position` and `Coach.timeline` instead.
+    state: LegacyState
     routine: Routine
     position: engine.Position
 
