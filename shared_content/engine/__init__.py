@@ -10,8 +10,10 @@ cues.py      the cue schedule both front ends speak or show
 playback.py  the timeline as JSON-safe data for the phone's player
 """
 
+from shared_content.vocabulary import count_marks
+
 from .commands import COMMAND_NAMES, Command, Result, apply, start
-from .cues import CUE_KEYS, Cue, count_marks, cues
+from .cues import CUE_KEYS, Cue, cues
 from .plan import PACE_LEVELS, Block, paced_hold, plan_for
 from .playback import timeline_data
 from .segments import MODES, Mode, Segment, SegmentKind, Template, template_for

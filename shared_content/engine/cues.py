@@ -22,13 +22,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from shared_content.vocabulary import count_marks
+
 from .segments import Segment, Template
 from .shapes import CatalogueLike, RoutineLike
 from .state import SessionState
 from .timeline import end_time, starts, template_of
 
-STEP_SECONDS = 5  # holds longer than EVERY_SECOND_UP_TO are counted in fives
-EVERY_SECOND_UP_TO = 10
 COUNTDOWN_FROM = 3
 
 CUE_KEYS: tuple[str, ...] = (
@@ -54,14 +54,6 @@ class Cue:
 
     def to_dict(self) -> dict[str, Any]:
         return {"at": self.at, "key": self.key, "params": dict(self.params)}
-
-
-def count_marks(seconds: int) -> list[int]:
-    """The numbers said during a hold of `seconds`: 1..N up to 10 s, else 1, 5, 10, ... and N."""
-    if seconds <= EVERY_SECOND_UP_TO:
-        return list(range(1, seconds + 1))
-    marks = [1] + list(range(STEP_SECONDS, seconds, STEP_SECONDS))
-    return marks + [seconds]
 
 
 def segment_cues(seg: Segment, start: float, length: float) -> list[Cue]:

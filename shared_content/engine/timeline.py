@@ -208,7 +208,7 @@ def _rep_for(seg: Segment) -> int:
 
 def hold_count(elapsed: float, hold_seconds: float) -> int:
     """The count heard `elapsed` seconds into a hold: "1" at its start, one more each second
-    (cues.count_marks: the voice says some of these numbers, each at this moment)."""
+    (vocabulary.count_marks: the voice says some of these numbers, each at this moment)."""
     return min(round(hold_seconds), math.floor(elapsed) + 1)
 
 

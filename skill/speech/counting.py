@@ -15,14 +15,13 @@ Every break is at most 10 s (Alexa's limit); the longest one here is under 5 s.
 
 from __future__ import annotations
 
-# The counting rule is shared with the phone (the engine's cue schedule); re-exported here.
-from shared_content.engine.cues import EVERY_SECOND_UP_TO, STEP_SECONDS, count_marks
-from shared_content.vocabulary import DEFAULT_LOCALE
+# The counting rule is shared with the phone (the engine's cue schedule uses it too).
+from shared_content.vocabulary import DEFAULT_LOCALE, count_marks
 
 from .phrases import phrases
 from .ssml import TAIL_SECONDS, Timeline, estimate_seconds
 
-__all__ = ["EVERY_SECOND_UP_TO", "STEP_SECONDS", "count_marks", "count_hold", "hold_into"]
+__all__ = ["count_marks", "count_hold", "hold_into"]
 
 MIN_GAP = 0.05  # shortest silence kept between two spoken words
 
