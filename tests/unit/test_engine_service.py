@@ -41,7 +41,7 @@ def total(catalogue, mode="lead") -> int:
 def test_a_routine_left_to_run_is_finished_and_recorded_once_by_the_first_reader(store, catalogue, clock):
     phone, voice = make(store, catalogue, clock), make(store, catalogue, clock)  # two processes
     p = phone.person_for_device("phone", "tok")
-    started = phone.command(p.id, "start", routine_id=ROUTINE)
+    started = phone.command(p.id, "start", routine_id=ROUTINE, safety_acknowledged=True)
     clock.advance(total(catalogue) - 1)
     assert not phone.current(p.id).state.done and history_rows(store) == 0
     clock.advance(30)
@@ -61,12 +61,14 @@ def test_a_routine_left_to_run_is_finished_and_recorded_once_by_the_first_reader
 def test_a_command_after_the_end_finishes_the_run_first_and_is_refused(store, catalogue, clock):
     coach = make(store, catalogue, clock)
     p = coach.person_for_device("alexa", "A")
-    coach.command(p.id, "start", routine_id=ROUTINE)
+    coach.command(p.id, "start", routine_id=ROUTINE, safety_acknowledged=True)
     clock.advance(total(catalogue) + 5)
     outcome = coach.command(p.id, "next", source="voice")
     assert outcome.status == "illegal" and outcome.view.state.done
     assert history_rows(store) == 1
-    again = coach.command(p.id, "start", routine_id=ROUTINE)  # a new run; the finished one is not re-recorded
+    again = coach.command(
+        p.id, "start", routine_id=ROUTINE, safety_acknowledged=True
+    )  # a new run; the finished one is not re-recorded
     assert again.status == "applied" and history_rows(store) == 1
 
 
@@ -74,14 +76,14 @@ def test_the_mode_is_kept_with_the_person_and_applies_to_the_running_session(sto
     coach = make(store, catalogue, clock)
     p = coach.person_for_device("phone", "tok")
     assert coach.person(p.id).mode == "lead"
-    coach.command(p.id, "start", routine_id=ROUTINE)
+    coach.command(p.id, "start", routine_id=ROUTINE, safety_acknowledged=True)
     outcome = coach.set_mode(p.id, "wait")
     assert outcome is not None and outcome.applied and outcome.view.state.mode == "wait"
     assert coach.person(p.id).mode == "wait"
     clock.advance(total(catalogue) * 10)  # "wait for me": it stops after the first exercise
     view = coach.current(p.id)
     assert not view.state.done and view.position.kind == "wait" and view.position.waiting
-    fresh = coach.command(p.id, "start", routine_id="morning-stretch")
+    fresh = coach.command(p.id, "start", routine_id="morning-stretch", safety_acknowledged=True)
     assert fresh.view.state.mode == "wait"  # new runs start in the person's mode
     assert coach.set_mode(p.id, "wait") is None  # nothing to change
     try:
@@ -97,7 +99,7 @@ def test_timeline_is_json_for_the_phone(store, catalogue, clock):
     coach = make(store, catalogue, clock)
     p = coach.person_for_device("phone", "tok")
     assert coach.timeline(p.id) is None
-    started = coach.command(p.id, "start", routine_id=ROUTINE)
+    started = coach.command(p.id, "start", routine_id=ROUTINE, safety_acknowledged=True)
     clock.advance(3)
     data = json.loads(json.dumps(coach.timeline(p.id)))
     assert data["version"] == started.view.state.version and data["server_now"] == clock.now
@@ -109,7 +111,7 @@ def test_timeline_is_json_for_the_phone(store, catalogue, clock):
 def test_barrier_and_mode_reach_the_engine_through_command(store, catalogue, clock):
     coach = make(store, catalogue, clock)
     p = coach.person_for_device("alexa", "A")
-    coach.command(p.id, "start", routine_id=ROUTINE)
+    coach.command(p.id, "start", routine_id=ROUTINE, safety_acknowledged=True)
     halted = coach.command(p.id, "barrier", segment=2, source="voice")
     assert halted.applied and halted.view.state.barrier == 2
     clock.advance(500)
@@ -120,7 +122,7 @@ def test_barrier_and_mode_reach_the_engine_through_command(store, catalogue, clo
 def test_an_old_engines_running_session_survives_the_upgrade(store, catalogue, clock):
     coach = make(store, catalogue, clock)
     p = coach.person_for_device("phone", "tok")
-    coach.command(p.id, "start", routine_id=ROUTINE)
+    coach.command(p.id, "start", routine_id=ROUTINE, safety_acknowledged=True)
     old = {
         "routine_id": ROUTINE,
         "version": 5,
@@ -152,7 +154,7 @@ def stored_state(store, person_id) -> str:
 def test_start_over_records_the_run_it_replaces_as_stopped(store, catalogue, clock):
     coach = make(store, catalogue, clock)
     p = coach.person_for_device("phone", "tok")
-    first = coach.command(p.id, "start", routine_id=ROUTINE)
+    first = coach.command(p.id, "start", routine_id=ROUTINE, safety_acknowledged=True)
     clock.advance(20)
     again = coach.command(p.id, "start_over")
     assert again.applied and again.view.state.started_at == clock.now
