@@ -17,8 +17,8 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, replace
+from typing import Any, Literal
 
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from shared_content import engine, pairing
 from shared_content.bus import ChangeBus, Subscription
 from shared_content.catalogue import Catalogue, Routine
+from shared_content.engine.legacy import LegacyState, legacy_view
 from shared_content.pairing import PairingOutcome
 from shared_content.store import Store, default_database_url, person_data
 from shared_content.store import history as history_db
@@ -50,6 +51,7 @@ class Person:
     id: int
     pace: float
     safety_heard: bool
+    mode: str = "lead"  # "lead" (lead me through) | "wait" (wait for me after each exercise)
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,9 @@ class HistoryEntry:
 
 @dataclass(frozen=True)
 class SessionView:
-    state: engine.SessionState
+    # The state with the old engine's phase fields worked out at `now`, which the front ends
+    # still read; new code reads `position` and `Coach.timeline` instead.
+    state: LegacyState
     routine: Routine
     position: engine.Position
 
@@ -103,7 +107,7 @@ class _Loaded:
     """The person's stored session, decoded; `routine` is None when the catalogue no longer has it."""
 
     version: int
-    state: engine.SessionState
+    state: engine.SessionState | None  # None when the routine is gone (it cannot be decoded)
     routine: Routine | None
 
 
@@ -114,7 +118,7 @@ def _check_person_id(person_id: object) -> int:
 
 
 def _person(row: people_db.PersonRow) -> Person:
-    return Person(row.id, row.pace, row.safety_heard_at is not None)
+    return Person(row.id, row.pace, row.safety_heard_at is not None, row.mode)
 
 
 class Coach:
@@ -196,6 +200,21 @@ class Coach:
             row = people_db.find_person(conn, _check_person_id(person_id))
         return None if row is None else _person(row)
 
+    def set_mode(self, person_id: int, mode: str) -> CommandOutcome | None:
+        """Store the person's choice ("lead" | "wait") and apply it to their running session.
+
+        Returns the session command's outcome, or None when no session is running."""
+        _check_person_id(person_id)
+        if mode not in engine.MODES:
+            raise ValueError(f"mode must be one of {engine.MODES}, not {mode!r}.")
+        with self.store.write() as conn:
+            if not people_db.set_mode(conn, person_id, mode):
+                raise ValueError(f"No person with id {person_id}.")
+        view = self.current(person_id)
+        if view is None or view.state.done or view.state.mode == mode:
+            return None
+        return self.command(person_id, "set_mode", mode=mode)
+
     def acknowledge_safety(self, person_id: int) -> None:
         """The person has taken in the safety notice (read aloud in full, or seen and confirmed)."""
         _check_person_id(person_id)
@@ -252,17 +271,44 @@ class Coach:
 
     def _view(self, state: engine.SessionState, routine: Routine, now: float) -> SessionView:
         settled = engine.settle(state, routine, self.catalogue, now)
-        return SessionView(settled, routine, engine.position(settled, routine, self.catalogue, now))
+        # The state with the old engine's phase fields, which the front ends still read.
+        shown = legacy_view(settled, routine, self.catalogue, now)
+        return SessionView(shown, routine, engine.position(settled, routine, self.catalogue, now))
 
     def _load(self, conn: Connection, person_id: int) -> _Loaded | None:
+        """The stored session, decoded; None when there is none. A session whose routine the
+        catalogue no longer has keeps `routine` None (its state cannot be laid on a timeline)."""
         stored = sessions_db.load(conn, person_id)
         if stored is None:
             return None
-        state = engine.SessionState.from_dict(stored.state)
-        return _Loaded(stored.version, state, self._routine(state.routine_id))
+        routine = self._routine(stored.state.get("routine_id"))
+        if routine is None:
+            return _Loaded(stored.version, None, None)
+        state = engine.SessionState.from_dict(stored.state, routine, self.catalogue)
+        return _Loaded(stored.version, state, routine)
+
+    def _finish_by_time(self, conn: Connection, person_id: int, loaded: _Loaded, now: float) -> _Loaded:
+        """Once the timeline has run out, write the done state (compare-and-set, a new version)
+        and its history row, exactly once however many readers notice it."""
+        if loaded.state is None or loaded.routine is None:
+            return loaded
+        settled = engine.settle(loaded.state, loaded.routine, self.catalogue, now)
+        if settled.done == loaded.state.done:
+            return loaded
+        finished = replace(settled, version=loaded.version + 1)
+        self._compare_and_set(conn, person_id, loaded.version, finished, now)
+        self._record_history(conn, person_id, finished, now)
+        self._publish(conn, person_id, finished.version)
+        return _Loaded(finished.version, finished, loaded.routine)
+
+    @staticmethod
+    def _record_history(conn: Connection, person_id: int, state: engine.SessionState, now: float) -> None:
+        finished_at = state.finished_at if state.finished_at is not None else now
+        outcome = state.outcome or "stopped"
+        history_db.record_once(conn, person_id, state.routine_id, state.started_at, finished_at, outcome)
 
     def _loaded_view(self, loaded: _Loaded | None, now: float) -> SessionView | None:
-        if loaded is None or loaded.routine is None:
+        if loaded is None or loaded.routine is None or loaded.state is None:
             return None
         return self._view(loaded.state, loaded.routine, now)
 
@@ -274,11 +320,41 @@ class Coach:
         return row
 
     def current(self, person_id: int) -> SessionView | None:
-        """The person's session as of now (time-only progress applied), or None."""
+        """The person's session as of now (time-only progress applied, a finished timeline
+        recorded), or None."""
         now = self.clock()
         with self.store.read() as conn:
             loaded = self._load(conn, _check_person_id(person_id))
+        if loaded is not None and loaded.state is not None and loaded.routine is not None:
+            if (
+                not loaded.state.done
+                and engine.settle(loaded.state, loaded.routine, self.catalogue, now).done
+            ):
+                return self._settle_stored(person_id)
         return self._loaded_view(loaded, now)
+
+    def _settle_stored(self, person_id: int) -> SessionView | None:
+        for _ in range(MAX_CAS_ATTEMPTS):
+            try:
+                with self.store.write() as conn:
+                    now = self.clock()
+                    loaded = self._load(conn, person_id)
+                    if loaded is not None:
+                        loaded = self._finish_by_time(conn, person_id, loaded, now)
+                    return self._loaded_view(loaded, now)
+            except _Conflict:
+                continue
+        raise RuntimeError("The session kept changing; please try again.")
+
+    def timeline(self, person_id: int) -> dict[str, Any] | None:
+        """The person's session as timeline data for the phone's player (docs/architecture.md,
+        Engine: "Timeline data"), or None when there is no session."""
+        view = self.current(person_id)
+        if view is None:
+            return None
+        data = engine.timeline_data(view.state, view.routine, self.catalogue, self.clock())
+        data["routine_name"] = view.routine.name
+        return data
 
     def history(self, person_id: int) -> list[HistoryEntry]:
         """Finished sessions, newest first."""
@@ -301,6 +377,8 @@ class Coach:
         at: float | None = None,
         source: Source = "phone",
         safety_acknowledged: bool = False,
+        mode: str | None = None,
+        segment: int | None = None,
     ) -> CommandOutcome:
         """Apply a session command for the person. See docs/architecture.md (Service).
 
@@ -326,7 +404,8 @@ class Coach:
                 with self.store.write() as conn:
                     if name == "start":
                         return self._start(conn, person_id, routine_id, expected_version, safety_acknowledged)
-                    return self._apply(conn, person_id, name, expected_version, at, source)
+                    command = engine.Command(name, expected_version, at, mode=mode, segment=segment)
+                    return self._apply(conn, person_id, command, source)
             except _Conflict:
                 continue
             except IntegrityError:
@@ -334,24 +413,20 @@ class Coach:
         raise RuntimeError("The session kept changing under this command; please try again.")
 
     def _apply(
-        self,
-        conn: Connection,
-        person_id: int,
-        name: str,
-        expected_version: int | None,
-        at: float | None,
-        source: Source,
+        self, conn: Connection, person_id: int, command: engine.Command, source: Source
     ) -> CommandOutcome:
         now = self.clock()
+        name = command.name
         self._require_person(conn, person_id)
         loaded = self._load(conn, person_id)
         if loaded is None:
             return CommandOutcome("illegal", NO_SESSION, None)
         routine = loaded.routine
-        if routine is None:
+        if routine is None or loaded.state is None:
             return CommandOutcome("illegal", "That routine is no longer available. Start another one.", None)
+        loaded = self._finish_by_time(conn, person_id, loaded, now)
+        assert loaded.state is not None  # _finish_by_time keeps a decodable state
 
-        command = engine.Command(name, expected_version, at)
         result = engine.apply(loaded.state, command, routine, self.catalogue, now)
         if result.status != "applied":
             return CommandOutcome(result.status, result.message, self._view(result.state, routine, now))
@@ -365,9 +440,11 @@ class Coach:
             doing = engine.position(loaded.state, routine, self.catalogue, now).exercise
             pain_db.record(conn, person_id, now, getattr(doing, "id", None), source)
         if result.finished:
-            finished_at = new.finished_at if new.finished_at is not None else now
-            outcome = new.outcome or "stopped"
-            history_db.record_once(conn, person_id, new.routine_id, new.started_at, finished_at, outcome)
+            self._record_history(conn, person_id, new, now)
+        if name == "start_over" and not loaded.state.done:  # the run started over is recorded as stopped
+            self._record_history(
+                conn, person_id, replace(loaded.state, outcome="stopped", finished_at=now), now
+            )
         self._publish(conn, person_id, new.version)
         return CommandOutcome("applied", result.message, self._view(new, routine, now), result.finished)
 
@@ -382,6 +459,8 @@ class Coach:
         now = self.clock()
         person = self._require_person(conn, person_id)
         loaded = self._load(conn, person_id)
+        if loaded is not None:
+            loaded = self._finish_by_time(conn, person_id, loaded, now)
         routine = self._routine(routine_id) if routine_id is not None else None
         if routine is None:
             message = (
@@ -397,9 +476,14 @@ class Coach:
             if not safety_acknowledged:
                 return CommandOutcome("safety_notice", SAFETY_NOTICE_FIRST, self._loaded_view(loaded, now))
             people_db.mark_safety_heard(conn, person_id, now)
+        if loaded is not None and loaded.state is not None and not loaded.state.done:
+            # A routine started over a running one: the first is recorded as stopped.
+            self._record_history(
+                conn, person_id, replace(loaded.state, outcome="stopped", finished_at=now), now
+            )
         # A replacement keeps counting up, so every device notices the new session.
         version = loaded.version + 1 if loaded is not None else 1
-        new = engine.start(routine, self.catalogue, now, pace=person.pace, version=version)
+        new = engine.start(routine, self.catalogue, now, pace=person.pace, version=version, mode=person.mode)
         if loaded is None:
             sessions_db.create(conn, person_id, new.to_dict(), now)
         else:

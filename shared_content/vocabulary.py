@@ -114,3 +114,15 @@ def number_words(n: int) -> str:
         return TENS_WORDS[tens] + ("" if ones == 0 else " " + UNIT_WORDS[ones])
     hundreds, rest = divmod(n, 100)
     return UNIT_WORDS[hundreds] + " hundred" + ("" if rest == 0 else " and " + number_words(rest))
+
+
+# --- Counting a hold aloud (the voice's count and the phone's spoken count) -------------------------
+COUNT_EVERY_SECOND_UP_TO: Final = 10
+COUNT_STEP_SECONDS: Final = 5  # longer holds are counted in fives
+
+
+def count_marks(seconds: int) -> list[int]:
+    """The numbers said during a hold of `seconds`: 1..N up to 10 s, else 1, 5, 10, ... and N."""
+    if seconds <= COUNT_EVERY_SECOND_UP_TO:
+        return list(range(1, seconds + 1))
+    return [1, *range(COUNT_STEP_SECONDS, seconds, COUNT_STEP_SECONDS), seconds]

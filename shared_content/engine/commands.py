@@ -1,20 +1,24 @@
 """Commands: the only way a session changes version.
 
-`apply` first checks the version (a stale command is a "duplicate"), then settles the
-state at `now`, then applies the command. It never raises for a command that makes no
-sense in the current phase: it answers "illegal" with a sentence a person can hear.
+`apply` first checks the version (a stale command is a "duplicate"), then settles the state
+at `now` (a timeline that has run out is done), then applies the command. It never raises for
+a command that makes no sense at that moment: it answers "illegal" with a sentence a person
+can hear. Every jump moves the anchor: "the segment jumped to starts at `at`" (default now;
+the voice passes now + its spoken lead-in), clears the pause and the barrier.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any, Literal
+from typing import Literal
 
 from . import plan as plans
-from .plan import Block, plan_for
+from .plan import paced_hold
+from .segments import MODES, Template, check_mode, template_for
+from .shapes import CatalogueLike, RoutineLike
 from .state import SessionState
-from .timeline import settle
+from .timeline import Cursor, anchor_length, locate_in, settle_in, template_of
 
 COMMAND_NAMES: tuple[str, ...] = (
     "next",
@@ -24,10 +28,15 @@ COMMAND_NAMES: tuple[str, ...] = (
     "resume",
     "start_over",
     "skip",
+    "skip_set",
+    "skip_side",
     "finish",
     "slower",
     "faster",
     "pain",
+    "set_mode",
+    "continue",
+    "barrier",
 )
 
 Status = Literal["applied", "duplicate", "illegal"]
@@ -37,16 +46,21 @@ NOT_PAUSED = "The session isn't paused."
 ALREADY_PAUSED = "The session is already paused."
 SLOWEST = "That's already the slowest pace."
 FASTEST = "That's already the fastest pace."
+LONGEST_HOLD = "The holds are as long as they can safely go."
+SHORTEST_HOLD = "The holds are as short as they can go."
 DUPLICATE = "The session had already moved on, so nothing was changed."
+NOT_WAITING = "The routine is already going."
+NO_SET_LEFT = "That was the last set of this exercise."
+SAME_MODE = "That's already how the routine runs."
 
 
 @dataclass(frozen=True)
 class Command:
     name: str
     expected_version: int | None = None
-    at: float | None = (
-        None  # next/repeat/previous into a hold: when rep 1 should begin (voice: now + lead-in)
-    )
+    at: float | None = None  # when the jumped-to segment should start (voice: now + lead-in); default now
+    mode: str | None = None  # set_mode: "lead" | "wait"
+    segment: int | None = None  # barrier: halt at the start of this segment index (None clears it)
 
 
 @dataclass(frozen=True)
@@ -58,178 +72,280 @@ class Result:
     changed: bool = False
 
 
-def start(routine: Any, catalogue: Any, now: float, pace: float = 1.0, version: int = 1) -> SessionState:
-    """A new run of `routine`: the first exercise's instructions."""
-    plan_for(routine, catalogue, pace)  # validates pace, routine and exercise ids
+def start(
+    routine: RoutineLike,
+    catalogue: CatalogueLike,
+    now: float,
+    pace: float = 1.0,
+    version: int = 1,
+    mode: str = "lead",
+) -> SessionState:
+    """A new run of `routine`, its first segment starting at `now`."""
+    template_for(routine, catalogue, pace, mode)  # validates pace, mode, routine and exercise ids
     return SessionState(
         routine_id=routine.id,
         version=version,
-        block_index=0,
-        phase="instructions",
-        phase_started_at=None,
-        paused_at=None,
+        anchor_index=0,
+        anchor_at=now,
+        anchor_duration=None,
         pace=pace,
+        mode=check_mode(mode),
+        paused_at=None,
+        barrier=None,
         started_at=now,
         finished_at=None,
         outcome=None,
     )
 
 
-# --- phase entries: each sets every phase-dependent field, so invariants hold by construction
+@dataclass(frozen=True)
+class _Ctx:
+    tpl: Template
+    cursor: Cursor
+    now: float
+    at: float
+    command: Command
+    routine: RoutineLike
+    catalogue: CatalogueLike
 
 
-def _instructions(state: SessionState, index: int) -> SessionState:
-    return replace(
-        state, block_index=index, phase="instructions", phase_started_at=None, paused_at=None, block_pace=None
-    )
+Outcome = SessionState | str | tuple[SessionState, str]
 
 
-def _holding(state: SessionState, index: int, starts_at: float) -> SessionState:
-    return replace(
-        state,
-        block_index=index,
-        phase="holding",
-        phase_started_at=starts_at,
-        paused_at=None,
-        block_pace=state.pace,
-    )
+def jump(s: SessionState, index: int, at: float) -> SessionState:
+    """Segment `index` starts at `at`; running (not paused), no barrier."""
+    return replace(s, anchor_index=index, anchor_at=at, anchor_duration=None, paused_at=None, barrier=None)
 
 
-def _resting(state: SessionState, now: float) -> SessionState:
-    return replace(state, phase="resting", phase_started_at=now, paused_at=None, block_pace=None)
+def done(s: SessionState, now: float, outcome: Literal["completed", "stopped", "pain"]) -> SessionState:
+    return replace(s, outcome=outcome, finished_at=now, paused_at=None, barrier=None)
 
 
-def _done(state: SessionState, now: float, outcome: str) -> SessionState:
-    return replace(
-        state,
-        phase="done",
-        phase_started_at=None,
-        paused_at=None,
-        block_pace=None,
-        finished_at=now,
-        outcome=outcome,
-    )
+def _to_step(s: SessionState, x: _Ctx, step: int) -> SessionState:
+    if step > x.tpl.last_step:
+        return done(s, x.now, "completed")
+    return jump(s, x.tpl.step_start(max(0, step)), x.at)
 
 
-def _enter_block(state: SessionState, plan: list[Block], index: int, now: float, at: float) -> SessionState:
-    """Move to block `index`: a new exercise opens with its instructions, a further set
-    starts holding at `at`; past the last block the routine is completed."""
-    if index >= len(plan):
-        return _done(state, now, "completed")
-    if plan[index].first_of_exercise:
-        return _instructions(state, index)
-    return _holding(state, index, at)
+def _continue_from_halt(s: SessionState, x: _Ctx) -> SessionState:
+    """At a barrier the halted segment starts; in a wait, the segment after it does."""
+    if x.cursor.halted:
+        return jump(s, x.cursor.index, x.at)
+    if x.cursor.index + 1 >= len(x.tpl):
+        return done(s, x.now, "completed")
+    return jump(s, x.cursor.index + 1, x.at)
 
 
-def _next_exercise_start(plan: list[Block], index: int) -> int:
-    current = plan[index].exercise_index
-    for i in range(index + 1, len(plan)):
-        if plan[i].exercise_index != current:
-            return i
-    return len(plan)
+def _cmd_next(s: SessionState, x: _Ctx) -> Outcome:
+    if x.cursor.waiting:
+        return _continue_from_halt(s, x)
+    return _to_step(s, x, x.tpl.segments[x.cursor.index].step + 1)
 
 
-# --- one function per command; each returns a new state or an "illegal" message
+def _cmd_continue(s: SessionState, x: _Ctx) -> Outcome:
+    if x.cursor.waiting:
+        return _continue_from_halt(s, x)
+    if s.paused:
+        return _cmd_resume(s, x)
+    return NOT_WAITING
 
 
-def _cmd_next(s: SessionState, plan: list[Block], now: float, at: float) -> SessionState | str:
-    block = plan[s.block_index]
-    if s.phase == "instructions":
-        if block.is_guidance:
-            return _enter_block(s, plan, s.block_index + 1, now, at)
-        return _holding(s, s.block_index, at)
-    if s.phase == "holding" and block.rest_seconds > 0:
-        return _resting(s, now)  # ends this set early; rest_seconds > 0 means another set follows
-    return _enter_block(s, plan, s.block_index + 1, now, at)
+def _cmd_previous(s: SessionState, x: _Ctx) -> Outcome:
+    return _to_step(s, x, x.tpl.segments[x.cursor.index].step - 1)
 
 
-def _cmd_previous(s: SessionState, plan: list[Block], now: float, at: float) -> SessionState | str:
-    block = plan[s.block_index]
-    if s.phase == "instructions":
-        if block.exercise_index == 0:
-            return _instructions(s, 0)
-        return _instructions(s, plans.first_block_of_exercise(plan, block.exercise_index - 1))
-    # While holding, "previous" is the block before this one; while resting, it is the
-    # block just finished (the rest belongs to it), which is what the person last did.
-    target = s.block_index - 1 if s.phase == "holding" else s.block_index
-    if target < 0:
-        return _instructions(s, 0)
-    if plan[target].exercise_index == block.exercise_index:
-        return _holding(s, target, at)
-    return _instructions(s, plans.first_block_of_exercise(plan, plan[target].exercise_index))
+def _cmd_repeat(s: SessionState, x: _Ctx) -> Outcome:
+    return _to_step(s, x, x.tpl.segments[x.cursor.index].step)
 
 
-def _cmd_repeat(s: SessionState, plan: list[Block], now: float, at: float) -> SessionState | str:
-    if s.phase == "holding":
-        return _holding(s, s.block_index, at)
-    return replace(s)  # instructions/resting: nothing moves; the new version asks front ends to say it again
+def _cmd_skip(s: SessionState, x: _Ctx) -> Outcome:
+    """Straight to the next exercise's introduction (past any wait and the transition)."""
+    following = x.tpl.segments[x.cursor.index].exercise_index + 1
+    if x.tpl.segments[x.cursor.index].kind == "wait":
+        following = x.tpl.segments[x.cursor.index + 1].exercise_index
+    if following >= len(x.tpl.intros):
+        return done(s, x.now, "completed")
+    return jump(s, x.tpl.intros[following], x.at)
 
 
-def _cmd_skip(s: SessionState, plan: list[Block], now: float, at: float) -> SessionState | str:
-    index = _next_exercise_start(plan, s.block_index)
-    return _done(s, now, "completed") if index >= len(plan) else _instructions(s, index)
+def _next_block(s: SessionState, x: _Ctx, new_set: bool) -> Outcome:
+    """The start of the next block of this exercise (skip_side), or of its next set (skip_set)."""
+    here = x.tpl.segments[x.cursor.index]
+    for seg in x.tpl.segments[x.cursor.index + 1 :]:
+        if seg.exercise_index != here.exercise_index:
+            break
+        is_block_start = x.tpl.step_start(seg.step) == seg.index
+        if is_block_start and (not new_set or seg.set_no != here.set_no):
+            return jump(s, seg.index, x.at)
+    return _cmd_skip(s, x)
 
 
-def _cmd_finish(s: SessionState, plan: list[Block], now: float, at: float) -> SessionState | str:
-    return _done(s, now, "completed" if s.block_index == len(plan) - 1 else "stopped")
+def _cmd_skip_side(s: SessionState, x: _Ctx) -> Outcome:
+    return _next_block(s, x, new_set=False)
 
 
-def _cmd_pain(s: SessionState, plan: list[Block], now: float, at: float) -> SessionState | str:
-    return _done(s, now, "pain")
+def _cmd_skip_set(s: SessionState, x: _Ctx) -> Outcome:
+    return _next_block(s, x, new_set=True)
 
 
-def _cmd_pause(s: SessionState, plan: list[Block], now: float, at: float) -> SessionState | str:
-    return ALREADY_PAUSED if s.paused else replace(s, paused_at=now)
+def _cmd_finish(s: SessionState, x: _Ctx) -> Outcome:
+    last = x.tpl.segments[x.cursor.index].step == x.tpl.last_step
+    return done(s, x.now, "completed" if last else "stopped")
 
 
-def _cmd_resume(s: SessionState, plan: list[Block], now: float, at: float) -> SessionState | str:
+def _cmd_pain(s: SessionState, x: _Ctx) -> Outcome:
+    return done(s, x.now, "pain")
+
+
+def _cmd_pause(s: SessionState, x: _Ctx) -> Outcome:
+    return ALREADY_PAUSED if s.paused else replace(s, paused_at=x.now)
+
+
+def _cmd_resume(s: SessionState, x: _Ctx) -> Outcome:
     if s.paused_at is None:
         return NOT_PAUSED
-    shifted = None if s.phase_started_at is None else s.phase_started_at + (now - s.paused_at)
-    return replace(s, paused_at=None, phase_started_at=shifted)
+    shift = x.now - s.paused_at
+    return replace(s, paused_at=None, anchor_at=None if s.anchor_at is None else s.anchor_at + shift)
 
 
-def _cmd_slower(s: SessionState, plan: list[Block], now: float, at: float) -> SessionState | str:
-    pace = plans.slower(s.pace)
-    return SLOWEST if pace is None else replace(s, pace=pace)
+def _reanchor_here(s: SessionState, x: _Ctx) -> SessionState:
+    """The same timeline, anchored at the segment running now with its start and length fixed,
+    so a new template (pace, mode) applies from the next segment boundary."""
+    c = x.cursor
+    if c.halted and s.anchor_at is not None:  # at a barrier: the segment before it has just ended
+        index = c.index - 1
+        if index == s.anchor_index:
+            return replace(s, anchor_duration=anchor_length(s, x.tpl))
+        ended = x.tpl.segments[index]
+        assert ended.duration is not None
+        return replace(
+            s, anchor_index=index, anchor_at=_halt_time(s, x.tpl) - ended.duration, anchor_duration=None
+        )
+    if c.start is None:
+        return s  # halted at an unstarted anchor: nothing has run yet
+    if c.index == s.anchor_index:
+        return replace(s, anchor_duration=anchor_length(s, x.tpl))
+    duration = x.tpl.segments[c.index].duration
+    return replace(
+        s,
+        anchor_index=c.index,
+        anchor_at=c.start,
+        anchor_duration=None if duration is None else float(duration),
+    )
 
 
-def _cmd_faster(s: SessionState, plan: list[Block], now: float, at: float) -> SessionState | str:
-    pace = plans.faster(s.pace)
-    return FASTEST if pace is None else replace(s, pace=pace)
+def _halt_time(s: SessionState, tpl: Template) -> float:
+    """When the segments from the anchor reach the barrier."""
+    assert s.anchor_at is not None and s.barrier is not None
+    length = anchor_length(s, tpl)
+    assert length is not None
+    return s.anchor_at + length + (tpl.offsets[s.barrier] - tpl.offsets[s.anchor_index + 1])
 
 
-_HANDLERS: dict[str, Callable[[SessionState, list[Block], float, float], SessionState | str]] = {
+def _change_pace(s: SessionState, x: _Ctx, pace: float | None, at_limit: str) -> Outcome:
+    if pace is None:
+        return at_limit
+    exercise = x.catalogue.exercise(x.tpl.segments[x.cursor.index].exercise_id)
+    changed = replace(_reanchor_here(s, x), pace=pace)
+    if exercise.kind == "guidance":
+        return changed
+    after = paced_hold(exercise.hold_seconds, pace)
+    low, high = plans.hold_limits(exercise.hold_seconds)
+    if pace > s.pace and after == high:
+        return changed, LONGEST_HOLD
+    if pace < s.pace and after == low:
+        return changed, SHORTEST_HOLD
+    return changed
+
+
+def _cmd_slower(s: SessionState, x: _Ctx) -> Outcome:
+    return _change_pace(s, x, plans.slower(s.pace), SLOWEST)
+
+
+def _cmd_faster(s: SessionState, x: _Ctx) -> Outcome:
+    return _change_pace(s, x, plans.faster(s.pace), FASTEST)
+
+
+def _cmd_set_mode(s: SessionState, x: _Ctx) -> Outcome:
+    if x.command.mode not in MODES:
+        return f"The mode must be one of {', '.join(MODES)}."
+    mode = check_mode(x.command.mode)
+    if mode == s.mode:
+        return SAME_MODE
+    here = _reanchor_here(s, x)
+    new_tpl = template_for(x.routine, x.catalogue, s.pace, mode)
+    old = x.tpl.segments[here.anchor_index]
+    key = (old.exercise_index, old.kind, old.side, old.set_no, old.rep)
+    for seg in new_tpl.segments:
+        if (seg.exercise_index, seg.kind, seg.side, seg.set_no, seg.rep) == key:
+            return replace(here, mode=mode, anchor_index=seg.index, barrier=None)
+    # A wait that "lead me through" does not have: go on with what follows it, now.
+    following = x.tpl.segments[here.anchor_index + 1]
+    for seg in new_tpl.segments:
+        if (seg.exercise_index, seg.kind) == (following.exercise_index, following.kind):
+            return replace(jump(here, seg.index, x.at), mode=mode, paused_at=s.paused_at)
+    raise AssertionError("every segment but a wait exists in both modes")
+
+
+def _cmd_barrier(s: SessionState, x: _Ctx) -> Outcome:
+    index = x.command.segment
+    if index is None:
+        return replace(s, barrier=None)
+    passed = index < x.cursor.index or (index == x.cursor.index and not x.cursor.halted)
+    if not s.anchor_index < index < len(x.tpl) or passed:
+        return "That point of the routine has already passed."
+    return replace(s, barrier=index)
+
+
+_HANDLERS: dict[str, Callable[[SessionState, _Ctx], Outcome]] = {
     "next": _cmd_next,
+    "continue": _cmd_continue,
     "previous": _cmd_previous,
     "repeat": _cmd_repeat,
     "skip": _cmd_skip,
+    "skip_set": _cmd_skip_set,
+    "skip_side": _cmd_skip_side,
     "finish": _cmd_finish,
     "pain": _cmd_pain,
     "pause": _cmd_pause,
     "resume": _cmd_resume,
     "slower": _cmd_slower,
     "faster": _cmd_faster,
+    "set_mode": _cmd_set_mode,
+    "barrier": _cmd_barrier,
 }
 
 
-def apply(state: SessionState, command: Command, routine: Any, catalogue: Any, now: float) -> Result:
-    """Apply one command at `now`. See the module docstring and docs/architecture.md."""
+def apply(
+    state: SessionState, command: Command, routine: RoutineLike, catalogue: CatalogueLike, now: float
+) -> Result:
+    """Apply one command at `now`. See the module docstring and docs/architecture.md (Engine)."""
     if command.expected_version is not None and command.expected_version != state.version:
         return Result(state, "duplicate", DUPLICATE)
     if command.name == "start_over":
-        fresh = start(routine, catalogue, now, pace=state.pace, version=state.version + 1)
+        fresh = start(routine, catalogue, now, pace=state.pace, version=state.version + 1, mode=state.mode)
         return Result(fresh, "applied", changed=True)
     handler = _HANDLERS.get(command.name)
     if handler is None:
         return Result(state, "illegal", f"Unknown command: {command.name!r}.")
-    if state.done:
+    tpl = template_of(state, routine, catalogue)
+    settled = settle_in(state, tpl, now)
+    if settled.done:
         return Result(state, "illegal", ALREADY_FINISHED)
-
-    settled = settle(state, routine, catalogue, now)
-    plan = plan_for(routine, catalogue, settled.pace)
-    outcome = handler(settled, plan, now, command.at if command.at is not None else now)
+    ctx = _Ctx(
+        tpl,
+        locate_in(settled, tpl, now),
+        now,
+        command.at if command.at is not None else now,
+        command,
+        routine,
+        catalogue,
+    )
+    outcome = handler(settled, ctx)
+    message = ""
+    if isinstance(outcome, tuple):
+        outcome, message = outcome
     if isinstance(outcome, str):
         return Result(state, "illegal", outcome)
     new_state = replace(outcome, version=state.version + 1)
-    return Result(new_state, "applied", finished=new_state.done, changed=True)
+    return Result(new_state, "applied", message, finished=new_state.done, changed=True)

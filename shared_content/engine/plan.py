@@ -6,16 +6,21 @@ so a session state never stores it: the state names the routine and the pace, an
 process with the same catalogue rebuilds the same plan.
 
 Pace is a multiplier on hold length: 1.0 is the catalogue's hold, 2.0 holds twice as
-long. "slower" therefore moves *up* one level and "faster" moves *down* one.
+long. "slower" therefore moves *up* one level and "faster" moves *down* one. The running
+session's timeline is built from these blocks by `segments.py`.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from typing import Any, Literal
+from typing import Literal
 
-from shared_content.vocabulary import MAX_HOLD_SECONDS, MIN_PACED_HOLD_SECONDS
+from shared_content.vocabulary import MAX_HOLD_SECONDS as MAX_HOLD_SECONDS
+from shared_content.vocabulary import MIN_AUTHORED_HOLD_SECONDS as MIN_HOLD_SECONDS
+
+# Re-exported (explicitly, for mypy) because the front ends read the limits from here.
+from .shapes import CatalogueLike, ExerciseLike, RoutineLike
 
 Side = Literal["left", "right"]
 
@@ -30,7 +35,7 @@ class Block:
     set_no: int  # 1-based
     sets: int
     reps: int
-    hold_seconds: int  # pace applied, clamped to 3..60 (0 for guidance)
+    hold_seconds: int  # pace applied, clamped (see paced_hold; 0 for guidance)
     rep_gap_seconds: int
     rest_seconds: int  # rest after this block; 0 after an exercise's last block
     is_guidance: bool
@@ -50,10 +55,18 @@ def check_pace(pace: float) -> float:
     return pace
 
 
+def hold_limits(base_seconds: int) -> tuple[int, int]:
+    """The shortest and longest a hold of `base_seconds` may become by pace: never below the
+    catalogue's minimum for a timed hold (nor below the exercise's own hold, if that is shorter),
+    never above the catalogue's maximum (nor above the exercise's own hold, if that is longer)."""
+    return min(base_seconds, MIN_HOLD_SECONDS), max(base_seconds, MAX_HOLD_SECONDS)
+
+
 def paced_hold(base_seconds: int, pace: float) -> int:
-    """A hold at this pace, rounded half up (not banker's rounding) and clamped to 3..60 s."""
+    """A hold at this pace, rounded half up (not banker's rounding) and clamped to `hold_limits`."""
+    low, high = hold_limits(base_seconds)
     scaled = math.floor(base_seconds * pace + 0.5)
-    return max(MIN_PACED_HOLD_SECONDS, min(MAX_HOLD_SECONDS, scaled))
+    return max(low, min(high, scaled))
 
 
 def slower(pace: float) -> float | None:
@@ -68,7 +81,7 @@ def faster(pace: float) -> float | None:
     return PACE_LEVELS[i - 1] if i > 0 else None
 
 
-def intro_seconds(exercise: Any) -> int:
+def intro_seconds(exercise: ExerciseLike) -> int:
     """Time for reading the exercise out, recovered from the catalogue's duration.
 
     The catalogue computes duration = intro + timed part (at pace 1); the engine needs
@@ -83,7 +96,7 @@ def intro_seconds(exercise: Any) -> int:
     return max(0, int(exercise.duration_seconds) - timed)
 
 
-def _exercise_blocks(exercise: Any, index: int, pace: float) -> list[Block]:
+def _exercise_blocks(exercise: ExerciseLike, index: int, pace: float) -> list[Block]:
     if exercise.kind == "guidance":
         return [Block(exercise.id, index, None, 1, 1, 1, 0, 0, 0, True, True)]
     sides: tuple[Side | None, ...] = ("left", "right") if exercise.per_side else (None,)
@@ -112,7 +125,7 @@ def _exercise_blocks(exercise: Any, index: int, pace: float) -> list[Block]:
     return blocks
 
 
-def plan_for(routine: Any, catalogue: Any, pace: float) -> list[Block]:
+def plan_for(routine: RoutineLike, catalogue: CatalogueLike, pace: float) -> list[Block]:
     """The routine's blocks in order, with holds at this pace."""
     check_pace(pace)
     if not routine.exercise_ids:

@@ -26,6 +26,7 @@ class PersonRow:
     id: int
     pace: float
     safety_heard_at: float | None
+    mode: str  # "lead" (lead me through) | "wait" (wait for me after each exercise)
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,9 @@ def devices_of(conn: Connection, person_id: int) -> list[DeviceRow]:
 
 def find_person(conn: Connection, person_id: int) -> PersonRow | None:
     row = conn.execute(
-        select(people.c.id, people.c.pace, people.c.safety_heard_at).where(people.c.id == person_id)
+        select(people.c.id, people.c.pace, people.c.safety_heard_at, people.c.mode).where(
+            people.c.id == person_id
+        )
     ).first()
     return None if row is None else PersonRow(*row)
 
@@ -145,6 +148,11 @@ def remove_device(conn: Connection, device_id: int, person_id: int) -> bool:
     return bool(gone)
 
 
+def set_mode(conn: Connection, person_id: int, mode: str) -> bool:
+    """Store the person's session mode ("lead" | "wait"); False when there is no such person."""
+    return conn.execute(update(people).where(people.c.id == person_id).values(mode=mode)).rowcount == 1
+
+
 def touch_device(conn: Connection, device_id: int, now: float) -> None:
     conn.execute(update(devices).where(devices.c.id == device_id).values(last_seen_at=now))
 
@@ -172,4 +180,5 @@ __all__ = [
     "remove_device",
     "touch_device",
     "move_device",
+    "set_mode",
 ]

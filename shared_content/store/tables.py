@@ -38,6 +38,8 @@ people = Table(
     Column("created_at", Float, nullable=False),
     Column("pace", Float, nullable=False, default=1.0),  # the person's chosen pace, kept between sessions
     Column("safety_heard_at", Float, nullable=True),  # when the safety notice was read out in full
+    # "lead" (lead me through: keep going) or "wait" (wait for me after each exercise)
+    Column("mode", String(8), nullable=False, default="lead", server_default="lead"),
 )
 
 # A device is how a front end recognises a person: the Alexa user id, or the phone's browser token.

@@ -88,7 +88,7 @@ def find_exercise(
     if spoken:
         return turn.catalogue.find_exercise(spoken)
     if view is not None and view.state.phase != "done":
-        return view.position.exercise
+        return turn.catalogue.exercise(view.position.exercise.id)
     return None
 
 

@@ -15,22 +15,15 @@ Every break is at most 10 s (Alexa's limit); the longest one here is under 5 s.
 
 from __future__ import annotations
 
-from shared_content.vocabulary import DEFAULT_LOCALE
+# The counting rule is shared with the phone (the engine's cue schedule uses it too).
+from shared_content.vocabulary import DEFAULT_LOCALE, count_marks
 
 from .phrases import phrases
 from .ssml import TAIL_SECONDS, Timeline, estimate_seconds
 
-STEP_SECONDS = 5  # holds longer than EVERY_SECOND_UP_TO are counted in fives
-EVERY_SECOND_UP_TO = 10
+__all__ = ["count_marks", "count_hold", "hold_into"]
+
 MIN_GAP = 0.05  # shortest silence kept between two spoken words
-
-
-def count_marks(seconds: int) -> list[int]:
-    """The numbers said during a hold of `seconds`: 1..N up to 10 s, else 1, 5, 10, ... and N."""
-    if seconds <= EVERY_SECOND_UP_TO:
-        return list(range(1, seconds + 1))
-    marks = [1] + list(range(STEP_SECONDS, seconds, STEP_SECONDS))
-    return marks + [seconds]
 
 
 def hold_into(tl: Timeline, seconds: int, release: str) -> Timeline:

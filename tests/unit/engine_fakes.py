@@ -21,6 +21,9 @@ class FakeExercise:
     rest_seconds: int = 15
     per_side: bool = False
     intro_seconds: int = 20
+    category: str = "stretch"
+    position: str = "floor"
+    equipment: tuple[str, ...] = ()
 
     @property
     def duration_seconds(self) -> int:
@@ -80,6 +83,7 @@ LUNGE = FakeExercise(
     rest_seconds=15,
     per_side=True,
     intro_seconds=18,
+    position="standing",  # floor -> standing: a longer get-ready
 )
 POSTURE = FakeExercise(
     "sitting-posture",
@@ -91,6 +95,8 @@ POSTURE = FakeExercise(
     sets=1,
     rest_seconds=0,
     intro_seconds=30,
+    category="posture",
+    position="seated",
 )
 BRIDGE = FakeExercise(
     "bridge",
@@ -101,6 +107,8 @@ BRIDGE = FakeExercise(
     sets=1,
     rest_seconds=0,
     intro_seconds=9,
+    category="strengthen",  # on the floor: a load-bearing set-up
+    equipment=("mat",),
 )
 CATALOGUE = make_catalogue(TILT, LUNGE, POSTURE, BRIDGE)
 MIXED = FakeRoutine("mixed", ["pelvic-tilt", "kneeling-lunge", "sitting-posture", "bridge"])

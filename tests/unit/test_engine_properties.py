@@ -1,9 +1,12 @@
-"""Property tests: any sequence of commands and clock advances keeps the engine's invariants.
+"""Property tests: any routine, pace, mode and sequence of commands and clock advances keeps
+the engine's invariants.
 
-The invariant behind "exactly one history entry": over any command sequence, the number
-of Results with finished=True after the last applied start_over (or since start, if none)
-is 1 when the final state is done and 0 otherwise. The service writes history on
-finished=True, so a run that ends is recorded once and a run in progress not at all.
+- the state stays valid for its template and survives a JSON round trip;
+- left alone, time only moves forward along the segments;
+- next / previous / repeat land on the start of a step;
+- while paused nothing moves;
+- a routine left alone is done exactly at the template's total length;
+- a run finishes at most once (the service writes history on that one transition).
 """
 
 from __future__ import annotations
@@ -16,17 +19,20 @@ from hypothesis import strategies as st
 
 from shared_content.engine import (
     COMMAND_NAMES,
+    MODES,
     PACE_LEVELS,
     Command,
     SessionState,
     apply,
-    plan_for,
+    locate,
     position,
     settle,
     start,
+    template_for,
 )
 
 T0 = 1_800_000_000.0
+POSITIONS = ("floor", "seated", "standing")
 
 
 @st.composite
@@ -42,6 +48,9 @@ def timed_exercises(draw, index: int):
         rest_seconds=draw(st.integers(0, 30)),
         per_side=draw(st.booleans()),
         intro_seconds=draw(st.integers(0, 40)),
+        category=draw(st.sampled_from(("stretch", "strengthen", "release"))),
+        position=draw(st.sampled_from(POSITIONS)),
+        equipment=draw(st.sampled_from(((), ("foam roller",), ("bolster pillow",)))),
     )
 
 
@@ -57,6 +66,8 @@ def guidance_exercises(draw, index: int):
         sets=1,
         rest_seconds=0,
         intro_seconds=draw(st.integers(1, 60)),
+        category="posture",
+        position=draw(st.sampled_from(POSITIONS)),
     )
 
 
@@ -75,146 +86,157 @@ steps = st.lists(
         st.sampled_from(["none", "current", "stale"]),  # expected_version
         st.one_of(st.none(), st.floats(0, 6, allow_nan=False)),  # lead-in for `at`
         st.floats(0, 90, allow_nan=False),  # clock advance before the command
+        st.integers(0, 200),  # barrier: a segment index; set_mode: even lead, odd wait
     ),
     max_size=40,
 )
 
 
-def check_state(state: SessionState, routine, catalogue, now: float) -> None:
-    plan = plan_for(routine, catalogue, state.pace)
-    assert 0 <= state.block_index < len(plan)
-    assert state.pace in PACE_LEVELS
-    assert (state.phase_started_at is not None) == (state.phase in ("holding", "resting"))
-    assert (state.block_pace is not None) == (state.phase == "holding")
-    done = state.phase == "done"
-    assert (state.outcome is not None) == done == (state.finished_at is not None)
-    if done:
-        assert state.paused_at is None
-    if state.paused_at is not None:
-        assert state.paused_at <= now
-    block = plan[state.block_index]
-    if state.phase == "instructions":
-        assert block.first_of_exercise
-    if block.is_guidance:
-        assert state.phase in ("instructions", "done")
+def command_for(state, name, version_kind, lead_in, now, number):
+    expected = {"none": None, "current": state.version, "stale": state.version - 1}[version_kind]
+    return Command(
+        name,
+        expected,
+        None if lead_in is None else now + lead_in,
+        mode=MODES[number % 2],
+        segment=number if number % 3 else None,
+    )
+
+
+def check_state(state, routine, catalogue, now):
+    tpl = template_for(routine, catalogue, state.pace, state.mode)
+    state.check(tpl)
     assert SessionState.from_dict(json.loads(json.dumps(state.to_dict()))) == state
-
-
-def check_position(state: SessionState, routine, catalogue, now: float) -> None:
     p = position(state, routine, catalogue, now)
-    assert 1 <= p.rep <= p.reps
-    assert 0.0 <= p.progress <= 1.0
-    assert p.seconds_left_total >= 0
+    assert 0 <= p.progress <= 1 and p.seconds_left_total >= 0
     assert p.seconds_left_in_phase is None or p.seconds_left_in_phase >= 0
-    assert p.version == state.version and p.paused == (state.paused_at is not None)
-    assert p.exercise.id == routine.exercise_ids[p.exercise_index]
-    later = position(state, routine, catalogue, now + 7.5)
-    # Time alone never adds work; while paused, nothing moves at all.
-    assert later.seconds_left_total <= p.seconds_left_total
-    if state.paused_at is not None:
-        assert later == p
+    assert p.done == settle(state, routine, catalogue, now).done
+    if p.count is not None:
+        assert 1 <= p.count <= max(1, round(p.segment.duration or 0), round(state.anchor_duration or 0))
 
 
-@settings(max_examples=300, deadline=None)
-@given(routines(), st.sampled_from(PACE_LEVELS), steps)
-def test_any_command_sequence_keeps_the_invariants(routine_and_catalogue, pace, sequence):
+def replay(routine, catalogue, pace, mode, sequence):
+    """Apply the sequence; check invariants after each command; yield (before, command, result, now)."""
+    now = T0
+    state = start(routine, catalogue, now, pace=pace, mode=mode)
+    finishes = 0
+    for name, version_kind, lead_in, advance, number in sequence:
+        now += advance
+        command = command_for(state, name, version_kind, lead_in, now, number)
+        result = apply(state, command, routine, catalogue, now)
+        if result.status == "applied":
+            assert result.state.version == state.version + 1
+            if name == "start_over":
+                finishes = 0
+            finishes += result.finished
+        else:
+            assert result.state == state
+        assert finishes <= 1
+        check_state(result.state, routine, catalogue, now)
+        yield state, command, result, now
+        state = result.state
+
+
+@settings(max_examples=200, deadline=None)
+@given(routines(), st.sampled_from(PACE_LEVELS), st.sampled_from(MODES), steps)
+def test_any_command_sequence_keeps_the_invariants(routine_and_catalogue, pace, mode, sequence):
     routine, catalogue = routine_and_catalogue
-    walk_checking_invariants(routine, catalogue, pace, sequence)
+    for _ in replay(routine, catalogue, pace, mode, sequence):
+        pass
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.data(), st.sampled_from(PACE_LEVELS), steps)
-def test_any_command_sequence_on_the_real_routines_keeps_the_invariants(data, pace, sequence):
+@given(st.data(), st.sampled_from(PACE_LEVELS), st.sampled_from(MODES), steps)
+def test_any_command_sequence_on_the_real_routines_keeps_the_invariants(data, pace, mode, sequence):
     from shared_content.catalogue import load_catalogue
 
     catalogue = load_catalogue()
-    routine = data.draw(st.sampled_from(sorted(catalogue.routines)).map(catalogue.routine))
-    walk_checking_invariants(routine, catalogue, pace, sequence)
+    routine = catalogue.routine(data.draw(st.sampled_from(sorted(catalogue.routines))))
+    for _ in replay(routine, catalogue, pace, mode, sequence):
+        pass
 
 
-def walk_checking_invariants(routine, catalogue, pace, sequence) -> None:
-    now = T0
-    state = start(routine, catalogue, now, pace=pace)
-    finished_in_run = 0
-    for name, version_mode, lead_in, advance in sequence:
-        now += advance
-        expected = {"none": None, "current": state.version, "stale": state.version - 1}[version_mode]
-        at = None if lead_in is None else now + lead_in
-        result = apply(state, Command(name, expected, at), routine, catalogue, now)
-        if version_mode == "stale":
-            assert result.status == "duplicate"
-        if state.phase == "done" and name != "start_over":
-            assert result.status != "applied"  # done is absorbing
-        if result.status == "applied":
-            assert result.state.version == state.version + 1 and result.changed
-        else:
-            assert result.state == state and not result.changed and not result.finished
-            assert result.message
-        assert result.finished == (
-            result.status == "applied" and state.phase != "done" and result.state.phase == "done"
-        )
-        if result.status == "applied" and name == "start_over":
-            finished_in_run = 0
-        finished_in_run += result.finished
-        state = result.state
-        check_state(state, routine, catalogue, now)
-        check_position(state, routine, catalogue, now)
-    assert finished_in_run == (1 if state.phase == "done" else 0)
+@settings(max_examples=200, deadline=None)
+@given(routines(), st.sampled_from(PACE_LEVELS), st.sampled_from(MODES), steps)
+def test_next_previous_and_repeat_land_on_step_starts(routine_and_catalogue, pace, mode, sequence):
+    routine, catalogue = routine_and_catalogue
+    for before, command, result, now in replay(routine, catalogue, pace, mode, sequence):
+        if (
+            command.name not in ("next", "previous", "repeat")
+            or result.status != "applied"
+            or result.state.done
+        ):
+            continue
+        tpl = template_for(routine, catalogue, result.state.pace, result.state.mode)
+        if command.name == "next" and locate(before, routine, catalogue, now).waiting:
+            continue  # at a halt "next" continues from there instead
+        assert result.state.anchor_index in tpl.step_starts
+        assert result.state.anchor_at == (command.at if command.at is not None else now)
 
 
 @settings(max_examples=200, deadline=None)
 @given(
     routines(),
     st.sampled_from(PACE_LEVELS),
+    st.sampled_from(MODES),
     steps,
-    st.floats(0, 300, allow_nan=False),
-    st.floats(0, 300, allow_nan=False),
+    st.lists(st.floats(0, 400, allow_nan=False), min_size=2, max_size=8),
 )
-def test_settling_in_steps_equals_settling_once(routine_and_catalogue, pace, sequence, d1, d2):
+def test_left_alone_time_only_moves_forward_and_pause_freezes(
+    routine_and_catalogue, pace, mode, sequence, gaps
+):
     routine, catalogue = routine_and_catalogue
-    now, state = T0, start(routine, catalogue, T0, pace=pace)
-    for name, _, lead_in, advance in sequence:
-        now += advance
-        state = apply(
-            state, Command(name, at=None if lead_in is None else now + lead_in), routine, catalogue, now
-        ).state
-    once = settle(state, routine, catalogue, now + d1 + d2)
-    stepwise = settle(settle(state, routine, catalogue, now + d1), routine, catalogue, now + d1 + d2)
-    assert once == stepwise
-    assert settle(once, routine, catalogue, now + d1 + d2) == once
-    assert once.version == state.version
+    state, now = start(routine, catalogue, T0, pace=pace, mode=mode), T0
+    for _, _, result, at in replay(routine, catalogue, pace, mode, sequence):
+        state, now = result.state, at
+    times = [now]
+    for gap in gaps:
+        times.append(times[-1] + gap)
+    views = [position(state, routine, catalogue, t) for t in times]
+    cursors = [locate(state, routine, catalogue, t) for t in times]
+    if state.paused:
+        assert all(v == views[0] for v in views)
+        return
+    for i in range(len(times) - 1):
+        a, b, ca, cb = views[i], views[i + 1], cursors[i], cursors[i + 1]
+        assert a.done <= b.done
+        if not a.done and not b.done:
+            assert ca.index <= cb.index
+            assert a.seconds_left_total >= b.seconds_left_total
+            if ca.index == cb.index and a.seconds_left_in_phase is not None:
+                assert b.seconds_left_in_phase <= a.seconds_left_in_phase
 
 
 @settings(max_examples=200, deadline=None)
 @given(routines(), st.sampled_from(PACE_LEVELS))
-def test_next_alone_finishes_every_routine_through_every_block(routine_and_catalogue, pace):
+def test_a_routine_left_alone_is_done_at_exactly_the_templates_length(routine_and_catalogue, pace):
     routine, catalogue = routine_and_catalogue
-    plan = plan_for(routine, catalogue, pace)
-    state, now = start(routine, catalogue, T0, pace=pace), T0
-    visited = []
-    for _ in range(4 * len(plan) + 2):
-        if state.phase == "done":
+    tpl = template_for(routine, catalogue, pace, "lead")
+    state = start(routine, catalogue, T0, pace=pace)
+    end = T0 + tpl.total
+    assert position(state, routine, catalogue, T0).seconds_left_total == tpl.total
+    assert not settle(state, routine, catalogue, end - 1e-6).done
+    done = settle(state, routine, catalogue, end)
+    assert (done.outcome, done.finished_at) == ("completed", end)
+    # In "wait for me" mode it stops after each exercise but the last and is never done alone.
+    waiting = start(routine, catalogue, T0, pace=pace, mode="wait")
+    several = len(routine.exercise_ids) > 1
+    assert settle(waiting, routine, catalogue, end + 10**6).done is not several
+
+
+@settings(max_examples=200, deadline=None)
+@given(routines(), st.sampled_from(PACE_LEVELS), st.sampled_from(MODES), st.floats(0, 0.99, allow_nan=False))
+def test_next_alone_walks_every_step_to_completion(routine_and_catalogue, pace, mode, when):
+    routine, catalogue = routine_and_catalogue
+    tpl = template_for(routine, catalogue, pace, mode)
+    state, seen = start(routine, catalogue, T0, pace=pace, mode=mode), set()
+    now = T0 + when  # every segment lasts at least a second, so each "next" sees the step it jumped to
+    for _ in range(4 * len(tpl) + 4):
+        c = locate(state, routine, catalogue, now)
+        seen.add(tpl.segments[c.index].step)
+        result = apply(state, Command("next"), routine, catalogue, now)
+        assert result.status == "applied"
+        state = result.state
+        if result.finished:
             break
-        visited.append(state.block_index)
-        state = apply(state, Command("next"), routine, catalogue, now).state
-        now += 1
-    assert (state.phase, state.outcome) == ("done", "completed")
-    assert sorted(set(visited)) == list(range(len(plan))) and visited == sorted(visited)
-
-
-@settings(max_examples=200, deadline=None)
-@given(routines())
-def test_time_left_at_start_is_the_catalogue_duration(routine_and_catalogue):
-    routine, catalogue = routine_and_catalogue
-    p = position(start(routine, catalogue, T0), routine, catalogue, T0)
-    assert p.seconds_left_total == routine.duration_seconds_in(catalogue)
-
-
-@settings(max_examples=200, deadline=None)
-@given(routines(), st.floats(0, 5, allow_nan=False), st.floats(0, 400, allow_nan=False))
-def test_both_devices_compute_the_same_count_from_the_stored_state(routine_and_catalogue, lead_in, elapsed):
-    """The phone and the speaker each rebuild the position from the JSON state: they agree."""
-    routine, catalogue = routine_and_catalogue
-    s = apply(start(routine, catalogue, T0), Command("next", at=T0 + lead_in), routine, catalogue, T0).state
-    copy = SessionState.from_dict(json.loads(json.dumps(s.to_dict())))
-    assert position(s, routine, catalogue, T0 + elapsed) == position(copy, routine, catalogue, T0 + elapsed)
+    assert state.outcome == "completed" and seen == set(range(tpl.last_step + 1))

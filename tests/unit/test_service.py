@@ -196,7 +196,7 @@ def test_walking_a_routine_to_the_end_records_history_once(coach_, store, clock,
     assert start.view.position.exercise.id == catalogue.routine(ROUTINE).exercise_ids[0]
     started_at = start.view.state.started_at
     last = walk_to_the_end(coach_, p.id, clock)
-    assert last.view.state.phase == "done" and last.view.state.outcome == "completed"
+    assert last.view.state.done and last.view.state.outcome == "completed"
 
     [entry] = coach_.history(p.id)
     assert (entry.routine_id, entry.routine_name, entry.outcome) == (
@@ -217,7 +217,7 @@ def test_current_is_settled_at_the_clock(coach_, clock):
     p = coach_.person_for_device("phone", "tok")
     coach_.command(p.id, "start", safety_acknowledged=True, routine_id=ROUTINE)
     holding = coach_.command(p.id, "next")
-    assert holding.view.state.phase == "holding"
+    assert holding.view.position.phase == "holding"
     left = holding.view.position.seconds_left_total
     clock.advance(2)
     view = coach_.current(p.id)
@@ -225,7 +225,7 @@ def test_current_is_settled_at_the_clock(coach_, clock):
     assert view.state.version == holding.view.state.version  # time alone is not a change
 
 
-def test_starting_again_replaces_an_unfinished_session(coach_, clock):
+def test_starting_again_replaces_an_unfinished_session_and_records_it_stopped(coach_, clock):
     p = coach_.person_for_device("phone", "tok")
     first = coach_.command(p.id, "start", safety_acknowledged=True, routine_id=ROUTINE)
     coach_.command(p.id, "next")
@@ -233,9 +233,11 @@ def test_starting_again_replaces_an_unfinished_session(coach_, clock):
     second = coach_.command(p.id, "start", safety_acknowledged=True, routine_id="morning-stretch")
     assert second.status == "applied"
     view = coach_.current(p.id)
-    assert view.routine.id == "morning-stretch" and view.state.phase == "instructions"
+    assert view.routine.id == "morning-stretch" and view.position.phase == "instructions"
     assert view.state.version > first.view.state.version + 1  # devices watching see a newer version
-    assert coach_.history(p.id) == []  # an abandoned run is not a finished one
+    [entry] = coach_.history(p.id)  # the abandoned run is in history, as stopped
+    assert (entry.routine_id, entry.outcome) == (ROUTINE, "stopped")
+    assert entry.started_at == first.view.state.started_at
 
 
 def test_assembled_routines_can_be_run(coach_, catalogue):
