@@ -6,7 +6,8 @@ import gzip
 import hmac
 import secrets
 
-from flask import current_app, request, session
+from flask import Flask, current_app, g, request, session
+from flask.sessions import SecureCookieSessionInterface
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -54,14 +55,39 @@ def _exempt() -> bool:
     return any(getattr(app.blueprints.get(name), "csrf_exempt", False) for name in request.blueprints)
 
 
+def _as_bytes(value: object) -> bytes:
+    # hmac.compare_digest refuses non-ASCII str; as UTF-8 bytes any text compares, in constant time.
+    return value.encode("utf-8", "surrogatepass") if isinstance(value, str) else b""
+
+
+def refuse_request() -> None:
+    """Mark this request as refused: its answer leaves the session cookie exactly as it was."""
+    g.psoas_refused = True
+
+
 def check_csrf():
     if request.method not in UNSAFE_METHODS or request.endpoint is None or _exempt():
         return None
     expected = session.get("csrf")
     sent = request.headers.get(CSRF_HEADER) or request.form.get(CSRF_FIELD, "")
-    if not expected or not sent or not hmac.compare_digest(str(expected), str(sent)):
+    if not expected or not sent or not hmac.compare_digest(_as_bytes(expected), _as_bytes(sent)):
+        refuse_request()
         raise CSRFError()
     return None
+
+
+class RefusalKeepsCookieSessionInterface(SecureCookieSessionInterface):
+    """The signed-cookie session, except that a refused request never sends a Set-Cookie.
+
+    Without this a cross-site form post (which arrives without the SameSite=Lax cookie) got an
+    error page that minted a new CSRF token, and so a fresh, empty session cookie that replaced
+    the phone's identity.
+    """
+
+    def save_session(self, app, session, response) -> None:  # type: ignore[no-untyped-def]
+        if g.get("psoas_refused"):
+            return
+        super().save_session(app, session, response)
 
 
 def security_headers(response):
@@ -95,7 +121,8 @@ def gzip_response(response):
     return response
 
 
-def init_app(app):
+def init_app(app: Flask) -> None:
+    app.session_interface = RefusalKeepsCookieSessionInterface()
     app.before_request(check_csrf)
     app.after_request(gzip_response)
     app.after_request(security_headers)
