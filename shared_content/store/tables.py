@@ -112,6 +112,15 @@ rate_limits = Table(
     Column("count", Integer, nullable=False),
 )
 
+# Alexa request ids already answered (SHA-256 hex), until their timestamp window ends: a replay
+# sent to any worker or machine is refused (skill.verification.ReplayVerifier).
+seen_requests = Table(
+    "seen_requests",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("expires_at", Float, nullable=False, index=True),
+)
+
 # The SQLite change bus: one row per applied change; pollers read rows with seq > last seen.
 changes = Table(
     "changes",

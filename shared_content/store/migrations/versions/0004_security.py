@@ -1,0 +1,31 @@
+"""Security: remembered Alexa request ids (replay protection).
+
+Revision ID: 0004
+Revises: 0001
+Create Date: 2026-12-01
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0004"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "seen_requests",
+        sa.Column("key", sa.String(64), nullable=False),
+        sa.Column("expires_at", sa.Float, nullable=False),
+        sa.PrimaryKeyConstraint("key", name="pk_seen_requests"),
+    )
+    op.create_index("ix_seen_requests_expires_at", "seen_requests", ["expires_at"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_seen_requests_expires_at", table_name="seen_requests")
+    op.drop_table("seen_requests")
