@@ -8,6 +8,7 @@ import secrets
 
 from flask import Flask, current_app, g, request, session
 from flask.sessions import SecureCookieSessionInterface
+from werkzeug.exceptions import TooManyRequests
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -90,7 +91,40 @@ class RefusalKeepsCookieSessionInterface(SecureCookieSessionInterface):
         super().save_session(app, session, response)
 
 
+HSTS = "max-age=31536000; includeSubDomains"
+# endpoint -> the limiter (webapp.limits) each request to it spends a token of
+RATE_LIMITED_ENDPOINTS = {"pwa.session_commands": "command_batch"}
+
+
+def check_rate_limits():
+    name = RATE_LIMITED_ENDPOINTS.get(request.endpoint or "")
+    if name is None:
+        return None
+    from webapp.limits import client_network, limiter
+
+    wait = limiter(name).take(client_network())
+    if wait:
+        refuse_request()
+        raise TooManyRequests(retry_after=wait)
+    return None
+
+
+def private_caching(response):
+    """Anything built from a person's data is never stored by a browser or a proxy."""
+    if g.get("psoas_personal"):
+        current = response.headers.get("Cache-Control", "")
+        if "no-store" not in current:
+            kept = [
+                d.strip() for d in current.split(",") if d.strip() in ("no-cache", "no-transform", "private")
+            ]
+            response.headers["Cache-Control"] = ", ".join(["no-store", *kept])
+        response.vary.add("Cookie")
+    return response
+
+
 def security_headers(response):
+    if not current_app.config.get("PSOAS_DEV"):
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
@@ -123,6 +157,11 @@ def gzip_response(response):
 
 def init_app(app: Flask) -> None:
     app.session_interface = RefusalKeepsCookieSessionInterface()
+    from webapp import limits
+
+    limits.init_app(app)
     app.before_request(check_csrf)
+    app.before_request(check_rate_limits)
     app.after_request(gzip_response)
     app.after_request(security_headers)
+    app.after_request(private_caching)
