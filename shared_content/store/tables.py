@@ -35,7 +35,7 @@ people = Table(
     "people",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("created_at", Float, nullable=False),
+    Column("created_at", Float, nullable=False, index=True),  # indexed for housekeeping's purge
     Column("pace", Float, nullable=False, default=1.0),  # the person's chosen pace, kept between sessions
     Column("safety_heard_at", Float, nullable=True),  # when the safety notice was read out in full
 )

@@ -1,4 +1,4 @@
-"""Security: remembered Alexa request ids (replay protection).
+"""Security: remembered Alexa request ids (replay protection); an index for purging idle people.
 
 Revision ID: 0004
 Revises: 0001
@@ -24,8 +24,10 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("key", name="pk_seen_requests"),
     )
     op.create_index("ix_seen_requests_expires_at", "seen_requests", ["expires_at"])
+    op.create_index("ix_people_created_at", "people", ["created_at"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_people_created_at", table_name="people")
     op.drop_index("ix_seen_requests_expires_at", table_name="seen_requests")
     op.drop_table("seen_requests")
