@@ -217,6 +217,11 @@ def events():
             while True:
                 notified = sub.wait(HEARTBEAT_SECONDS) is not None
                 view = coach.current(person_id)
+                if view is None and coach.person(person_id) is None:
+                    # Merged into another person or deleted: end, and the browser reconnects as
+                    # whoever its cookie now names (ids are never reused, so no stranger's data).
+                    yield sse_event("ended", "")
+                    return
                 # When quiet, still compare with the stored state: a notification lost (say,
                 # while the PostgreSQL listener reconnected) is repaired within one heartbeat.
                 if notified or session_key(view) != sent:

@@ -38,6 +38,8 @@ people = Table(
     Column("created_at", Float, nullable=False, index=True),  # indexed for housekeeping's purge
     Column("pace", Float, nullable=False, default=1.0),  # the person's chosen pace, kept between sessions
     Column("safety_heard_at", Float, nullable=True),  # when the safety notice was read out in full
+    # AUTOINCREMENT: a deleted person's id is never handed to a newcomer (migration 0004).
+    sqlite_autoincrement=True,
 )
 
 # A device is how a front end recognises a person: the Alexa user id, or the phone's browser token.
