@@ -7,6 +7,8 @@ import json
 import time
 
 from flask import Flask
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from shared_content.replay import SeenRequests
@@ -91,3 +93,57 @@ def test_json_nested_a_thousand_levels_deep_is_a_400(coach):
         resp = client.post("/alexa", data=body, headers={"Content-Type": "application/json"})
         assert resp.status_code == 400, depth
         assert "nested" in resp.get_json()["error"]
+
+
+INTENTS = ["LinkPhoneIntent", "StartRoutineIntent", "PainIntent", "AMAZON.NextIntent", "AMAZON.StopIntent"]
+
+
+def _row_counts(coach) -> tuple[int, ...]:
+    from shared_content.store import tables
+
+    with coach.store.read() as conn:
+        return tuple(
+            conn.execute(select(func.count()).select_from(t)).scalar_one()
+            for t in (
+                tables.people,
+                tables.devices,
+                tables.sessions,
+                tables.pairing_codes,
+                tables.pain_reports,
+            )
+        )
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    intent=st.sampled_from(INTENTS),
+    user=st.text(min_size=1, max_size=40),
+    flaw=st.sampled_from(["stale", "future", "other-skill", "bad-signature", "no-signature", "bad-url"]),
+    slot=st.text(max_size=30),
+)
+def test_refused_alexa_envelopes_never_5xx_and_never_store_anything(
+    coach, pki, server, intent, user, flaw, slot
+):
+    client = worker(coach, pki, server.fetcher()).test_client()
+    env = envelopes.intent(
+        intent, user_id=user, skill_id="amzn1.ask.skill.other" if flaw == "other-skill" else SKILL_ID
+    )
+    env["request"]["intent"]["slots"] = {"routine": {"name": "routine", "value": slot}}
+    if flaw in ("stale", "future"):
+        env["request"]["timestamp"] = "2020-01-01T00:00:00Z" if flaw == "stale" else "2099-01-01T00:00:00Z"
+    body = json.dumps(env).encode()
+    headers = {
+        "Content-Type": "application/json",
+        "SignatureCertChainUrl": GOOD_URL,
+        "Signature-256": sign(body),
+    }
+    if flaw == "bad-signature":
+        headers["Signature-256"] = sign(body + b" ")
+    elif flaw == "no-signature":
+        del headers["Signature-256"]
+    elif flaw == "bad-url":
+        headers["SignatureCertChainUrl"] = "https://s3.amazonaws.com/not-echo/cert.pem"
+    before = _row_counts(coach)
+    resp = client.post("/alexa", data=body, headers=headers)
+    assert resp.status_code == 400 and resp.is_json
+    assert _row_counts(coach) == before
