@@ -11,6 +11,7 @@ import os
 import random
 import re
 import signal
+import threading
 import time
 
 import requests
@@ -48,6 +49,13 @@ class Phone:
         return "refused" if re.search(r'class="notice', r.text) else "applied"
 
 
+def _try_send(phone: Phone, name: str, version: int, token: str, answer: list[str]) -> None:
+    try:
+        answer.append(phone.send(name, version, token))
+    except requests.RequestException:
+        pass
+
+
 def _kill(srv) -> None:
     os.killpg(srv.proc.pid, signal.SIGKILL)
     srv.proc.wait(timeout=10)
@@ -75,8 +83,21 @@ def test_no_acknowledged_command_is_lost_or_duplicated_across_sigkills(tmp_path)
             while alive:
                 name = "resume" if mode == "paused" else "pause"
                 if time.monotonic() - burst_started > kill_after:
-                    # Kill with a command in flight about half of the time.
+                    # Kill with a command in flight (sent from a thread) about half of the time.
+                    answer: list[str] = []
+                    sender = threading.Thread(target=_try_send, args=(phone, name, version, token, answer))
+                    if random.random() < 0.5:
+                        sender.start()
+                        time.sleep(random.uniform(0, 0.03))
                     _kill(srv)
+                    if sender.is_alive() or sender.ident is not None:
+                        sender.join(timeout=10)
+                        if answer and answer[0] == "applied":  # acknowledged before the kill
+                            acked += 1
+                            version += 1
+                            mode = "paused" if name == "pause" else "running"
+                        else:
+                            in_doubt += 1
                     alive = False
                     break
                 try:
