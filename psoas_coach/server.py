@@ -27,8 +27,8 @@ from psoas_coach.config import Settings
 
 log = logging.getLogger(__name__)
 
-WORKER_CONNECTIONS = 1000
-CONNECTION_RESERVE = 200  # kept free of event streams for pages and /alexa
+WORKER_CONNECTIONS = 2000
+CONNECTION_RESERVE = 400  # kept free of event streams for pages and /alexa
 KEEPALIVE_SECONDS = 10
 BODY_DEADLINE_SECONDS = float(os.environ.get("PSOAS_BODY_DEADLINE_SECONDS", "10"))
 MAX_BODY_BYTES = 256 * 1024  # above every route's own limit (the app answers 413 past its own)

@@ -9,6 +9,10 @@
 A "network" is an IPv4 address or an IPv6 /64 (`shared_content.pairing.network_scopes`): one
 machine usually holds a whole /64, so exact-address limits would be no limit at all.
 
+Environment overrides (PSOAS_STREAMS_PER_NETWORK, PSOAS_STREAMS_PER_PERSON,
+PSOAS_STREAMS_PER_PROCESS, PSOAS_NEW_BROWSERS_PER_MINUTE, PSOAS_COMMAND_BATCHES_PER_MINUTE) exist
+for benchmarks that connect many phones from one loopback address.
+
 These counters live in process memory: with N worker processes the effective limits are N
 times these numbers. That is deliberate; they guard capacity (which is per process too), and
 keeping them out of the database keeps a flood from turning into database writes.
@@ -17,6 +21,7 @@ keeping them out of the database keeps a flood from turning into database writes
 from __future__ import annotations
 
 import math
+import os
 import threading
 import time
 from collections import Counter, OrderedDict
@@ -28,7 +33,7 @@ from shared_content.pairing import network_scopes
 
 STREAMS_PER_PERSON = 6  # a few tabs and devices of one person
 STREAMS_PER_NETWORK = 24  # a household's phones, each with a tab or two
-STREAMS_PER_PROCESS = 800  # psoas_coach.server keeps worker_connections above this
+STREAMS_PER_PROCESS = 1600  # psoas_coach.server keeps worker_connections above this
 STREAM_RETRY_AFTER_SECONDS = 30
 BUCKETS_KEPT = 50_000  # networks remembered per limiter; the least recently seen go first
 
@@ -108,16 +113,22 @@ def limiter(name: str) -> RateLimiter:
     return current_app.extensions["psoas_rate_limiters"][name]
 
 
+def _setting(name: str, default: int) -> int:
+    """An environment override (benchmarks that connect 1,000 phones from one loopback address)."""
+    return int(os.environ.get(name, default))
+
+
 def init_app(app) -> None:  # type: ignore[no-untyped-def]
-    config = app.config
     app.extensions["psoas_live_streams"] = LiveStreams(
-        per_person=config.get("PSOAS_STREAMS_PER_PERSON", STREAMS_PER_PERSON),
-        per_network=config.get("PSOAS_STREAMS_PER_NETWORK", STREAMS_PER_NETWORK),
-        total=config.get("PSOAS_STREAMS_PER_PROCESS", STREAMS_PER_PROCESS),
+        per_person=_setting("PSOAS_STREAMS_PER_PERSON", STREAMS_PER_PERSON),
+        per_network=_setting("PSOAS_STREAMS_PER_NETWORK", STREAMS_PER_NETWORK),
+        total=_setting("PSOAS_STREAMS_PER_PROCESS", STREAMS_PER_PROCESS),
     )
+    new_browsers = _setting("PSOAS_NEW_BROWSERS_PER_MINUTE", 20)
+    batches = _setting("PSOAS_COMMAND_BATCHES_PER_MINUTE", 12)
     app.extensions["psoas_rate_limiters"] = {
         # New browsers (each may become a person row): 20 a minute per network, 40 at once.
-        "new_person": RateLimiter(rate=20 / 60, burst=40),
+        "new_person": RateLimiter(rate=new_browsers / 60, burst=2 * new_browsers),
         # Offline-queue batches (each up to 200 commands): 12 a minute per network, 12 at once.
-        "command_batch": RateLimiter(rate=12 / 60, burst=12),
+        "command_batch": RateLimiter(rate=batches / 60, burst=batches),
     }
