@@ -398,6 +398,8 @@ def one_size(n: int, args, tmp: Path) -> dict:
         workers=args.workers,
         database_url=args.database_url,
         nofile=max(4096, 2 * n + 512),
+        # Every phone here comes from one loopback address: lift the per-network limits.
+        extra_env={"PSOAS_STREAMS_PER_NETWORK": str(2 * n), "PSOAS_NEW_BROWSERS_PER_MINUTE": str(60 * n)},
     )
     try:
         t = time.monotonic()

@@ -1,10 +1,108 @@
-"""Runs the app under gunicorn with gevent workers: one process holds many live phone connections."""
+"""Runs the app under gunicorn with gevent workers: one process holds many live phone connections.
+
+Limits that keep one client from taking the service down (docs/architecture.md, "Security"):
+- each worker takes WORKER_CONNECTIONS connections; live event streams are capped below that
+  (webapp.limits.STREAMS_PER_PROCESS = WORKER_CONNECTIONS - CONNECTION_RESERVE), so pages and
+  `/alexa` always find a free slot while streams are at their cap;
+- `keepalive` bounds both an idle kept-alive connection and the time a client may take to send
+  its request line and headers (gunicorn's gevent worker reads them under that timeout);
+- request line, header count and header size are bounded by gunicorn;
+- `BodyDeadline` reads every request body within BODY_DEADLINE_SECONDS (else 408) before the
+  app sees it, so a slow body holds a connection for seconds, not forever;
+- each worker runs housekeeping (shared_content.housekeeping) in a background greenlet.
+"""
 
 from __future__ import annotations
+
+import io
+import logging
+import os
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
 from psoas_coach.config import Settings
+
+log = logging.getLogger(__name__)
+
+WORKER_CONNECTIONS = 2000
+CONNECTION_RESERVE = 400  # kept free of event streams for pages and /alexa
+KEEPALIVE_SECONDS = 10
+BODY_DEADLINE_SECONDS = float(os.environ.get("PSOAS_BODY_DEADLINE_SECONDS", "10"))
+MAX_BODY_BYTES = 256 * 1024  # above every route's own limit (the app answers 413 past its own)
+BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def _plain(start_response: Callable[..., Any], status: str, text: str) -> list[bytes]:
+    body = text.encode()
+    start_response(
+        status,
+        [
+            ("Content-Type", "text/plain; charset=utf-8"),
+            ("Content-Length", str(len(body))),
+            ("Connection", "close"),
+        ],
+    )
+    return [body]
+
+
+class BodyDeadline:
+    """WSGI middleware: the whole request body arrives within `seconds`, or the answer is 408.
+
+    The body (at most `max_bytes` + 1 bytes; the app refuses more itself) is read up front under
+    a gevent timeout and handed to the app from memory. A body the server cannot parse (malformed
+    chunked encoding) is a 400. Without gevent (tests, other servers) the app is called as is.
+    """
+
+    def __init__(
+        self,
+        app: Callable[..., Iterable[bytes]],
+        seconds: float = BODY_DEADLINE_SECONDS,
+        max_bytes: int = MAX_BODY_BYTES,
+    ) -> None:
+        self.app, self.seconds, self.max_bytes = app, seconds, max_bytes
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if environ.get("REQUEST_METHOD") not in BODY_METHODS:
+            return self.app(environ, start_response)
+        import gevent  # the server's worker class: the deadline is a gevent timeout
+
+        length_header = environ.get("CONTENT_LENGTH") or ""
+        chunked = "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower()
+        length = int(length_header) if length_header.isascii() and length_header.isdigit() else None
+        if length is None and not chunked or length is not None and length > self.max_bytes:
+            return self.app(environ, start_response)  # nothing to read, or the app answers 413 unread
+        want = min(length, self.max_bytes + 1) if length is not None else self.max_bytes + 1
+        stream = environ["wsgi.input"]
+        body = bytearray()
+        try:
+            with gevent.Timeout(self.seconds):
+                while len(body) < want:
+                    chunk = stream.read(min(65536, want - len(body)))
+                    if not chunk:
+                        break
+                    body += chunk
+        except gevent.Timeout:
+            return _plain(start_response, "408 Request Timeout", "The request body arrived too slowly.")
+        except Exception:  # malformed chunked encoding, a body cut short
+            return _plain(start_response, "400 Bad Request", "The request body could not be read.")
+        environ["wsgi.input"] = io.BytesIO(bytes(body))
+        if length is not None:
+            environ["CONTENT_LENGTH"] = str(len(body))
+        return self.app(environ, start_response)
+
+
+def post_worker_init(worker: Any) -> None:
+    """In every worker: bound request bodies in time, and start housekeeping."""
+    app = worker.wsgi
+    worker.wsgi = BodyDeadline(app)
+    coach = getattr(app, "extensions", {}).get("coach")
+    if coach is not None:
+        from shared_content.housekeeping import run_forever
+
+        threading.Thread(target=run_forever, args=(coach.store,), name="housekeeping", daemon=True).start()
 
 
 class _Gunicorn(BaseApplication):
@@ -27,7 +125,7 @@ def yield_between_requests(worker, req, environ, resp) -> None:
     """gunicorn's post_request hook: let the worker's other connections run before this one's next
     request. A gevent greenlet only yields when a read would block, so a keep-alive client whose
     next request is already in the socket buffer would otherwise be served again and again."""
-    import gevent  # type: ignore[import-untyped]  # gevent ships no type stubs
+    import gevent
 
     gevent.sleep(0)
 
@@ -38,10 +136,14 @@ def gunicorn_options(host: str, port: int, workers: int) -> dict:
         "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
         "workers": workers,
         "worker_class": "gevent",
-        "worker_connections": 4000,
+        "worker_connections": WORKER_CONNECTIONS,
         "timeout": 60,
         "graceful_timeout": 5,
-        "keepalive": 75,
+        "keepalive": KEEPALIVE_SECONDS,
+        "limit_request_line": 4096,
+        "limit_request_fields": 50,
+        "limit_request_field_size": 8190,
+        "post_worker_init": post_worker_init,
         # Fairness under keep-alive: each worker gets its own listening socket (SO_REUSEPORT) and
         # the kernel spreads new connections evenly over them; on one shared socket the worker
         # that happens to be idle accepts most of a burst, and keeps those connections for good.

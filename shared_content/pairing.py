@@ -9,17 +9,21 @@ Codes
   could already do far worse. The short life (10 minutes) and single use bound the damage.
 
 Guessing
-  A wrong code does not say which code it was aimed at, so "five wrong tries against a code"
-  cannot be counted per code. Instead three limits, all stored in the database so they hold
-  across processes:
+  A wrong code does not say which code it was aimed at, so wrong tries cannot be counted per
+  code; they are counted per source instead, in the database so the limits hold across
+  processes (fixed windows; see docs/architecture.md, "Pairing", for the reasoning and bound):
   * per browser token: 5 wrong tries per 10-minute window;
-  * per client IP: 10 wrong tries per window (a household can share one address);
-  * per live code: every wrong try made while a code is live counts against it, and the code
-    dies after 20. Whoever guesses, with however many browsers and addresses, a code is
-    exposed to at most 20 guesses in a space of a million: a chance of 1 in 50,000.
-  Denial of service is the trade-off: a flood of wrong guesses kills the live codes, and the
-  person asks Alexa for a new one (which starts with a clean count). While a browser or IP is
-  limited even the right code is refused, or the limit would be pointless.
+  * per network: 10 wrong tries per 10 minutes from one IPv4 address or one IPv6 /64 (a
+    household can share one address; one machine is usually given a whole /64), and 50 from
+    one IPv6 /48 (a site), so a single subscriber cannot walk through its prefixes;
+  * across everyone: when more than 10 wrong tries arrived in the current minute, only sources
+    with a clean record this window (no wrong try from this browser or its network) are let
+    through; the others are told to wait until the minute ends. This slows a guessing run down
+    to a trickle without touching anyone's code: a person typing their code for the first time
+    still gets straight through.
+  Earlier every wrong try counted against every live code, so twenty guesses from two
+  addresses killed everyone's codes; one person's guesses now never harm another's code.
+  While a source is limited even the right code is refused, or the limit would be pointless.
   A code in the wrong format (not six digits) is a typo, not a guess: it is not counted.
 
 Privacy
@@ -33,6 +37,7 @@ rare; the serialisation costs nothing noticeable.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import math
 import secrets
 from collections.abc import Callable
@@ -52,8 +57,17 @@ Publish = Callable[[Connection, int, int], None]
 CODE_TTL_SECONDS = 10 * 60
 RATE_WINDOW_SECONDS = 10 * 60
 BROWSER_WRONG_TRY_LIMIT = 5
-IP_WRONG_TRY_LIMIT = 10
-CODE_WRONG_TRY_LIMIT = 20
+IP_WRONG_TRY_LIMIT = 10  # one IPv4 address or one IPv6 /64
+SITE_WRONG_TRY_LIMIT = 50  # one IPv6 /48
+GLOBAL_WINDOW_SECONDS = 60
+GLOBAL_WRONG_TRY_LIMIT = 10  # per GLOBAL_WINDOW_SECONDS, past which only clean sources get through
+# kind -> (wrong tries allowed, window seconds); "global" is a soft limit (see _limit_outcome).
+LIMITS = {
+    "browser": (BROWSER_WRONG_TRY_LIMIT, RATE_WINDOW_SECONDS),
+    "ip": (IP_WRONG_TRY_LIMIT, RATE_WINDOW_SECONDS),
+    "site": (SITE_WRONG_TRY_LIMIT, RATE_WINDOW_SECONDS),
+    "global": (GLOBAL_WRONG_TRY_LIMIT, GLOBAL_WINDOW_SECONDS),
+}
 PG_PAIRING_LOCK_KEY = 0x7061697273  # "pairs"
 
 BAD_FORMAT = f"Enter the {number_words(PAIRING_CODE_DIGITS)} digits Alexa said."
@@ -61,6 +75,7 @@ WRONG_CODE = f"That code didn't work. Check the {number_words(PAIRING_CODE_DIGIT
 STALE_CODE = (
     'That code has expired or was already used. Say "Alexa, ask psoas coach to link my phone" for a new one.'
 )
+BUSY = "Lots of people are mistyping codes right now. Wait a minute, then try again."
 LINKED = "Your phone is linked. It now follows the same session as your Alexa device."
 ALREADY_LINKED = "This phone was already linked to you. Nothing changed."
 
@@ -82,12 +97,34 @@ def _hashed_key(kind: str, value: str) -> str:
     return f"pair:{kind}:" + hashlib.sha256(value.encode("utf-8")).hexdigest()[:40]
 
 
+def network_scopes(client_ip: str | None) -> dict[str, str]:
+    """The networks a client address is limited by: {"ip": its /32 or /64} (+ "site": its /48 for IPv6).
+
+    Anything that is not an IP address (missing, a unix socket) shares one "unknown" bucket.
+    """
+    try:
+        address = ipaddress.ip_address((client_ip or "").strip().split("%", 1)[0])
+    except ValueError:
+        return {"ip": "unknown"}
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    if isinstance(address, ipaddress.IPv4Address):
+        return {"ip": f"{address}/32"}
+    return {
+        "ip": str(ipaddress.IPv6Network((address, 64), strict=False)),
+        "site": str(ipaddress.IPv6Network((address, 48), strict=False)),
+    }
+
+
+def _limit_keys(browser_token: str, client_ip: str | None) -> dict[str, str]:
+    scopes = {"browser": browser_token, **network_scopes(client_ip)}
+    keys = {kind: _hashed_key(kind, value) for kind, value in scopes.items()}
+    keys["global"] = "pair:global"
+    return keys
+
+
 def _live(now: float) -> ColumnElement[bool]:
-    return (
-        (pairing_codes.c.used_at.is_(None))
-        & (pairing_codes.c.expires_at > now)
-        & (pairing_codes.c.wrong_tries < CODE_WRONG_TRY_LIMIT)
-    )
+    return (pairing_codes.c.used_at.is_(None)) & (pairing_codes.c.expires_at > now)
 
 
 def issue_code(conn: Connection, person_id: int, now: float) -> str:
@@ -120,19 +157,32 @@ def issue_code(conn: Connection, person_id: int, now: float) -> str:
     return code
 
 
-def _limit_outcome(conn: Connection, keys: dict[str, str], now: float) -> PairingOutcome | None:
-    """A refusal when this browser or this address is over its limit, else None."""
-    limits = {"browser": BROWSER_WRONG_TRY_LIMIT, "ip": IP_WRONG_TRY_LIMIT}
+def _counts(conn: Connection, keys: dict[str, str], now: float) -> dict[str, tuple[int, float]]:
+    """kind -> (wrong tries in the current window, when that window ends); absent when none."""
+    rows = conn.execute(select(rate_limits).where(rate_limits.c.key.in_(list(keys.values())))).all()
+    by_key = {row.key: row for row in rows}
+    counts: dict[str, tuple[int, float]] = {}
     for kind, key in keys.items():
-        row = conn.execute(
-            select(rate_limits.c.window_start, rate_limits.c.count).where(rate_limits.c.key == key)
-        ).first()
-        if row is None:
+        row = by_key.get(key)
+        ends = row.window_start + LIMITS[kind][1] if row is not None else now
+        if row is not None and ends > now:
+            counts[kind] = (int(row._mapping["count"]), float(ends))
+    return counts
+
+
+def _wait(ends: float, now: float) -> int:
+    return max(1, math.ceil(ends - now))
+
+
+def _limit_outcome(conn: Connection, keys: dict[str, str], now: float) -> PairingOutcome | None:
+    """A refusal when this browser or its network is over its limit, or when everyone is guessing
+    too much and this source has already guessed wrong this window; else None."""
+    counts = _counts(conn, keys, now)
+    for kind in ("browser", "ip", "site"):
+        count, ends = counts.get(kind, (0, now))
+        if count < LIMITS[kind][0]:
             continue
-        window_start, count = row
-        if window_start + RATE_WINDOW_SECONDS <= now or count < limits[kind]:
-            continue
-        seconds = max(1, math.ceil(window_start + RATE_WINDOW_SECONDS - now))
+        seconds = _wait(ends, now)
         minutes = max(1, round(seconds / 60))
         where = "this phone" if kind == "browser" else "this network"
         message = (
@@ -140,12 +190,16 @@ def _limit_outcome(conn: Connection, keys: dict[str, str], now: float) -> Pairin
             "then try again with a new code from Alexa."
         )
         return PairingOutcome(False, message, limited=True, retry_after_seconds=seconds)
+    global_count, global_ends = counts.get("global", (0, now))
+    has_guessed = any(counts.get(kind, (0, now))[0] > 0 for kind in ("browser", "ip"))
+    if global_count >= GLOBAL_WRONG_TRY_LIMIT and has_guessed:
+        return PairingOutcome(False, BUSY, limited=True, retry_after_seconds=_wait(global_ends, now))
     return None
 
 
 def _count_wrong_try(store: Store, conn: Connection, keys: dict[str, str], now: float) -> None:
-    for key in keys.values():
-        expired = rate_limits.c.window_start + RATE_WINDOW_SECONDS <= now
+    for kind, key in keys.items():
+        expired = rate_limits.c.window_start + LIMITS[kind][1] <= now
         stmt = store.insert(rate_limits).values(key=key, window_start=now, count=1)
         stmt = stmt.on_conflict_do_update(
             index_elements=[rate_limits.c.key],
@@ -155,8 +209,6 @@ def _count_wrong_try(store: Store, conn: Connection, keys: dict[str, str], now: 
             },
         )
         conn.execute(stmt)
-    # Every live code was possibly the target of this guess.
-    conn.execute(update(pairing_codes).where(_live(now)).values(wrong_tries=pairing_codes.c.wrong_tries + 1))
     # Housekeeping: windows that ended long ago.
     conn.execute(delete(rate_limits).where(rate_limits.c.window_start < now - 86400))
 
@@ -172,7 +224,7 @@ def redeem(
     code = parse_pairing_code(raw_code)
     if code is None:
         return PairingOutcome(False, BAD_FORMAT)
-    keys = {"browser": _hashed_key("browser", browser_token), "ip": _hashed_key("ip", client_ip or "unknown")}
+    keys = _limit_keys(browser_token, client_ip)
     with store.write() as conn:
         if store.dialect == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_PAIRING_LOCK_KEY})

@@ -6,8 +6,9 @@ which cannot be imported on Debian 12 (its verifier chain's oscrypto fails on Op
     bp = alexa_blueprint(coach, skill_id="amzn1.ask.skill....", verify=True)
     app.register_blueprint(bp)      # POST /alexa
 
-Flow of one request: read the raw body (at most MAX_BODY_BYTES, else 413) -> parse JSON
-(400) -> deserialize to a RequestEnvelope (400) -> run the verifiers when `verify` (400 with
+Flow of one request: read the raw body (at most MAX_BODY_BYTES, else 413; a body the server
+cannot read, such as malformed chunked encoding, is a 400) -> parse JSON (400; nesting deeper
+than MAX_JSON_DEPTH is refused before parsing) -> deserialize to a RequestEnvelope (400) -> run the verifiers when `verify` (400 with
 the reason; the reason is logged at WARNING, never the body) -> `skill.invoke` -> the response
 envelope as JSON (200). An exception inside the skill is logged with its traceback and
 answered with a spoken apology (200): Alexa never sees a 500.
@@ -24,6 +25,8 @@ from __future__ import annotations
 
 import json
 import logging
+import re
+import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +42,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 128 * 1024
+MAX_JSON_DEPTH = 64  # Alexa envelopes nest about a dozen levels
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"')
+_BRACKETS_ONLY = bytes.maketrans(b"", b"")
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 APOLOGY_TEXT = "Sorry, something went wrong on my side. Please try that again in a moment."
 
 
@@ -81,6 +88,16 @@ def _serializer():
     return DefaultSerializer()
 
 
+def json_depth(body: bytes) -> int:
+    """How deeply the arrays and objects in a JSON text nest (strings ignored), in linear time."""
+    brackets = _JSON_STRING.sub(b"", body).translate(_BRACKETS_ONLY, _NOT_BRACKETS)
+    depth = deepest = 0
+    for byte in brackets:
+        depth += 1 if byte in b"[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
 def parse_envelope(body: bytes):
     """Raw bytes -> RequestEnvelope, or BadRequest(400) saying what is wrong."""
     from ask_sdk_model import RequestEnvelope
@@ -91,6 +108,8 @@ def parse_envelope(body: bytes):
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         raise BadRequest("body is not UTF-8 text") from None
+    if json_depth(body) > MAX_JSON_DEPTH:
+        raise BadRequest(f"body is not valid JSON for Alexa: nested deeper than {MAX_JSON_DEPTH} levels")
     try:
         payload = json.loads(text)
     except (ValueError, RecursionError):
@@ -154,6 +173,8 @@ class SkillAdapter:
             raise too_large from None
         except HTTPException as exc:  # e.g. the client went away mid-body
             raise BadRequest(exc.description or "could not read the request body", exc.code or 400) from None
+        except Exception as exc:  # the server's reader: malformed chunked encoding, a body cut short...
+            raise BadRequest(f"could not read the request body ({type(exc).__name__})") from None
         if len(body) > self.max_body_bytes:
             raise too_large
         return body
@@ -210,7 +231,12 @@ def alexa_blueprint(
         skill = build_skill(coach)
     if verify:
         if verifiers is None:
-            verifiers = default_verifiers(skill_id)
+            remember = None
+            if coach is not None:
+                from shared_content.replay import SeenRequests
+
+                remember = SeenRequests(coach.store, getattr(coach, "clock", None) or time.time)
+            verifiers = default_verifiers(skill_id, remember=remember)
         if not skill_id:
             log.warning(
                 "ALEXA_SKILL_ID is not set: Alexa requests are verified (signature, certificate, "

@@ -13,6 +13,16 @@ path validation:
   (skill events such as AlexaSkillEvent.SkillDisabled may be up to an hour old, as Amazon
   documents and as the ASK SDK allows).
 - `SkillIdVerifier`: the application id in the envelope equals the configured skill id.
+- `ReplayVerifier` (last): a request id already answered within its timestamp window is refused,
+  remembered in-process and, given `remember` (the database), across every worker.
+
+`default_verifiers` runs the cheap checks (timestamp, skill id) before the one that may download
+a certificate chain, so a stale or foreign request never makes us fetch anything. Downloads are
+bounded (a connect timeout, a total deadline, a size cap, at most a few in flight per process)
+and single-flight: requests arriving while a URL is being fetched wait for that one download and
+share its result, success or failure. A validated chain is cached by its normalised URL (without
+the query string, so a unique query cannot force a download) until the first certificate in it
+expires, and is not validated again before then.
 
 Each raises `VerificationError(reason)`; `reason` is a short sentence that is safe to log and
 to return to the caller (it never contains the body or header values).
@@ -26,6 +36,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import hashlib
 import logging
 import re
 import threading
@@ -59,8 +70,11 @@ CERT_CHAIN_PATH_PREFIX = "/echo.api/"
 TIMESTAMP_TOLERANCE_SECONDS = 150
 SKILL_EVENT_TOLERANCE_SECONDS = 3600
 
-FETCH_TIMEOUT_SECONDS = (3.05, 5.0)  # (connect, read), for requests
+FETCH_TIMEOUT_SECONDS = (1.5, 1.0)  # (connect, each read), for requests
+FETCH_DEADLINE_SECONDS = 2.0  # the whole download; Alexa waits 8 s for the whole answer
 MAX_CHAIN_BYTES = 64 * 1024  # Amazon's chain is ~5 KB
+MAX_FETCHES_IN_FLIGHT = 4  # distinct URLs downloading at once per process; more are refused
+REPLAY_MEMORY_ENTRIES = 100_000
 
 
 class VerificationError(Exception):
@@ -173,8 +187,9 @@ def normalise_cert_chain_url(url: Any) -> str:
     path = remove_dot_segments(_decode_unreserved(parts.path))
     if not path.startswith(CERT_CHAIN_PATH_PREFIX):
         raise VerificationError(f"SignatureCertChainUrl path must start with {CERT_CHAIN_PATH_PREFIX}")
-    query = f"?{parts.query}" if parts.query else ""
-    return f"https://{CERT_CHAIN_HOST}{path}{query}"
+    # The query string is dropped: the path names the object, and a unique query string must not
+    # turn every request into a fresh download.
+    return f"https://{CERT_CHAIN_HOST}{path}"
 
 
 # --------------------------------------------------------------------------- fetching
@@ -185,27 +200,36 @@ def fetch_certificate_chain(
     *,
     timeout: float | tuple[float, float] = FETCH_TIMEOUT_SECONDS,
     max_bytes: int = MAX_CHAIN_BYTES,
+    deadline: float = FETCH_DEADLINE_SECONDS,
     session: Any = None,
 ) -> bytes:
-    """Download the PEM chain with requests: a timeout, no redirects, a size cap.
+    """Download the PEM chain with requests: timeouts, a total deadline, no redirects, a size cap.
 
-    Network and HTTP failures become VerificationError (the request is then refused).
+    Each read returns whatever one socket read brings (`read1`), so a server trickling a byte at a
+    time still meets the deadline. Network and HTTP failures become VerificationError.
     """
     import requests
+    import urllib3
 
     getter = session or requests
+    give_up_at = time.monotonic() + deadline
     try:
         with getter.get(url, timeout=timeout, allow_redirects=False, stream=True) as resp:
             if resp.status_code != 200:
                 raise VerificationError(f"certificate chain download answered HTTP {resp.status_code}")
             data = bytearray()
-            for chunk in resp.iter_content(chunk_size=16384):
+            while True:
+                if time.monotonic() > give_up_at:
+                    raise VerificationError("could not download the certificate chain (Timeout: deadline)")
+                chunk = resp.raw.read1(16384)
+                if not chunk:
+                    return bytes(data)
                 data += chunk
                 if len(data) > max_bytes:
                     raise VerificationError("certificate chain download is too large")
-            return bytes(data)
-    except requests.RequestException as exc:
-        raise VerificationError(f"could not download the certificate chain ({type(exc).__name__})") from None
+    except (requests.RequestException, urllib3.exceptions.HTTPError) as exc:
+        name = "Timeout" if isinstance(exc, urllib3.exceptions.TimeoutError) else type(exc).__name__
+        raise VerificationError(f"could not download the certificate chain ({name})") from None
 
 
 # --------------------------------------------------------------------------- trust roots
@@ -244,33 +268,52 @@ def default_roots() -> list[x509.Certificate]:
 # --------------------------------------------------------------------------- cache
 
 
-class CertificateCache:
-    """Validated certificate chains by normalised URL, each kept until its leaf's not_after.
+class _Flight:
+    """One download in progress: the requests that wait for it share its outcome."""
 
-    Thread-safe. `get_or_load` fetches a URL once even when many requests arrive together
-    (a per-URL lock); failed loads are not cached.
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.chain: list[x509.Certificate] | None = None
+        self.error: BaseException | None = None
+
+
+def chain_expiry(chain: Sequence[x509.Certificate]) -> float:
+    """When the first certificate of a validated chain expires (its validation ends then)."""
+    return min(cert.not_valid_after_utc.timestamp() for cert in chain)
+
+
+class CertificateCache:
+    """Validated certificate chains by normalised URL, each kept until its first certificate expires.
+
+    Thread-safe. `get_or_load` is single-flight: while a URL loads, later callers wait for that
+    load and get its chain or its error; failed loads are not cached. At most `max_in_flight`
+    distinct URLs load at once; past that a new URL is refused at once, not queued.
     """
 
-    def __init__(self, max_entries: int = 16):
+    def __init__(self, max_entries: int = 16, max_in_flight: int = MAX_FETCHES_IN_FLIGHT):
         self.max_entries = max_entries
+        self.max_in_flight = max_in_flight
         self._entries: OrderedDict[str, tuple[float, list[x509.Certificate]]] = OrderedDict()
         self._lock = threading.Lock()
-        self._url_locks: dict[str, threading.Lock] = {}
+        self._flights: dict[str, _Flight] = {}
 
     def get(self, url: str, now: float) -> list[x509.Certificate] | None:
         with self._lock:
-            entry = self._entries.get(url)
-            if entry is None:
-                return None
-            expires, chain = entry
-            if now >= expires:
-                del self._entries[url]
-                return None
-            self._entries.move_to_end(url)
-            return chain
+            return self._get_locked(url, now)
+
+    def _get_locked(self, url: str, now: float) -> list[x509.Certificate] | None:
+        entry = self._entries.get(url)
+        if entry is None:
+            return None
+        expires, chain = entry
+        if now >= expires:
+            del self._entries[url]
+            return None
+        self._entries.move_to_end(url)
+        return chain
 
     def put(self, url: str, chain: list[x509.Certificate]) -> None:
-        expires = chain[0].not_valid_after_utc.timestamp()
+        expires = chain_expiry(chain)
         with self._lock:
             self._entries[url] = (expires, chain)
             self._entries.move_to_end(url)
@@ -280,20 +323,33 @@ class CertificateCache:
     def get_or_load(
         self, url: str, now: float, load: Callable[[], list[x509.Certificate]]
     ) -> list[x509.Certificate]:
-        chain = self.get(url, now)
-        if chain is not None:
-            return chain
         with self._lock:
-            url_lock = self._url_locks.setdefault(url, threading.Lock())
-        with url_lock:
-            chain = self.get(url, now)  # another thread may have loaded it meanwhile
-            if chain is None:
-                chain = load()
-                self.put(url, chain)
-        with self._lock:
-            if len(self._url_locks) > 4 * self.max_entries:
-                self._url_locks = {u: lk for u, lk in self._url_locks.items() if u in self._entries}
-        return chain
+            chain = self._get_locked(url, now)
+            if chain is not None:
+                return chain
+            flight = self._flights.get(url)
+            leader = flight is None
+            if leader:
+                if len(self._flights) >= self.max_in_flight:
+                    raise VerificationError("too many certificate chain downloads at once; try again")
+                flight = self._flights[url] = _Flight()
+        assert flight is not None
+        if not leader:
+            flight.done.wait()
+            if flight.chain is None:
+                raise flight.error or VerificationError("certificate chain download failed")
+            return flight.chain
+        try:
+            flight.chain = load()
+            self.put(url, flight.chain)
+            return flight.chain
+        except BaseException as exc:
+            flight.error = exc
+            raise
+        finally:
+            with self._lock:
+                self._flights.pop(url, None)
+            flight.done.set()
 
     def clear(self) -> None:
         with self._lock:
@@ -344,8 +400,9 @@ class RequestVerifier(AbstractVerifier):
             raise VerificationError("missing Signature-256 header")
         signature = _decode_signature(raw_sig)
         now = self._clock()
+        # A cached chain was validated when it was loaded and lapses when its first certificate
+        # expires, so it is not validated again here.
         chain = self.cache.get_or_load(url, now, lambda: self._load_chain(url, now))
-        self._validate_chain(chain, now)  # again on every request: a cached chain can expire
         public_key = chain[0].public_key()
         if not isinstance(public_key, rsa.RSAPublicKey):
             raise VerificationError("signing certificate does not hold an RSA key")
@@ -488,6 +545,61 @@ class SkillIdVerifier(AbstractVerifier):
             raise VerificationError("request is for a different skill id")
 
 
+Remember = Callable[[str, float], bool]
+
+
+class ReplayVerifier(AbstractVerifier):
+    """A request id is answered once within the window its timestamp is accepted in.
+
+    Run it last, so only requests that passed every other check are remembered. Ids are kept
+    in-process (bounded, expiring) and, when `remember(key, expires_at) -> first_time` is given,
+    in the database, so a replay sent to another worker or machine is refused too. Keys are
+    SHA-256 hashes of the request id.
+    """
+
+    def __init__(
+        self,
+        *,
+        remember: Remember | None = None,
+        clock: Clock = time.time,
+        max_entries: int = REPLAY_MEMORY_ENTRIES,
+    ):
+        self._remember = remember
+        self._clock = clock
+        self._max_entries = max_entries
+        self._seen: OrderedDict[str, float] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def verify(self, headers: Mapping[str, str], body: bytes, envelope: Any) -> None:
+        request = getattr(envelope, "request", None)
+        request_id = getattr(request, "request_id", None)
+        if not isinstance(request_id, str) or not request_id:
+            raise VerificationError("request has no request id")
+        now = self._clock()
+        try:
+            when = parse_timestamp(getattr(request, "timestamp", None))
+        except VerificationError:
+            when = now
+        allowed = (
+            SKILL_EVENT_TOLERANCE_SECONDS
+            if _request_type(envelope).startswith("AlexaSkillEvent.")
+            else TIMESTAMP_TOLERANCE_SECONDS
+        )
+        # Kept until the timestamp check would refuse it anyway (a minute's margin for clocks).
+        expires_at = max(when, now) + allowed + 60
+        key = hashlib.sha256(request_id.encode("utf-8", "surrogatepass")).hexdigest()
+        with self._lock:
+            while self._seen and (
+                next(iter(self._seen.values())) <= now or len(self._seen) >= self._max_entries
+            ):
+                self._seen.popitem(last=False)
+            if key in self._seen:
+                raise VerificationError("this request was already answered (a replay)")
+            self._seen[key] = expires_at
+        if self._remember is not None and not self._remember(key, expires_at):
+            raise VerificationError("this request was already answered (a replay)")
+
+
 def default_verifiers(
     skill_id: str | None,
     *,
@@ -495,14 +607,18 @@ def default_verifiers(
     fetch: Fetch | None = None,
     cache: CertificateCache | None = None,
     clock: Clock = time.time,
+    remember: Remember | None = None,
 ) -> list[AbstractVerifier]:
-    """What production runs: signature + chain, timestamp, and the skill id when one is configured."""
-    verifiers: list[AbstractVerifier] = [
-        RequestVerifier(roots=roots, fetch=fetch, cache=cache, clock=clock),
-        TimestampVerifier(clock=clock),
-    ]
+    """What production runs, cheapest first: timestamp, the skill id when one is configured, then
+    certificate chain + signature (the only one that may download), then the replay check.
+
+    remember: the cross-process half of the replay check (see ReplayVerifier).
+    """
+    verifiers: list[AbstractVerifier] = [TimestampVerifier(clock=clock)]
     if skill_id:
         verifiers.append(SkillIdVerifier(skill_id))
+    verifiers.append(RequestVerifier(roots=roots, fetch=fetch, cache=cache, clock=clock))
+    verifiers.append(ReplayVerifier(remember=remember, clock=clock))
     return verifiers
 
 

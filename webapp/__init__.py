@@ -28,6 +28,7 @@ def create_app(coach, secret_key: str, dev: bool = False, testing: bool = False)
     app.extensions["coach"] = coach
 
     from webapp import errors, security, static_files
+    from webapp.api_docs import bp as api_docs_bp
     from webapp.figures import bp as figures_bp
     from webapp.library import bp as library_bp
     from webapp.pairing import bp as pairing_bp
@@ -43,6 +44,17 @@ def create_app(coach, secret_key: str, dev: bool = False, testing: bool = False)
     static_files.init_app(app)
     app.context_processor(template_globals)
     app.jinja_env.filters.update(isodate=isodate, nicedate=nicedate)
-    for bp in (routines_bp, session_bp, pairing_bp, library_bp, safety_bp, pwa_bp, progress_bp, figures_bp):
+    blueprints = (
+        routines_bp,
+        session_bp,
+        pairing_bp,
+        library_bp,
+        safety_bp,
+        pwa_bp,
+        progress_bp,
+        figures_bp,
+        api_docs_bp,
+    )
+    for bp in blueprints:
         app.register_blueprint(bp)
     return app

@@ -23,7 +23,9 @@ MESSAGES = {
 }
 
 
-def error_response(status: int, title: str | None = None, message: str | None = None):
+def error_response(
+    status: int, title: str | None = None, message: str | None = None, headers: dict[str, str] | None = None
+):
     default_title, default_message = MESSAGES.get(status, MESSAGES[500] if status >= 500 else MESSAGES[400])
     context = {"status": status, "title": title or default_title, "message": message or default_message}
     if is_htmx():
@@ -33,6 +35,7 @@ def error_response(status: int, title: str | None = None, message: str | None = 
     else:
         response = make_response(render_template("errors/error.html", **context), status)
     response.vary.add("HX-Request")
+    response.headers.update(headers or {})
     return response
 
 

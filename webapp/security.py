@@ -6,7 +6,9 @@ import gzip
 import hmac
 import secrets
 
-from flask import current_app, request, session
+from flask import Flask, current_app, g, request, session
+from flask.sessions import SecureCookieSessionInterface
+from werkzeug.exceptions import TooManyRequests
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -54,17 +56,75 @@ def _exempt() -> bool:
     return any(getattr(app.blueprints.get(name), "csrf_exempt", False) for name in request.blueprints)
 
 
+def _as_bytes(value: object) -> bytes:
+    # hmac.compare_digest refuses non-ASCII str; as UTF-8 bytes any text compares, in constant time.
+    return value.encode("utf-8", "surrogatepass") if isinstance(value, str) else b""
+
+
+def refuse_request() -> None:
+    """Mark this request as refused: its answer leaves the session cookie exactly as it was."""
+    g.psoas_refused = True
+
+
 def check_csrf():
     if request.method not in UNSAFE_METHODS or request.endpoint is None or _exempt():
         return None
     expected = session.get("csrf")
     sent = request.headers.get(CSRF_HEADER) or request.form.get(CSRF_FIELD, "")
-    if not expected or not sent or not hmac.compare_digest(str(expected), str(sent)):
+    if not expected or not sent or not hmac.compare_digest(_as_bytes(expected), _as_bytes(sent)):
+        refuse_request()
         raise CSRFError()
     return None
 
 
+class RefusalKeepsCookieSessionInterface(SecureCookieSessionInterface):
+    """The signed-cookie session, except that a refused request never sends a Set-Cookie.
+
+    Without this a cross-site form post (which arrives without the SameSite=Lax cookie) got an
+    error page that minted a new CSRF token, and so a fresh, empty session cookie that replaced
+    the phone's identity.
+    """
+
+    def save_session(self, app, session, response) -> None:
+        if g.get("psoas_refused"):
+            return
+        super().save_session(app, session, response)
+
+
+HSTS = "max-age=31536000; includeSubDomains"
+# endpoint -> the limiter (webapp.limits) each request to it spends a token of
+RATE_LIMITED_ENDPOINTS = {"pwa.session_commands": "command_batch"}
+
+
+def check_rate_limits():
+    name = RATE_LIMITED_ENDPOINTS.get(request.endpoint or "")
+    if name is None:
+        return None
+    from webapp.limits import client_network, limiter
+
+    wait = limiter(name).take(client_network())
+    if wait:
+        refuse_request()
+        raise TooManyRequests(retry_after=wait)
+    return None
+
+
+def private_caching(response):
+    """Anything built from a person's data is never stored by a browser or a proxy."""
+    if g.get("psoas_personal"):
+        current = response.headers.get("Cache-Control", "")
+        if "no-store" not in current:
+            kept = [
+                d.strip() for d in current.split(",") if d.strip() in ("no-cache", "no-transform", "private")
+            ]
+            response.headers["Cache-Control"] = ", ".join(["no-store", *kept])
+        response.vary.add("Cookie")
+    return response
+
+
 def security_headers(response):
+    if not current_app.config.get("PSOAS_DEV"):
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
@@ -95,7 +155,13 @@ def gzip_response(response):
     return response
 
 
-def init_app(app):
+def init_app(app: Flask) -> None:
+    app.session_interface = RefusalKeepsCookieSessionInterface()
+    from webapp import limits
+
+    limits.init_app(app)
     app.before_request(check_csrf)
+    app.before_request(check_rate_limits)
     app.after_request(gzip_response)
     app.after_request(security_headers)
+    app.after_request(private_caching)

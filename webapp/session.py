@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from flask import Blueprint, Response, abort, flash, redirect, request, stream_with_context, url_for
 
 from webapp.errors import error_response
+from webapp.limits import STREAM_RETRY_AFTER_SECONDS, client_network, live_streams
 from webapp.security import csrf_token
 from webapp.web import current_person, get_catalogue, get_coach, render_block, render_page
 
@@ -194,6 +195,9 @@ def events():
     coach = get_coach()
     person_id = current_person().id
     csrf_token()  # make sure the cookie holds the token before the headers go out
+    streams, network = live_streams(), client_network()
+    if not streams.claim(person_id, network):  # capped per person, per network and per process
+        return error_response(429, headers={"Retry-After": str(STREAM_RETRY_AFTER_SECONDS)})
 
     def session_key(view):
         # A new run restarts versions, so the run's start time is part of what "changed" means.
@@ -213,6 +217,11 @@ def events():
             while True:
                 notified = sub.wait(HEARTBEAT_SECONDS) is not None
                 view = coach.current(person_id)
+                if view is None and coach.person(person_id) is None:
+                    # Merged into another person or deleted: end, and the browser reconnects as
+                    # whoever its cookie now names (ids are never reused, so no stranger's data).
+                    yield sse_event("ended", "")
+                    return
                 # When quiet, still compare with the stored state: a notification lost (say,
                 # while the PostgreSQL listener reconnected) is repaired within one heartbeat.
                 if notified or session_key(view) != sent:
@@ -224,6 +233,7 @@ def events():
             sub.close()
 
     response = Response(stream_with_context(stream()), mimetype="text/event-stream")
+    response.call_on_close(lambda: streams.release(person_id, network))  # runs even if never started
     response.headers["Cache-Control"] = "no-cache, no-transform"
     response.headers["X-Accel-Buffering"] = "no"
     return response

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import current_app, make_response, request
+from flask import current_app, g, make_response, request, session
+from werkzeug.exceptions import TooManyRequests
 
 from shared_content.catalogue import Catalogue, about_minutes
 from shared_content.service import Coach
+from webapp.limits import client_network, limiter
 from webapp.security import csrf_token, session_secret
 
 HTMX_VARY = "HX-Request, HX-Target"
@@ -28,7 +30,19 @@ def browser_token() -> str:
 
 
 def current_person():
-    return get_coach().person_for_device("phone", browser_token())
+    """The phone's person, created on first sight; the answer is then personal (never cached).
+
+    A browser the server has not seen before may create a person row, so such first sights are
+    rate-limited per network (429): a cookieless flood cannot fill the people table.
+    """
+    g.psoas_personal = True
+    token = browser_token()
+    if not session.get("known"):
+        wait = limiter("new_person").take(client_network())
+        if wait:
+            raise TooManyRequests(retry_after=wait)
+        session["known"] = True
+    return get_coach().person_for_device("phone", token)
 
 
 def is_htmx() -> bool:

@@ -23,6 +23,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError
 
+from shared_content import private_errors
 from shared_content.store import tables
 from shared_content.store.dialect import insert_for
 
@@ -75,14 +76,17 @@ class Store:
         if self.dialect == "sqlite":
             self.engine = self._sqlite_engine(parsed)
         else:
-            self.engine = create_engine(parsed, pool_pre_ping=True)
+            self.engine = create_engine(parsed, pool_pre_ping=True, hide_parameters=True)
+        private_errors.install(self.engine)  # no person's data in error messages (PostgreSQL's DETAIL)
 
     @staticmethod
     def _sqlite_engine(parsed: URL) -> Engine:
         database = parsed.database or ""
         if database and database != ":memory:" and not database.startswith("file:"):
             Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+        engine = create_engine(
+            parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, hide_parameters=True
+        )
 
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_connection: Any, _record: Any) -> None:

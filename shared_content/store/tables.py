@@ -35,11 +35,13 @@ people = Table(
     "people",
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("created_at", Float, nullable=False),
+    Column("created_at", Float, nullable=False, index=True),  # indexed for housekeeping's purge
     Column("pace", Float, nullable=False, default=1.0),  # the person's chosen pace, kept between sessions
     Column("safety_heard_at", Float, nullable=True),  # when the safety notice was read out in full
     # "lead" (lead me through: keep going) or "wait" (wait for me after each exercise)
     Column("mode", String(8), nullable=False, default="lead", server_default="lead"),
+    # AUTOINCREMENT: a deleted person's id is never handed to a newcomer (migration 0003).
+    sqlite_autoincrement=True,
 )
 
 # A device is how a front end recognises a person: the Alexa user id, or the phone's browser token.
@@ -112,6 +114,15 @@ rate_limits = Table(
     Column("key", String(100), primary_key=True),
     Column("window_start", Float, nullable=False),
     Column("count", Integer, nullable=False),
+)
+
+# Alexa request ids already answered (SHA-256 hex), until their timestamp window ends: a replay
+# sent to any worker or machine is refused (skill.verification.ReplayVerifier).
+seen_requests = Table(
+    "seen_requests",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("expires_at", Float, nullable=False, index=True),
 )
 
 # The SQLite change bus: one row per applied change; pollers read rows with seq > last seen.

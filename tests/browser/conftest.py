@@ -61,6 +61,10 @@ def live_server(tmp_path_factory):
         PSOAS_SECRET_KEY="browser-tests-" + "s" * 40,
         PYTHONPATH=str(ROOT),
         PYTHONUNBUFFERED="1",
+        # One server, every test's browsers from 127.0.0.1, closed streams freed only at their next
+        # heartbeat: lift the per-network limits (webapp.limits) for the whole run.
+        PSOAS_STREAMS_PER_NETWORK="1000",
+        PSOAS_NEW_BROWSERS_PER_MINUTE="100000",
     )
     log = open(data / "server.log", "w+")
     proc = subprocess.Popen(

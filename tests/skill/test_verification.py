@@ -301,19 +301,107 @@ def test_invalid_chains_are_not_cached(pki):
         srv.close()
 
 
-def test_a_cached_chain_is_validated_again_on_every_request(pki):
-    """The intermediate expires before the leaf: once it has, the cached chain is refused."""
+def test_a_cached_chain_lapses_when_its_first_certificate_expires(pki):
+    """The intermediate expires before the leaf: the cache entry ends with it, and the chain is
+    downloaded and validated again (and then refused)."""
     srv = ChainServer({"/echo.api/echo-api-cert.pem": pki.short_intermediate_chain})
     clock = [pki.now.timestamp()]
     try:
         v = verifier(pki, srv, clock=lambda: clock[0])
         v.verify(headers(), BODY, None)
-        clock[0] += 6 * 86400
+        clock[0] += 4 * 86400  # still inside every certificate: served from the cache
+        v.verify(headers(), BODY, None)
+        assert srv.hits == {"/echo.api/echo-api-cert.pem": 1}
+        clock[0] += 2 * 86400
         with pytest.raises(VerificationError, match="trusted root"):
             v.verify(headers(), BODY, None)
+        assert srv.hits == {"/echo.api/echo-api-cert.pem": 2}
+    finally:
+        srv.close()
+
+
+def test_a_cached_chain_is_not_validated_again_on_every_request(pki, server, monkeypatch):
+    v = verifier(pki, server)
+    v.verify(headers(), BODY, None)
+    calls = []
+    monkeypatch.setattr(v, "_validate_chain", lambda *a: calls.append(a))
+    for _ in range(3):
+        v.verify(headers(), BODY, None)
+    assert calls == []
+
+
+def test_a_unique_query_string_does_not_bypass_the_cache(pki):
+    srv = ChainServer({"/echo.api/echo-api-cert.pem": pki.good_chain})
+    try:
+        v = verifier(pki, srv)
+        for i in range(10):
+            v.verify(headers(f"{GOOD_URL}?nonce={i}"), BODY, None)
         assert srv.hits == {"/echo.api/echo-api-cert.pem": 1}
     finally:
         srv.close()
+
+
+def test_concurrent_requests_share_one_slow_failing_download(pki):
+    """Ten requests at once while the chain URL hangs: one download, and every request is answered
+    (refused) within the fetch deadline, not one deadline after another."""
+    srv = ChainServer({"/echo.api/echo-api-cert.pem": pki.good_chain})
+    srv.delay = 30.0
+    try:
+        v = verifier(pki, srv)
+        took: list[float] = []
+        reasons: list[str] = []
+
+        def call():
+            started = time.monotonic()
+            try:
+                v.verify(headers(), BODY, None)
+            except VerificationError as exc:
+                reasons.append(exc.reason)
+            took.append(time.monotonic() - started)
+
+        threads = [threading.Thread(target=call) for _ in range(10)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=20)
+        assert len(took) == 10 and max(took) < 3.5, took
+        assert all("could not download" in r for r in reasons) and len(reasons) == 10
+        assert srv.hits == {"/echo.api/echo-api-cert.pem": 1}
+    finally:
+        srv.delay = 0
+        srv.close()
+
+
+def test_too_many_distinct_downloads_at_once_are_refused_without_a_fetch(pki):
+    release = threading.Event()
+    started = []
+
+    def slow_fetch(url):
+        started.append(url)
+        release.wait(5)
+        raise VerificationError("could not download the certificate chain (test)")
+
+    cache = CertificateCache(max_in_flight=2)
+    v = RequestVerifier(roots=pki.roots, fetch=slow_fetch, cache=cache)
+    threads = [
+        threading.Thread(
+            target=lambda i=i: pytest.raises(
+                VerificationError, v.verify, headers(f"{GOOD_URL[:-4]}{i}.pem"), BODY, None
+            )
+        )
+        for i in range(2)
+    ]
+    for t in threads:
+        t.start()
+    deadline = time.monotonic() + 5
+    while len(started) < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    with pytest.raises(VerificationError, match="too many"):
+        v.verify(headers(f"{GOOD_URL[:-4]}-third.pem"), BODY, None)
+    release.set()
+    for t in threads:
+        t.join()
+    assert len(started) == 2
 
 
 def test_an_expired_cached_chain_is_downloaded_again(pki):
@@ -375,6 +463,39 @@ def test_fetcher_times_out():
         assert time.monotonic() - started < 1.0
     finally:
         srv.close()
+
+
+def test_fetcher_gives_up_on_a_server_that_trickles_at_its_deadline():
+    """A byte every 0.3 s never trips a per-read timeout; the total deadline still ends it."""
+    import socket
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def trickle():
+        conn, _ = listener.accept()
+        conn.recv(4096)
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 60000\r\n\r\n")
+        while not stop.is_set():
+            try:
+                conn.sendall(b"A")
+            except OSError:
+                break
+            time.sleep(0.3)
+        conn.close()
+
+    thread = threading.Thread(target=trickle, daemon=True)
+    thread.start()
+    try:
+        started = time.monotonic()
+        with pytest.raises(VerificationError, match="could not download"):
+            fetch_certificate_chain(
+                f"http://127.0.0.1:{listener.getsockname()[1]}/echo.api/x.pem", deadline=1.0
+            )
+        assert time.monotonic() - started < 2.0
+    finally:
+        stop.set()
+        listener.close()
 
 
 def test_fetcher_reports_connection_failures():

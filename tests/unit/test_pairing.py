@@ -161,16 +161,72 @@ def test_wrong_tries_from_one_network_are_limited_across_browsers(coach_, speake
     assert coach_.redeem_pairing_code("honest-phone", code, "198.51.100.1").ok
 
 
-def test_a_code_dies_after_too_many_wrong_guesses_from_anywhere(coach_, speaker):
+def _speakers_with_codes(coach_, n: int) -> list[tuple[int, str]]:
+    out = []
+    for i in range(n):
+        person = coach_.person_for_device("alexa", f"amzn1.ask.account.OTHER-{i}")
+        out.append((person.id, coach_.create_pairing_code(person.id)))
+    return out
+
+
+def test_other_peoples_codes_survive_a_guessing_run(coach_, clock):
+    others = _speakers_with_codes(coach_, 5)
+    live = {code for _, code in others}
+    wrong = [f"{n:06d}" for n in range(1000) if f"{n:06d}" not in live]
+    # Two addresses, a new browser for every guess, until both are shut out; then more of the same.
+    tries = 0
+    for i, guess in enumerate(wrong[:200]):
+        outcome = coach_.redeem_pairing_code(f"bot-{i}", guess, ("192.0.2.1", "192.0.2.2")[i % 2])
+        assert not outcome.ok
+        tries += not outcome.limited
+        clock.advance(1)
+    assert tries == 2 * pairing.IP_WRONG_TRY_LIMIT  # the limit still binds the guessers
+    for n, (person_id, code) in enumerate(others):
+        outcome = coach_.redeem_pairing_code(f"owner-{n}", code, f"198.51.100.{n + 1}")
+        assert outcome.ok, outcome.message
+        assert coach_.person_for_device("phone", f"owner-{n}").id == person_id
+
+
+def test_one_ipv6_64_counts_as_one_network_however_many_addresses_it_uses(coach_, speaker):
     code = coach_.create_pairing_code(speaker.id)
-    for i in range(pairing.CODE_WRONG_TRY_LIMIT):
-        assert not coach_.redeem_pairing_code(f"bot-{i}", other_code(code), f"192.0.2.{i}").ok
-    dead = coach_.redeem_pairing_code("honest-phone", code, "198.51.100.1")
-    assert not dead.ok and not dead.limited  # the code is dead, the phone is not limited
-    # a new code starts with a clean count
-    assert coach_.redeem_pairing_code(
-        "honest-phone", coach_.create_pairing_code(speaker.id), "198.51.100.1"
-    ).ok
+    refused = 0
+    for i in range(40):
+        outcome = coach_.redeem_pairing_code(f"v6-bot-{i}", other_code(code), f"2001:db8:1:2::{i + 1:x}")
+        refused += outcome.limited
+    assert refused == 40 - pairing.IP_WRONG_TRY_LIMIT
+    # the same machine's next address, even with the right code: still that network
+    assert coach_.redeem_pairing_code("v6-new", code, "2001:db8:1:2:ffff::1").limited
+    # IPv4 written as an IPv4-mapped IPv6 address is the IPv4 address
+    assert pairing.network_scopes("::ffff:192.0.2.9") == {"ip": "192.0.2.9/32"}
+    assert pairing.network_scopes("not an address") == {"ip": "unknown"}
+    # a neighbour in another /64 links fine
+    assert coach_.redeem_pairing_code("neighbour", code, "2001:db8:1:3::1").ok
+
+
+def test_one_ipv6_48_cannot_walk_through_its_64s(coach_, speaker, clock):
+    code = coach_.create_pairing_code(speaker.id)
+    checked = 0
+    for i in range(200):
+        outcome = coach_.redeem_pairing_code(f"walker-{i}", other_code(code), f"2001:db8:7:{i:x}::1")
+        checked += not outcome.limited
+        clock.advance(2)  # 400 s: well inside one 10-minute window
+    assert checked <= pairing.SITE_WRONG_TRY_LIMIT
+    assert coach_.redeem_pairing_code("elsewhere", code, "2001:db8:8::1").ok
+
+
+def test_a_busy_minute_slows_repeat_guessers_but_lets_a_first_try_through(coach_, speaker, clock):
+    code = coach_.create_pairing_code(speaker.id)
+    for i in range(pairing.GLOBAL_WRONG_TRY_LIMIT):
+        assert not coach_.redeem_pairing_code(f"typo-{i}", other_code(code), f"203.0.113.{i + 1}").limited
+    # someone who already mistyped this window now waits out the minute...
+    busy = coach_.redeem_pairing_code("typo-0", code, "203.0.113.1")
+    assert busy.limited and not busy.ok and busy.retry_after_seconds <= pairing.GLOBAL_WINDOW_SECONDS
+    assert "Wait a minute" in busy.message
+    # ...while a first try goes straight through, and the code is unharmed
+    assert coach_.redeem_pairing_code("first-try", code, "198.51.100.50").ok
+    clock.advance(pairing.GLOBAL_WINDOW_SECONDS + 1)
+    again = coach_.create_pairing_code(speaker.id)
+    assert coach_.redeem_pairing_code("typo-0", again, "203.0.113.1").ok
 
 
 def test_codes_tokens_and_addresses_never_reach_the_logs(coach_, speaker, caplog):
