@@ -1,8 +1,11 @@
 """Request handlers, one small class per intent, grouped by session phase:
 
 launch.py     choosing: LaunchRequest, StartRoutineIntent
-routine.py    in a session: Next, Previous, Repeat, SkipExercise, StartOver, Pause, Resume, Slower, Faster
-answers.py    Yes / No to the pending question
+routine.py    in a session: Next, Previous, Repeat, SkipExercise/Set/Side, Finish, StartOver, Pause, Resume,
+              Slower, Faster, MissingEquipment
+questions.py  questions and small talk mid-session: WhatsNext, WhichSide, TellMeMore, Thanks,
+              WhatIsPsoas, Easier (the count goes on)
+answers.py    Yes / No to the pending question, and a misunderstood answer
 info.py       ListRoutines, DescribeExercise, HowMuchLonger, Help, Fallback
 safety.py     PainIntent
 linking.py    LinkPhoneIntent, UnlinkPhoneIntent
@@ -29,14 +32,26 @@ from .lifecycle import (
     StopHandler,
 )
 from .linking import LinkPhoneHandler, UnlinkPhoneHandler
+from .questions import (
+    EasierHandler,
+    TellMeMoreHandler,
+    ThanksHandler,
+    WhatIsPsoasHandler,
+    WhatsNextHandler,
+    WhichSideHandler,
+)
 from .routine import (
     FasterHandler,
+    FinishHandler,
+    MissingEquipmentHandler,
     NextHandler,
     PauseHandler,
     PreviousHandler,
     RepeatHandler,
     ResumeHandler,
     SkipExerciseHandler,
+    SkipSetHandler,
+    SkipSideHandler,
     SlowerHandler,
     StartOverHandler,
 )
@@ -53,6 +68,16 @@ def request_handlers() -> list:
         PreviousHandler(),
         RepeatHandler(),
         SkipExerciseHandler(),
+        SkipSetHandler(),
+        SkipSideHandler(),
+        FinishHandler(),
+        MissingEquipmentHandler(),
+        WhatsNextHandler(),
+        WhichSideHandler(),
+        TellMeMoreHandler(),
+        ThanksHandler(),
+        WhatIsPsoasHandler(),
+        EasierHandler(),
         StartOverHandler(),
         PauseHandler(),
         ResumeHandler(),

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from shared_content.vocabulary import MAX_ROUTINE_MINUTES, MIN_ROUTINE_MINUTES
+from shared_content.vocabulary import MAX_ROUTINE_MINUTES, MIN_ROUTINE_MINUTES, POSITIONS
+from skill.interaction_model import POSITION_WORDS
 from skill.speech.ssml import Raw, Timeline, escape
 
 from . import flow
@@ -35,6 +36,10 @@ class StartRoutineHandler(IntentHandler):
         minutes, _ = slot(turn, "minutes")
         focus_said, focus = slot(turn, "focus")
         avoid_said, avoid = slot(turn, "avoid")
+        _, wanted = slot(turn, "position")
+        if wanted in POSITIONS and avoid is None:  # "a routine standing up": everything else avoided
+            others = [p for p in POSITIONS if p != wanted]
+            avoid, avoid_said = ",".join(others), " or ".join(POSITION_WORDS[p][0] for p in others)
         if minutes is not None or ((focus or avoid) and routine is None):
             return start_by_minutes(
                 turn, minutes, routine, focus=focus, avoid=avoid, said=(focus_said or "", avoid_said or "")
@@ -92,7 +97,7 @@ def start_by_minutes(
         )
         return turn.ask(tl, turn.t("reprompt.choose"))
     try:
-        routine = turn.catalogue.assemble(count, focus, {avoid} if avoid else None)
+        routine = turn.catalogue.assemble(count, focus, set(avoid.split(",")) if avoid else None)
     except ValueError:
         tl = Timeline().say(turn.t("routine.nothing_fits", avoid=said[1] or avoid or ""))
         return turn.ask(tl, turn.t("reprompt.choose"))
@@ -131,7 +136,17 @@ def start_routine(turn, routine, *, notes: list[str] = ()):
         )
     )
     tl.say(escape(turn.catalogue.safety.full if first else turn.catalogue.safety.short))
+    tl.say(equipment_needed(turn, routine))
     return flow.present(turn, outcome.view, tl)
+
+
+def equipment_needed(turn, routine) -> str:
+    """ "For this routine you'll need a bolster pillow and a foam roller ...", said at the start."""
+    needed = list(dict.fromkeys(n for ex in routine.exercises(turn.catalogue) for n in ex.equipment))
+    if not needed:
+        return ""
+    items = join_list(turn, [escape(f"a {n}") for n in needed])
+    return turn.t("equipment.needed", equipment=Raw(items), example=needed[-1])
 
 
 def routine_names(turn, *, with_time: bool = False) -> str:
@@ -157,4 +172,5 @@ def join_list(turn, items: list[str]) -> str:
 def unknown_routine(turn, spoken: str | None):
     key = "routine.unknown" if spoken else "routine.which"
     tl = Timeline().say(turn.t(key, said=spoken or "", routines=Raw(routine_names(turn))))
+    turn.pending = "choose"
     return turn.ask(tl, turn.t("reprompt.choose"))

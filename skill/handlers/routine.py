@@ -1,12 +1,14 @@
-"""In a session: next, previous, repeat, skip this exercise, start over, pause, resume, slower, faster."""
+"""In a session: next, previous, repeat, skip (exercise, set, side), finish, start over, pause, resume,
+slower, faster, and "I don't have a foam roller"."""
 
 from __future__ import annotations
 
-from shared_content.engine import paced_hold
+from shared_content.engine import paced_hold, plan_for
+from skill.interaction_model import equipment_id
 from skill.speech.ssml import Timeline
 
 from . import flow
-from .base import IntentHandler
+from .base import IntentHandler, slot
 
 
 def active(view) -> bool:
@@ -17,6 +19,10 @@ class NextHandler(IntentHandler):
     intents = ("AMAZON.NextIntent",)
 
     def reply(self, turn):
+        if turn.pending_in:  # "ready", "let's go" answer the question just asked
+            from .answers import answer_yes
+
+            return answer_yes(turn)
         view, cont = turn.current(), turn.cont_in or {}
         if (
             active(view)
@@ -67,6 +73,84 @@ class SkipExerciseHandler(IntentHandler):
             tl = Timeline().say(turn.t("skip.last", exercise=skipped.name, routine=view.routine.name))
             return turn.tell(tl, view)
         return flow.present(turn, view, Timeline().say(turn.t("skip.done", exercise=skipped.name)))
+
+
+class SkipSetHandler(IntentHandler):
+    """ "Skip this set": the rest of this set (engine skip_set once the segment timeline lands)."""
+
+    intents = ("SkipSetIntent",)
+
+    def reply(self, turn):
+        return skip_part(turn, "skip_set")
+
+
+class SkipSideHandler(IntentHandler):
+    """ "Skip this side": the rest of this side (engine skip_side once the segment timeline lands)."""
+
+    intents = ("SkipSideIntent",)
+
+    def reply(self, turn):
+        return skip_part(turn, "skip_side")
+
+
+# Until the engine has skip_set / skip_side, both end the current block the way "next" does
+# (holding -> its rest -> the next side or set). Swap this table's values for the engine's commands.
+ENGINE_SKIP = {"skip_set": "next", "skip_side": "next"}
+
+
+def skip_part(turn, name: str):
+    view = turn.current()
+    if (answer := flow.not_running(turn, view)) is not None:
+        return answer
+    if ENGINE_SKIP[name] == "next":
+        return flow.move_on(turn)
+    return flow.advance(turn, ENGINE_SKIP[name], opening=turn.t("nav.next"))
+
+
+class FinishHandler(IntentHandler):
+    """ "Finish", "I'm done": at the end the routine is recorded completed; before it, asked first
+    (pending "finish"), then recorded stopped."""
+
+    intents = ("FinishIntent",)
+
+    def reply(self, turn):
+        view = turn.current()
+        if (answer := flow.not_running(turn, view)) is not None:
+            return answer
+        if at_the_end(turn, view):
+            return finish_now(turn)
+        turn.pending = "finish"
+        tl = Timeline().say(turn.t("finish.confirm", where=flow.where(turn, view.position)))
+        return turn.ask(tl, turn.t("reprompt.finish_confirm"), view)
+
+
+def at_the_end(turn, view) -> bool:
+    """On the routine's last block: finishing now completes it."""
+    return view.state.block_index == len(plan_for(view.routine, turn.catalogue, view.state.pace)) - 1
+
+
+def finish_now(turn):
+    view = turn.current()
+    if (answer := flow.not_running(turn, view)) is not None:
+        return answer
+    outcome = turn.command("finish", versioned=False)
+    return flow.finished(turn, outcome.view or view, Timeline())
+
+
+class MissingEquipmentHandler(IntentHandler):
+    """ "I don't have a foam roller": the exercises that need it are left out of this session."""
+
+    intents = ("MissingEquipmentIntent",)
+
+    def reply(self, turn):
+        said, item = slot(turn, "equipment")
+        view = turn.current()
+        if (answer := flow.not_running(turn, view)) is not None:
+            return answer
+        names = {equipment_id(n): n for ex in turn.catalogue.exercises.values() for n in ex.equipment}
+        missing = [item] if item in names else list(names)  # "I don't have one": whatever is needed
+        turn.lacks = sorted(set(turn.lacks) | set(missing))
+        return flow.skip_if_lacking(turn, view, Timeline().say(turn.t("equipment.noted")))
 
 
 class StartOverHandler(IntentHandler):
