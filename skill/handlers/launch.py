@@ -96,13 +96,18 @@ def start_by_minutes(
             turn.t("routine.minutes_range", said=minutes, least=MIN_ROUTINE_MINUTES, most=MAX_ROUTINE_MINUTES)
         )
         return turn.ask(tl, turn.t("reprompt.choose"))
-    try:
-        routine = turn.catalogue.assemble(count, focus, set(avoid.split(",")) if avoid else None)
-    except ValueError:
-        tl = Timeline().say(turn.t("routine.nothing_fits", avoid=said[1] or avoid or ""))
-        return turn.ask(tl, turn.t("reprompt.choose"))
+    avoiding = set(avoid.split(",")) if avoid else None
     notes = []
-    if avoid:
+    try:
+        routine = turn.catalogue.assemble(count, focus, avoiding)
+    except ValueError as refused:
+        if "posture focus" not in str(refused):
+            tl = Timeline().say(turn.t("routine.nothing_fits", avoid=said[1] or avoid or ""))
+            return turn.ask(tl, turn.t("reprompt.choose"))
+        # the nearest that fits: the posture guidance for these positions, said plainly
+        routine = turn.catalogue.assemble(count, "posture", avoiding)
+        notes.append(turn.t("routine.posture_instead", avoid=said[1] or avoid or ""))
+    if avoid and not notes:
         exercises = routine.exercises(turn.catalogue)
         if focus and not any(ex.category == focus for ex in exercises):
             notes.append(turn.t("routine.no_focus", focus=said[0] or focus, avoid=said[1] or avoid))
