@@ -134,7 +134,7 @@ SYMPTOMS: Final[dict[str, tuple[str, tuple[str, ...]]]] = {
     "pinching": ("pinching", ("a pinch", "pinched", "pinchy")),
     "pulled": ("pulled", ("strained", "tweaked", "a pulled muscle", "a strain")),
     "popped": ("popped", ("a pop", "clicking", "a click", "snapped")),
-    "sore": ("sore", ("aching", "achy", "painful", "hurting", "tender", "throbbing")),
+    "sore": ("sore", ("aching", "achy", "tender", "throbbing")),
     "sharp": ("sharp pain", ("stabbing", "burning", "shooting pain", "a sharp pain", "agony")),
     "uncomfortable": ("uncomfortable", ("wrong", "weird", "not right", "strange", "off")),
 }

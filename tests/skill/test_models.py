@@ -273,7 +273,7 @@ def test_manifest_is_publishable_for_a_health_skill():
     pub = m["publishingInformation"]
     assert pub["category"] == "HEALTH_AND_FITNESS"
     assert set(pub["distributionCountries"]) == {"US", "GB", "CA", "AU", "IN"}
-    for locale, info in pub["locales"].items():
+    for info in pub["locales"].values():
         assert info["name"] == "Psoas Coach"
         assert len(info["summary"]) <= 160
         assert len(info["description"]) <= 4000
