@@ -89,6 +89,20 @@ def exercise_intro(turn, ex) -> str:
     return turn.t("exercise.intro", exercise=ex.name, summary=ex.summary) + " " + steps
 
 
+def intro_for(turn, ex) -> str:
+    """The full steps the first time a person does an exercise; afterwards its short cue, and
+    "tell me more" for the steps (TellMeMoreIntent)."""
+    if not ex.cue or ex.id not in seen_before(turn):
+        return exercise_intro(turn, ex)
+    return turn.t("exercise.cue", exercise=ex.name, cue=ex.cue)
+
+
+def seen_before(turn) -> frozenset[str]:
+    if turn.seen is None:
+        turn.seen = turn.coach.exercises_done(turn.person.id)
+    return turn.seen
+
+
 _WORD = re.compile(r"[a-z']+")
 
 
@@ -228,7 +242,7 @@ def instructions(turn, view, tl: Timeline, *, depth: int = 0):
     ex = p.exercise
     if lacking(turn, ex) and depth <= len(view.routine.exercise_ids):
         return skip_if_lacking(turn, view, tl, depth=depth + 1)
-    tl.say(exercise_intro(turn, ex)).say(cautions_once(turn, ex))
+    tl.say(intro_for(turn, ex)).say(cautions_once(turn, ex))
     if ex.kind == "guidance":
         key = "guidance.next" if p.next_exercise is not None else "guidance.last"
         tl.say(turn.t(key, exercise=p.next_exercise.name if p.next_exercise else ""))

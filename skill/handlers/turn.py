@@ -49,6 +49,7 @@ class Turn:
         self.misses: int | None = None
         self.said: list[int] = list(self.attrs.get("said", []))
         self.lacks: list[str] = list(self.attrs.get("lacks", []))
+        self.seen: frozenset[str] | None = None  # exercises the person has done before (read once)
         self.now: float = coach.clock()
         self.catalogue = coach.catalogue
         self.apl = apl.supported(envelope)

@@ -212,3 +212,24 @@ def test_i_dont_have_a_bolster_leaves_out_what_needs_it(voice, talk, coach):
     pid = person(coach, voice)
     view = coach.current(pid)
     assert view.state.phase == "done" or view.position.exercise.id != "bolster-psoas-stretch", reply.text
+
+
+def test_the_second_time_a_short_cue_and_tell_me_more_gives_the_steps(voice, talk, coach, catalogue):
+    pid = person(coach, voice)
+    pelvic = catalogue.exercise("pelvic-tilt")
+    reply = start_morning_stretch(voice, talk)
+    assert pelvic.steps[0] in reply.text  # first time: the full steps
+    coach.command(pid, "finish", source="phone")
+    voice.end()
+    voice.launch()
+    reply = talk("start the morning stretch")
+    assert pelvic.cue in reply.text and pelvic.steps[0] not in reply.text
+    assert COUNT in reply.text
+    reply = talk("tell me more")
+    assert all(step in reply.text for step in pelvic.steps)
+    assert coach.current(pid).state.phase == "holding"
+
+
+def test_equipment_is_named_when_the_routine_starts(voice, talk):
+    reply = start_morning_stretch(voice, talk)
+    assert "you'll need a bolster pillow" in reply.text
