@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from shared_content.catalogue.assemble import FIT_SHARE
 from shared_content.vocabulary import MAX_ROUTINE_MINUTES, MIN_ROUTINE_MINUTES, POSITIONS
 from skill.interaction_model import POSITION_WORDS
 from skill.speech.ssml import Raw, Timeline, escape
@@ -107,13 +108,26 @@ def start_by_minutes(
         # the nearest that fits: the posture guidance for these positions, said plainly
         routine = turn.catalogue.assemble(count, "posture", avoiding)
         notes.append(turn.t("routine.posture_instead", avoid=said[1] or avoid or ""))
-    if avoid and not notes:
-        exercises = routine.exercises(turn.catalogue)
-        if focus and not any(ex.category == focus for ex in exercises):
-            notes.append(turn.t("routine.no_focus", focus=said[0] or focus, avoid=said[1] or avoid))
-        elif routine.duration_seconds < 0.6 * count * 60:
-            notes.append(turn.t("routine.shorter", avoid=said[1] or avoid))
+    exercises = routine.exercises(turn.catalogue)
+    if avoid and not notes and focus and not any(ex.category == focus for ex in exercises):
+        notes.append(turn.t("routine.no_focus", focus=said[0] or focus, avoid=said[1] or avoid))
+    elif not notes and routine.explanation:  # shorter than asked, or other exercises added: say so
+        notes.extend(fit_notes(turn, routine, exercises, count, focus, said))
     return start_routine(turn, routine, notes=notes)
+
+
+def fit_notes(turn, routine, exercises, count: int, focus: str | None, said: tuple[str, str]) -> list[str]:
+    """Why an assembled routine differs from the request, in the locale's words (the routine's
+    `explanation` says the same for the phone)."""
+    notes = []
+    if routine.duration_seconds < FIT_SHARE * count * 60:
+        key = "routine.shorter" if said[1] else "routine.shorter_focus" if focus else "routine.shorter_all"
+        time = Raw(flow.duration(turn, routine.duration_seconds))
+        notes.append(turn.t(key, avoid=said[1], focus=said[0] or focus or "", time=time))
+    others = [escape(ex.name) for ex in exercises if focus and ex.category != focus]
+    if others:
+        notes.append(turn.t("routine.other_focus", focus=said[0] or focus, names=join_list(turn, others)))
+    return notes
 
 
 def start_routine(turn, routine, *, notes: list[str] = ()):

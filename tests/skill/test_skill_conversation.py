@@ -233,3 +233,21 @@ def test_the_second_time_a_short_cue_and_tell_me_more_gives_the_steps(voice, tal
 def test_equipment_is_named_when_the_routine_starts(voice, talk):
     reply = start_morning_stretch(voice, talk)
     assert "you'll need a bolster pillow" in reply.text
+
+
+def test_a_request_that_cannot_be_filled_says_so(voice, talk, coach):
+    voice.listen = False
+    voice.launch()
+    reply = talk("give me a forty minute stretch")
+    assert "All my stretch exercises together take about 5 minutes" in reply.text
+    assert coach.current(person(coach, voice)) is not None
+
+
+@pytest.mark.parametrize("said", ["a routine at my desk", "something I can do sitting down"])
+def test_at_my_desk_means_seated(voice, talk, coach, catalogue, said):
+    voice.listen = False
+    voice.launch()
+    reply = talk(said)
+    view = coach.current(person(coach, voice))
+    assert view is not None, reply.text
+    assert {ex.position for ex in view.routine.exercises(catalogue)} == {"seated"}
