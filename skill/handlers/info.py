@@ -53,6 +53,11 @@ class HelpHandler(IntentHandler):
     def reply(self, turn):
         view = turn.current()
         tl = Timeline().say(turn.t(f"help.{flow.phase_key(view)}"))
+        if turn.pending_in:  # help doesn't drop the question that was asked: ask it again
+            from .answers import question
+
+            turn.pending = turn.pending_in
+            return turn.ask(tl.say(question(turn, turn.pending)), question(turn, turn.pending), view)
         return turn.ask(tl, flow.prompt_for(turn, view), view)
 
 

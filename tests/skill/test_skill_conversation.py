@@ -251,3 +251,12 @@ def test_at_my_desk_means_seated(voice, talk, coach, catalogue, said):
     view = coach.current(person(coach, voice))
     assert view is not None, reply.text
     assert {ex.position for ex in view.routine.exercises(catalogue)} == {"seated"}
+
+
+def test_help_keeps_the_pending_question(voice, talk, coach):
+    voice.listen = False
+    voice.launch()
+    reply = talk("help")
+    assert "Shall I start" in reply.text and voice.attributes.get("pending", "").startswith("start:")
+    talk("yes")
+    assert coach.current(person(coach, voice)) is not None
