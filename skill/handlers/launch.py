@@ -111,9 +111,12 @@ def start_by_minutes(
     exercises = routine.exercises(turn.catalogue)
     if avoid and not notes and focus and not any(ex.category == focus for ex in exercises):
         notes.append(turn.t("routine.no_focus", focus=said[0] or focus, avoid=said[1] or avoid))
-    elif not notes and routine.explanation:  # shorter than asked, or other exercises added: say so
+    # the assembled name ("40-minute stretch routine") would contradict a note that it is short
+    # or built from other exercises: then the start says "here's what fits" instead of the name
+    fitted = bool(notes) or routine.duration_seconds < FIT_SHARE * count * 60
+    if not notes and routine.explanation:  # shorter than asked, or other exercises added: say so
         notes.extend(fit_notes(turn, routine, exercises, count, focus, said))
-    return start_routine(turn, routine, notes=notes)
+    return start_routine(turn, routine, notes=notes, fitted=fitted)
 
 
 def fit_notes(turn, routine, exercises, count: int, focus: str | None, said: tuple[str, str]) -> list[str]:
@@ -130,7 +133,7 @@ def fit_notes(turn, routine, exercises, count: int, focus: str | None, said: tup
     return notes
 
 
-def start_routine(turn, routine, *, notes: list[str] = ()):
+def start_routine(turn, routine, *, notes: list[str] = (), fitted: bool = False):
     outcome = turn.command("start", routine_id=routine.id, versioned=False)
     # A first routine asked for straight away ("ask psoas coach to start ..."), before any launch
     # greeting: the full safety notice is read out in this response, which the Coach takes as heard.
@@ -145,7 +148,7 @@ def start_routine(turn, routine, *, notes: list[str] = ()):
         tl.say(note)
     # after a note ("none of my stretches work without floor work"), the assembled routine's
     # name ("10-minute stretch routine") would contradict it: say what fits instead
-    key = "routine.starting_fitted" if notes else "routine.starting"
+    key = "routine.starting_fitted" if fitted else "routine.starting"
     tl.say(
         turn.t(
             key if count != 1 else key + "_one",
