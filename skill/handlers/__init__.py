@@ -11,6 +11,7 @@ safety.py     PainIntent
 linking.py    LinkPhoneIntent, UnlinkPhoneIntent
 lifecycle.py  Stop/Cancel, NavigateHome, SessionEnded, SkillDisabled, errors
 flow.py       what the voice says and does in each phase (shared by the handlers)
+carry.py      around the count: cues, cautions once, missing equipment, carrying on after an answer
 """
 
 from __future__ import annotations

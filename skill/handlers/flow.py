@@ -19,9 +19,6 @@ rep with "say next to keep going"; `turn.cont` remembers the next rep.
 
 from __future__ import annotations
 
-import re
-import zlib
-
 from shared_content.catalogue import about_minutes
 from shared_content.engine import plan_for
 from skill.speech.counting import hold_into
@@ -87,76 +84,6 @@ def duration(turn, seconds: float) -> str:
 def exercise_intro(turn, ex) -> str:
     steps = " ".join(escape(step) for step in ex.steps)
     return turn.t("exercise.intro", exercise=ex.name, summary=ex.summary) + " " + steps
-
-
-def intro_for(turn, ex) -> str:
-    """The full steps the first time a person does an exercise; afterwards its short cue, and
-    "tell me more" for the steps (TellMeMoreIntent)."""
-    if not ex.cue or ex.id not in seen_before(turn):
-        return exercise_intro(turn, ex)
-    return turn.t("exercise.cue", exercise=ex.name, cue=ex.cue)
-
-
-def seen_before(turn) -> frozenset[str]:
-    if turn.seen is None:
-        turn.seen = turn.coach.exercises_done(turn.person.id)
-    return turn.seen
-
-
-_WORD = re.compile(r"[a-z']+")
-
-
-def new_cautions(exercise) -> list[str]:
-    """The cautions the steps have not already said (most of a caution's words in one step)."""
-    steps = [set(_WORD.findall(step.lower())) for step in exercise.steps]
-    out = []
-    for caution in exercise.cautions:
-        words = set(_WORD.findall(caution.lower()))
-        if words and any(len(words & step) >= 0.7 * len(words) for step in steps):
-            continue
-        out.append(caution)
-    return out
-
-
-def cautions_once(turn, ex) -> str:
-    """This exercise's own cautions, each said once per session (the same words are not repeated
-    for the next exercise that shares them)."""
-    out = []
-    for caution in new_cautions(ex):
-        key = zlib.crc32(caution.encode())
-        if key not in turn.said:
-            turn.said.append(key)
-            out.append(escape(caution))
-    return " ".join(out)
-
-
-def lacking(turn, ex) -> list[str]:
-    """The equipment this exercise needs that the person said they don't have."""
-    from skill.interaction_model import equipment_id
-
-    return [n for n in ex.equipment if equipment_id(n) in turn.lacks]
-
-
-def skip_if_lacking(turn, view, tl: Timeline, *, depth: int = 0):
-    """Leave out the current exercise when it needs what the person lacks, then carry on."""
-    if view is None or view.state.phase == "done":
-        return present(turn, view, tl)
-    ex = view.position.exercise
-    missing = lacking(turn, ex)
-    if not missing or depth > len(view.routine.exercise_ids):
-        return present(turn, view, tl, depth=depth) if depth else keep_on(turn, view, tl)
-    outcome = turn.command("skip", versioned=False)
-    tl.say(turn.t("equipment.skipped", exercise=ex.name, equipment=missing[0]))
-    return skip_if_lacking(turn, outcome.view or view, tl, depth=depth + 1)
-
-
-def keep_on(turn, view, tl: Timeline):
-    """After an answer that changes nothing: a running count goes on from where the timeline is
-    now (the remaining reps of this hold are spoken again from position()); otherwise the prompt."""
-    if view is not None and view.state.phase == "holding" and not view.position.paused:
-        return holding(turn, view, tl)
-    tl.say(prompt_for(turn, view))
-    return turn.ask(tl, prompt_for(turn, view), view)
 
 
 def lead(turn, p, rep: int) -> str:
@@ -240,9 +167,11 @@ def offer_routines(turn, tl: Timeline, *, suggest: str | None = None):
 def instructions(turn, view, tl: Timeline, *, depth: int = 0):
     p = view.position
     ex = p.exercise
-    if lacking(turn, ex) and depth <= len(view.routine.exercise_ids):
-        return skip_if_lacking(turn, view, tl, depth=depth + 1)
-    tl.say(intro_for(turn, ex)).say(cautions_once(turn, ex))
+    from . import carry  # cues, cautions and equipment around the count (carry.py)
+
+    if carry.lacking(turn, ex) and depth <= len(view.routine.exercise_ids):
+        return carry.skip_if_lacking(turn, view, tl, depth=depth + 1)
+    tl.say(carry.intro_for(turn, ex)).say(carry.cautions_once(turn, ex))
     if ex.kind == "guidance":
         key = "guidance.next" if p.next_exercise is not None else "guidance.last"
         tl.say(turn.t(key, exercise=p.next_exercise.name if p.next_exercise else ""))

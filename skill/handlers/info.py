@@ -6,7 +6,7 @@ import math
 
 from skill.speech.ssml import Raw, Timeline, escape
 
-from . import flow, launch
+from . import carry, flow, launch
 from .base import IntentHandler, slot
 
 
@@ -28,7 +28,7 @@ class DescribeExerciseHandler(IntentHandler):
             return unknown_exercise(turn, spoken, view)
         tl = Timeline().say(flow.exercise_intro(turn, exercise)).say(amount(turn, exercise))
         tl.say(" ".join(escape(c) for c in new_cautions(exercise)))
-        return flow.keep_on(turn, view, tl)
+        return carry.keep_on(turn, view, tl)
 
 
 class HowMuchLongerHandler(IntentHandler):
@@ -42,7 +42,7 @@ class HowMuchLongerHandler(IntentHandler):
             turn.t("time.routine_left", time=Raw(flow.duration(turn, view.position.seconds_left_total)))
         )
         tl.say(phase_left(turn, view))
-        return flow.keep_on(turn, view, tl)
+        return carry.keep_on(turn, view, tl)
 
 
 class HelpHandler(IntentHandler):
@@ -122,7 +122,7 @@ def amount(turn, exercise) -> str:
     return turn.t("describe.amount", seconds=exercise.hold_seconds, times=times)
 
 
-new_cautions = flow.new_cautions
+new_cautions = carry.new_cautions
 
 
 def phase_left(turn, view) -> str:

@@ -1,12 +1,12 @@
 """Questions and small talk during a session, answered where the session is: what's next, which
 side, tell me more, thanks, what is the psoas, make it easier. None changes the session; a count
-that was running goes on from where its timeline is now (flow.keep_on), with no "resume" needed."""
+that was running goes on from where its timeline is now (carry.keep_on), with no "resume" needed."""
 
 from __future__ import annotations
 
 from skill.speech.ssml import Timeline
 
-from . import flow
+from . import carry, flow
 from .base import IntentHandler
 
 
@@ -18,7 +18,7 @@ class WhatsNextHandler(IntentHandler):
         if (answer := flow.not_running(turn, view)) is not None:
             return answer
         tl = Timeline().say(turn.t("next.is", what=flow.next_what(turn, view.position)))
-        return flow.keep_on(turn, view, tl)
+        return carry.keep_on(turn, view, tl)
 
 
 class WhichSideHandler(IntentHandler):
@@ -30,7 +30,7 @@ class WhichSideHandler(IntentHandler):
             return answer
         side = view.position.side
         key = f"side.now_{side}" if side else "side.none"
-        return flow.keep_on(turn, view, Timeline().say(turn.t(key, exercise=view.position.exercise.name)))
+        return carry.keep_on(turn, view, Timeline().say(turn.t(key, exercise=view.position.exercise.name)))
 
 
 class TellMeMoreHandler(IntentHandler):
@@ -42,7 +42,7 @@ class TellMeMoreHandler(IntentHandler):
         view = turn.current()
         if (answer := flow.not_running(turn, view)) is not None:
             return answer
-        return flow.keep_on(turn, view, Timeline().say(flow.exercise_intro(turn, view.position.exercise)))
+        return carry.keep_on(turn, view, Timeline().say(flow.exercise_intro(turn, view.position.exercise)))
 
 
 class ThanksHandler(IntentHandler):
@@ -52,14 +52,14 @@ class ThanksHandler(IntentHandler):
         view = turn.current()
         if view is None or view.state.phase == "done":
             return turn.tell(Timeline().say(turn.t("thanks.bye")), view)
-        return flow.keep_on(turn, view, Timeline().say(turn.t("thanks.welcome")))
+        return carry.keep_on(turn, view, Timeline().say(turn.t("thanks.welcome")))
 
 
 class WhatIsPsoasHandler(IntentHandler):
     intents = ("WhatIsPsoasIntent",)
 
     def reply(self, turn):
-        return flow.keep_on(turn, turn.current(), Timeline().say(turn.t("psoas.about")))
+        return carry.keep_on(turn, turn.current(), Timeline().say(turn.t("psoas.about")))
 
 
 class EasierHandler(IntentHandler):
@@ -71,4 +71,4 @@ class EasierHandler(IntentHandler):
         view = turn.current()
         if (answer := flow.not_running(turn, view)) is not None:
             return answer
-        return flow.keep_on(turn, view, Timeline().say(turn.t("easier.how")))
+        return carry.keep_on(turn, view, Timeline().say(turn.t("easier.how")))

@@ -7,7 +7,7 @@ from shared_content.engine import paced_hold, plan_for
 from skill.interaction_model import equipment_id
 from skill.speech.ssml import Timeline
 
-from . import flow
+from . import carry, flow
 from .base import IntentHandler, slot
 
 
@@ -150,7 +150,7 @@ class MissingEquipmentHandler(IntentHandler):
         names = {equipment_id(n): n for ex in turn.catalogue.exercises.values() for n in ex.equipment}
         missing = [item] if item in names else list(names)  # "I don't have one": whatever is needed
         turn.lacks = sorted(set(turn.lacks) | set(missing))
-        return flow.skip_if_lacking(turn, view, Timeline().say(turn.t("equipment.noted")))
+        return carry.skip_if_lacking(turn, view, Timeline().say(turn.t("equipment.noted")))
 
 
 class StartOverHandler(IntentHandler):
