@@ -19,7 +19,7 @@ class NextHandler(IntentHandler):
     intents = ("AMAZON.NextIntent",)
 
     def reply(self, turn):
-        if turn.pending_in:  # "ready", "let's go" answer the question just asked
+        if ready_answers(turn.pending_in):  # "ready", "let's go" answer "shall we start/continue?"
             from .answers import answer_yes
 
             return answer_yes(turn)
@@ -33,6 +33,12 @@ class NextHandler(IntentHandler):
         ):
             return flow.continue_split(turn, view)
         return flow.move_on(turn)
+
+
+def ready_answers(pending: str | None) -> bool:
+    """Questions that "ready" or "next" answer as yes: starting or continuing, not "shall I
+    finish?" or "shall I unlink your phones?" (those want a real yes)."""
+    return bool(pending) and (pending in ("continue", "choose") or pending.startswith("start:"))
 
 
 class PreviousHandler(IntentHandler):

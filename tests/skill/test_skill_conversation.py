@@ -265,3 +265,10 @@ def test_help_keeps_the_pending_question(voice, talk, coach):
     assert "Shall I start" in reply.text and voice.attributes.get("pending", "").startswith("start:")
     talk("yes")
     assert coach.current(person(coach, voice)) is not None
+
+
+def test_next_while_asked_to_finish_is_not_a_yes(voice, talk, coach):
+    start_morning_stretch(voice, talk)
+    talk("I'm done")
+    talk("next")
+    assert coach.current(person(coach, voice)).state.phase != "done"
