@@ -367,6 +367,16 @@ class Coach:
             entries.append(HistoryEntry(r.routine_id, name, r.session_started_at, r.finished_at, r.outcome))
         return entries
 
+    def exercises_done(self, person_id: int) -> frozenset[str]:
+        """Ids of the exercises in every routine the person has finished or stopped (their history):
+        what they have seen before, so the voice can give a short cue instead of the full steps."""
+        done: set[str] = set()
+        for entry in self.history(person_id):
+            routine = self._routine(entry.routine_id)
+            if routine is not None:
+                done.update(routine.exercise_ids)
+        return frozenset(done)
+
     def command(
         self,
         person_id: int,

@@ -126,3 +126,30 @@ def count_marks(seconds: int) -> list[int]:
     if seconds <= COUNT_EVERY_SECOND_UP_TO:
         return list(range(1, seconds + 1))
     return [1, *range(COUNT_STEP_SECONDS, seconds, COUNT_STEP_SECONDS), seconds]
+
+
+# --- Pain reports ---------------------------------------------------------------------------------
+# What a person may say is wrong, by symptom id: (spoken name, other ways to say it). The voice
+# model's PainSymptom slot is built from this table; RED_FLAG_SYMPTOMS are the ones that call for a
+# clinician now, not just a rest (the safety notice's see_clinician list: numbness, tingling,
+# weakness, dizziness, loss of bladder or bowel control). One list for the skill and the web app.
+SYMPTOMS: Final[dict[str, tuple[str, tuple[str, ...]]]] = {
+    "numbness": ("numb", ("numbness", "gone numb", "no feeling", "dead")),
+    "tingling": ("tingling", ("tingly", "pins and needles", "a tingle", "prickly")),
+    "weakness": ("weak", ("weakness", "giving way", "floppy")),
+    "dizziness": ("dizzy", ("dizziness", "lightheaded", "light headed", "faint", "woozy")),
+    "incontinence": (
+        "loss of bladder control",
+        ("loss of bowel control", "bladder trouble", "bowel trouble", "leaking"),
+    ),
+    "cramp": ("cramp", ("cramping", "a cramp", "cramped", "a spasm", "spasming")),
+    "pinching": ("pinching", ("a pinch", "pinched", "pinchy")),
+    "pulled": ("pulled", ("strained", "tweaked", "a pulled muscle", "a strain")),
+    "popped": ("popped", ("a pop", "clicking", "a click", "snapped")),
+    "sore": ("sore", ("aching", "achy", "tender", "throbbing")),
+    "sharp": ("sharp pain", ("stabbing", "burning", "shooting pain", "a sharp pain", "agony")),
+    "uncomfortable": ("uncomfortable", ("wrong", "weird", "not right", "strange", "off")),
+}
+RED_FLAG_SYMPTOMS: Final[frozenset[str]] = frozenset(
+    {"numbness", "tingling", "weakness", "dizziness", "incontinence"}
+)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import sys
 import tomllib
 from collections.abc import Sequence
@@ -29,6 +30,7 @@ from shared_content.vocabulary import (
     LOCALES,
     PAIRING_CODE_DIGITS,
     POSITIONS,
+    SYMPTOMS,
     number_words,
 )
 
@@ -42,6 +44,11 @@ ROUTINE_TYPE = "RoutineName"
 EXERCISE_TYPE = "ExerciseName"
 FOCUS_TYPE = "RoutineFocus"
 POSITION_TYPE = "ExercisePosition"
+BODY_PART_TYPE = "BodyPart"
+SIDE_TYPE = "BodySide"
+SYMPTOM_TYPE = "PainSymptom"
+EQUIPMENT_TYPE = "Equipment"
+MIN_CUSTOM_SAMPLES = 40
 
 # "a ten minute stretch without floor work": what an assembled routine favours and avoids, as said
 # aloud, keyed by the catalogue's categories and positions (Catalogue.assemble's focus / avoid_positions).
@@ -64,9 +71,42 @@ POSITION_WORDS: dict[str, tuple[str, list[str]]] = {
             "lying on the floor",
         ],
     ),
-    "seated": ("sitting", ["sitting down", "a chair", "chair work", "seated exercises"]),
-    "standing": ("standing", ["standing up", "standing exercises"]),
+    "seated": (
+        "sitting",
+        [
+            "sitting down",
+            "a chair",
+            "chair work",
+            "seated exercises",
+            "in a chair",
+            "at my desk",
+            "at a desk",
+        ],
+    ),
+    "standing": ("standing", ["standing up", "standing exercises", "on my feet"]),
 }
+# Where a wanted position is said differently from an avoided one ("a routine in bed" wants the
+# lying-down exercises; "without getting on the floor" avoids them), these extra words say it.
+POSITION_WORDS["floor"][1].extend(["in bed", "on my back", "on the floor"])
+# "my left hip hurts": where it hurts, for the answer and for the person's own record.
+BODY_PARTS: dict[str, tuple[str, list[str]]] = {
+    "hip": ("hip", ["hips", "hip flexor", "hip flexors", "psoas"]),
+    "lower-back": ("lower back", ["low back", "lumbar", "bottom of my back"]),
+    "back": ("back", ["upper back", "spine", "middle of my back"]),
+    "knee": ("knee", ["knees", "kneecap"]),
+    "neck": ("neck", ["throat"]),
+    "groin": ("groin", ["inner thigh", "pelvis"]),
+    "leg": ("leg", ["legs", "calf", "shin"]),
+    "thigh": ("thigh", ["thighs", "quad", "quads", "front of my thigh"]),
+    "hamstring": ("hamstring", ["hamstrings", "back of my leg", "back of my thigh"]),
+    "shoulder": ("shoulder", ["shoulders", "arm"]),
+    "buttock": ("buttock", ["bum", "butt", "glute", "glutes", "bottom", "tailbone"]),
+    "stomach": ("stomach", ["belly", "tummy", "abs", "abdomen"]),
+    "foot": ("foot", ["feet", "ankle", "toes"]),
+    "head": ("head", ["chest", "wrist", "hand"]),
+}
+SIDE_VALUES = [("left", "left", ["left hand"]), ("right", "right", ["right hand"])]
+
 # A category or position without spoken words fails here, at import, not in a live session.
 FOCUS_VALUES = [(c, *FOCUS_WORDS[c]) for c in CATEGORIES]
 POSITION_VALUES = [(p, *POSITION_WORDS[p]) for p in POSITIONS]
@@ -74,13 +114,31 @@ POSITION_VALUES = [(p, *POSITION_WORDS[p]) for p in POSITIONS]
 SAMPLES_DIR = Path(__file__).resolve().parent / "locales" / "samples"
 
 
+CARRIERS_TABLE = "carriers"
+
+
 def _read_samples(name: str) -> dict[str, dict[str, Any]]:
     with open(SAMPLES_DIR / f"{name}.toml", "rb") as fh:
         return tomllib.load(fh)
 
 
-# Every intent, its slots and its English samples, from the base samples file (in file order).
-BASE_INTENTS: dict[str, dict[str, Any]] = _read_samples(BASE_LANGUAGE)
+def _expand(intent: dict[str, Any], carriers: dict[str, list[str]]) -> list[str]:
+    """An intent's literal samples, then each core said in each of its carrier phrases."""
+    out = list(intent.get("samples", []))
+    for core in intent.get("cores", []):
+        for name in intent.get("carriers", []):
+            out.extend(carrier.replace("*", core) for carrier in carriers[name])
+    return out
+
+
+def _load_base() -> dict[str, dict[str, Any]]:
+    tables = _read_samples(BASE_LANGUAGE)
+    carriers = tables.pop(CARRIERS_TABLE, {})
+    return {name: {**table, "samples": _expand(table, carriers)} for name, table in tables.items()}
+
+
+# Every intent, its slots and its English samples (carriers expanded), from the base samples file.
+BASE_INTENTS: dict[str, dict[str, Any]] = _load_base()
 SLOTS: dict[str, dict[str, str]] = {n: dict(i["slots"]) for n, i in BASE_INTENTS.items() if "slots" in i}
 CUSTOM_INTENTS = tuple(n for n in BASE_INTENTS if not n.startswith("AMAZON."))
 BUILTIN_INTENTS = tuple(n for n in BASE_INTENTS if n.startswith("AMAZON."))
@@ -132,6 +190,17 @@ def samples_for(locale: str) -> dict[str, list[str]]:
     return out
 
 
+def equipment_values(catalogue) -> list[tuple[str, str, list[str]]]:
+    """Every piece of equipment the catalogue names ("bolster pillow"), said whole or by one word
+    ("bolster", "pillow"), its id the name in kebab case."""
+    names = sorted({item for ex in catalogue.exercises.values() for item in ex.equipment})
+    return [(equipment_id(n), n, [w for w in n.split() if w != n]) for n in names]
+
+
+def equipment_id(name: str) -> str:
+    return "-".join(name.lower().split())
+
+
 def build_model(locale: str, catalogue=None) -> dict[str, Any]:
     """The ASK interaction model for one locale, as a JSON-ready dict."""
     if catalogue is None:
@@ -151,6 +220,13 @@ def build_model(locale: str, catalogue=None) -> dict[str, Any]:
         {"name": EXERCISE_TYPE, "values": _slot_type_values(catalogue.exercises.values())},
         {"name": FOCUS_TYPE, "values": _fixed_values(FOCUS_VALUES)},
         {"name": POSITION_TYPE, "values": _fixed_values(POSITION_VALUES)},
+        {"name": BODY_PART_TYPE, "values": _fixed_values([(k, *v) for k, v in BODY_PARTS.items()])},
+        {"name": SIDE_TYPE, "values": _fixed_values(SIDE_VALUES)},
+        {
+            "name": SYMPTOM_TYPE,
+            "values": _fixed_values([(k, name, list(syn)) for k, (name, syn) in SYMPTOMS.items()]),
+        },
+        {"name": EQUIPMENT_TYPE, "values": _fixed_values(equipment_values(catalogue))},
     ]
     return {
         "interactionModel": {
@@ -158,6 +234,66 @@ def build_model(locale: str, catalogue=None) -> dict[str, Any]:
         },
         "version": "1",
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# The lint: what ASK would accept but people would trip over
+# ---------------------------------------------------------------------------------------------
+MAX_EXPANSIONS_PER_SAMPLE = 400
+_SLOT = re.compile(r"\{(\w+)\}")
+
+
+def _normal(text: str) -> str:
+    """Case, punctuation and spacing removed: the form two samples are compared in."""
+    return " ".join(re.sub(r"[^a-z'{} ]+", " ", text.lower()).split())
+
+
+def _spoken_values(model: dict[str, Any]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {"AMAZON.NUMBER": ["five"]}
+    for t in model["interactionModel"]["languageModel"]["types"]:
+        out[t["name"]] = [
+            _normal(said) for v in t["values"] for said in [v["name"]["value"], *v["name"]["synonyms"]]
+        ]
+    return out
+
+
+def expansions(sample: str, slot_types: dict[str, str], values: dict[str, list[str]]) -> list[str]:
+    """The sample with its slots filled by the slot types' values (capped, so a sample with three
+    slots stays a few hundred strings)."""
+    names = _SLOT.findall(sample)
+    if not names:
+        return [_normal(sample)]
+    per_slot = max(1, int(MAX_EXPANSIONS_PER_SAMPLE ** (1 / len(names))))
+    out = [sample]
+    for name in names:
+        options = values.get(slot_types.get(name, ""), [])[:per_slot] or [name]
+        out = [text.replace("{" + name + "}", option, 1) for text in out for option in options]
+    return [_normal(text) for text in out]
+
+
+def lint(model: dict[str, Any]) -> list[str]:
+    """Problems in one locale's model: a sample said by two intents (after normalising case and
+    punctuation, and again with the slot values filled in), or a custom intent under
+    MIN_CUSTOM_SAMPLES samples. Empty when the model is clean."""
+    problems: list[str] = []
+    values = _spoken_values(model)
+    literal: dict[str, str] = {}
+    expanded: dict[str, tuple[str, str]] = {}
+    for intent in model["interactionModel"]["languageModel"]["intents"]:
+        name, samples = intent["name"], intent["samples"]
+        if not name.startswith("AMAZON.") and len(samples) < MIN_CUSTOM_SAMPLES:
+            problems.append(f"{name} has {len(samples)} samples; a custom intent needs {MIN_CUSTOM_SAMPLES}")
+        slot_types = {s["name"]: s["type"] for s in intent.get("slots", [])}
+        for sample in samples:
+            key = _normal(sample)
+            if literal.get(key, name) != name:
+                problems.append(f"{sample!r} is in {literal[key]} and {name}")
+            literal.setdefault(key, name)
+            for said in expansions(sample, slot_types, values):
+                owner = expanded.setdefault(said, (name, sample))
+                if owner[0] != name:
+                    problems.append(f"{said!r} matches {owner[0]} ({owner[1]!r}) and {name} ({sample!r})")
+    return problems
 
 
 # ---------------------------------------------------------------------------------------------
@@ -321,8 +457,12 @@ def write_models(
     directory.mkdir(parents=True, exist_ok=True)
     written = []
     for locale in LOCALES:
+        model = build_model(locale, catalogue)
+        problems = lint(model)
+        if problems:
+            raise ValueError(f"{locale}: the samples need fixing first:\n  " + "\n  ".join(problems))
         path = directory / f"{locale}.json"
-        path.write_text(dumps(build_model(locale, catalogue)), encoding="utf-8")
+        path.write_text(dumps(model), encoding="utf-8")
         written.append(path)
     path = directory / "skill.json"
     path.write_text(dumps(build_manifest(endpoint_url)), encoding="utf-8")

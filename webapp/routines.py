@@ -11,6 +11,12 @@ bp = Blueprint("routines", __name__)
 
 # An assembled routine's focus is one category of exercise.
 FOCUSES = CATEGORIES
+# "Where you'll be": the one position wanted, said the way people say it; every other one is avoided.
+POSITION_LABELS = {
+    "floor": "On the floor or in bed",
+    "seated": "Sitting, at a desk or in a chair",
+    "standing": "Standing up (no floor)",
+}
 
 
 def _has_session() -> bool:
@@ -28,10 +34,11 @@ def _index(status: int = 200, form: dict | None = None, form_error: str | None =
         status=status,
         routines=list(get_catalogue().routines.values()),
         has_session=_has_session(),
-        form=form or {"minutes": "", "focus": "", "avoid": []},
+        form=form or {"minutes": "", "focus": "", "position": "", "avoid": []},
         form_error=form_error,
         focuses=FOCUSES,
         positions=POSITIONS,
+        position_labels=POSITION_LABELS,
         min_minutes=MIN_ROUTINE_MINUTES,
         max_minutes=MAX_ROUTINE_MINUTES,
     )
@@ -47,9 +54,11 @@ def parse_assembly(args) -> tuple[dict, str | None, tuple | None]:
     raw_minutes = (args.get("minutes") or "").strip()[:10]
     focus = (args.get("focus") or "").strip()[:20]
     avoid = [p[:20] for p in args.getlist("avoid")][:10]
+    wanted = (args.get("position") or "").strip()[:20]
     form = {
         "minutes": raw_minutes,
         "focus": focus if focus in FOCUSES else "",
+        "position": wanted if wanted in POSITIONS else "",
         "avoid": [p for p in avoid if p in POSITIONS],
     }
     if not (raw_minutes.isascii() and raw_minutes.isdigit()):  # "²" is a digit to isdigit()
@@ -66,6 +75,12 @@ def parse_assembly(args) -> tuple[dict, str | None, tuple | None]:
     unknown = [p for p in avoid if p not in POSITIONS]
     if unknown:
         return form, "Choose positions to avoid from the list.", None
+    if wanted and wanted not in POSITIONS:
+        return form, "Choose where you'll be from the list.", None
+    if wanted in avoid:
+        return form, "You can't both want and avoid the same position: untick it, or choose another.", None
+    if wanted:  # "standing up" means every other position is avoided
+        avoid = [p for p in POSITIONS if p != wanted]
     if set(avoid) >= set(POSITIONS):
         return form, "Leave at least one position you can do (floor, seated or standing).", None
     return form, None, (minutes, focus or None, set(avoid))

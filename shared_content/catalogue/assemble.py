@@ -107,6 +107,53 @@ def _candidates(request: Request, exercises: dict[str, Exercise]) -> list[Exerci
     return preferred + [e for e in usable if e.category != request.focus]
 
 
+FIT_SHARE = 0.85  # an assembled routine should come within 15 % of the minutes asked for
+
+
+def _best_subset(candidates: list[Exercise], budget: int, focus: str) -> list[Exercise]:
+    """The exercises (no repeats) that best fill `budget` seconds without going over it: first any
+    set within FIT_SHARE of it, then as few exercises of another focus as possible, then the
+    longest. Every subset is tried (the catalogue has about a dozen usable exercises)."""
+    best: tuple[bool, int, int, int] | None = None
+    chosen: list[Exercise] = []
+    for mask in range(1, 1 << len(candidates)):
+        picked = [e for i, e in enumerate(candidates) if mask >> i & 1]
+        total = sum(e.duration_seconds for e in picked)
+        if total > budget:
+            continue
+        off_focus = sum(1 for e in picked if focus != ANY_FOCUS and e.category != focus)
+        key = (total >= FIT_SHARE * budget, -off_focus, total, -mask)
+        if best is None or key > best:
+            best, chosen = key, picked
+    return chosen
+
+
+def _explanation(request: Request, chosen: list[Exercise], budget: int) -> str:
+    """Why the routine is not what was asked for, in plain words; empty when it is."""
+    total = sum(e.duration_seconds for e in chosen)
+    reasons = []
+    if total < FIT_SHARE * budget or total > budget:
+        without = f" that work without {' or '.join(request.avoid)} positions" if request.avoid else ""
+        minutes = max(1, round(total / 60))
+        unit = "minute" if minutes == 1 else "minutes"
+        if total > budget:
+            reasons.append(f"Even the shortest exercise{without} takes about {minutes} {unit}.")
+        else:
+            reasons.append(
+                f"The exercises{without} add up to about {minutes} {unit} without repeating any, "
+                f"so this is shorter than the {request.minutes} asked for."
+            )
+    if request.focus != ANY_FOCUS:
+        others = [e.name for e in chosen if e.category != request.focus]
+        if others:
+            reasons.append(
+                f"There aren't enough {_FOCUS_PLURALS[request.focus]} to fill it, so it also has "
+                + ", ".join(others)
+                + "."
+            )
+    return " ".join(reasons)
+
+
 def assemble(request: Request, exercises: dict[str, Exercise]) -> Routine:
     candidates = _candidates(request, exercises)
     if not candidates:
@@ -117,12 +164,7 @@ def assemble(request: Request, exercises: dict[str, Exercise]) -> Routine:
             hint = "; the posture checklists would fit, so try the posture focus"
         raise ValueError(f"no exercise fits when avoiding {' and '.join(request.avoid)} positions{hint}")
     budget = request.minutes * 60
-    chosen: list[Exercise] = []
-    used = 0
-    for exercise in candidates:
-        if used + exercise.duration_seconds <= budget:
-            chosen.append(exercise)
-            used += exercise.duration_seconds
+    chosen = _best_subset(candidates, budget, request.focus)
     if not chosen:
         # Nothing fits the budget; one short exercise beats refusing a short request.
         chosen = [min(candidates, key=lambda e: e.duration_seconds)]
@@ -138,4 +180,5 @@ def assemble(request: Request, exercises: dict[str, Exercise]) -> Routine:
             "exercise_ids": [e.id for e in chosen],
         },
         exercises,
+        explanation=_explanation(request, chosen, budget),
     )

@@ -84,6 +84,9 @@ class Exercise(_Strict):
     cautions: list[str]
     source_section: str
     choices: list[str]
+    # A short instruction for someone who has done the exercise before, said instead of the steps
+    # ("On your back: hug one knee gently to your chest."); optional, timed exercises only.
+    cue: str = ""
 
     _id = field_validator("id")(_check_id)
     _texts = field_validator("name", "summary", "source_section")(_non_blank)
@@ -132,6 +135,15 @@ class Exercise(_Strict):
             raise ValueError(f"must be empty for a guidance item (got {value!r})")
         if len(value) > MAX_STEP_CHARS:
             raise ValueError(f"is {len(value)} characters; keep it to {MAX_STEP_CHARS} or fewer")
+        return value
+
+    @field_validator("cue")
+    @classmethod
+    def _short_cue(cls, value: str, info: ValidationInfo) -> str:
+        if value and info.data.get("kind") == "guidance":
+            raise ValueError("a guidance item has no cue: its tips are read in full")
+        if len(value) > MAX_STEP_CHARS // 2:
+            raise ValueError(f"is {len(value)} characters; a cue is short, {MAX_STEP_CHARS // 2} or fewer")
         return value
 
     @field_validator("repetitions", "sets")
@@ -212,15 +224,21 @@ class Routine(RoutineEntry):
 
     positions: frozenset[Position]
     duration_seconds: int
+    # Why an assembled routine is not what was asked for (shorter, or with another focus), in
+    # words both front ends can show or say; empty for a curated routine or an exact fit.
+    explanation: str = ""
 
     @classmethod
-    def build(cls, entry: RoutineEntry | dict[str, Any], exercises: dict[str, Exercise]) -> Routine:
+    def build(
+        cls, entry: RoutineEntry | dict[str, Any], exercises: dict[str, Exercise], *, explanation: str = ""
+    ) -> Routine:
         fields = entry.model_dump() if isinstance(entry, RoutineEntry) else dict(entry)
         chosen = [exercises[exercise_id] for exercise_id in fields["exercise_ids"]]
         return cls(
             **fields,
             positions=frozenset(exercise.position for exercise in chosen),
             duration_seconds=sum(exercise.duration_seconds for exercise in chosen),
+            explanation=explanation,
         )
 
     @property

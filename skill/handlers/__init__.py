@@ -1,14 +1,18 @@
 """Request handlers, one small class per intent, grouped by session phase:
 
 launch.py     choosing: LaunchRequest, StartRoutineIntent
-routine.py    in a session: Next, Previous, Repeat, SkipExercise, StartOver, Pause, Resume, Slower, Faster
-answers.py    Yes / No to the pending question
+routine.py    in a session: Next, Previous, Repeat, SkipExercise/Set/Side, Finish, StartOver, Pause, Resume,
+              Slower, Faster, MissingEquipment
+questions.py  questions and small talk mid-session: WhatsNext, WhichSide, TellMeMore, Thanks,
+              WhatIsPsoas, Easier (the count goes on)
+answers.py    Yes / No to the pending question, and a misunderstood answer
 info.py       ListRoutines, DescribeExercise, HowMuchLonger, Help, Fallback
 progress.py   HowAmIDoing, RemindMe, StopReminders
 safety.py     PainIntent
 linking.py    LinkPhoneIntent, UnlinkPhoneIntent
 lifecycle.py  Stop/Cancel, NavigateHome, SessionEnded, SkillDisabled, errors
 flow.py       what the voice says and does in each phase (shared by the handlers)
+carry.py      around the count: cues, cautions once, missing equipment, carrying on after an answer
 """
 
 from __future__ import annotations
@@ -31,14 +35,26 @@ from .lifecycle import (
 )
 from .linking import LinkPhoneHandler, UnlinkPhoneHandler
 from .progress import HowAmIDoingHandler, RemindMeHandler, StopRemindersHandler
+from .questions import (
+    EasierHandler,
+    TellMeMoreHandler,
+    ThanksHandler,
+    WhatIsPsoasHandler,
+    WhatsNextHandler,
+    WhichSideHandler,
+)
 from .routine import (
     FasterHandler,
+    FinishHandler,
+    MissingEquipmentHandler,
     NextHandler,
     PauseHandler,
     PreviousHandler,
     RepeatHandler,
     ResumeHandler,
     SkipExerciseHandler,
+    SkipSetHandler,
+    SkipSideHandler,
     SlowerHandler,
     StartOverHandler,
 )
@@ -55,6 +71,16 @@ def request_handlers() -> list:
         PreviousHandler(),
         RepeatHandler(),
         SkipExerciseHandler(),
+        SkipSetHandler(),
+        SkipSideHandler(),
+        FinishHandler(),
+        MissingEquipmentHandler(),
+        WhatsNextHandler(),
+        WhichSideHandler(),
+        TellMeMoreHandler(),
+        ThanksHandler(),
+        WhatIsPsoasHandler(),
+        EasierHandler(),
         StartOverHandler(),
         PauseHandler(),
         ResumeHandler(),

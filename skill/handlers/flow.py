@@ -177,7 +177,11 @@ def offer_routines(turn: Turn, tl: Timeline, *, suggest: str | None = None) -> R
 def instructions(turn: Turn, view: SessionView, tl: Timeline, *, depth: int = 0) -> Response:
     p = view.position
     ex = p.exercise
-    tl.say(exercise_intro(turn, ex))
+    from . import carry  # cues, cautions and equipment around the count (carry.py)
+
+    if carry.lacking(turn, ex) and depth <= len(view.routine.exercise_ids):
+        return carry.skip_if_lacking(turn, view, tl, depth=depth + 1)
+    tl.say(carry.intro_for(turn, ex)).say(carry.cautions_once(turn, ex))
     if ex.kind == "guidance":
         key = "guidance.next" if p.next_exercise is not None else "guidance.last"
         tl.say(turn.t(key, exercise=p.next_exercise.name if p.next_exercise else ""))

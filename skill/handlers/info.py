@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import re
 
 from ask_sdk_model import Response
 
@@ -11,7 +10,7 @@ from shared_content.catalogue import Exercise
 from shared_content.service import SessionView
 from skill.speech.ssml import Raw, Timeline, escape
 
-from . import flow, launch
+from . import carry, flow, launch
 from .base import IntentHandler, slot
 from .turn import Turn
 
@@ -33,8 +32,8 @@ class DescribeExerciseHandler(IntentHandler):
         if exercise is None:
             return unknown_exercise(turn, spoken, view)
         tl = Timeline().say(flow.exercise_intro(turn, exercise)).say(amount(turn, exercise))
-        tl.say(" ".join(escape(c) for c in new_cautions(exercise))).say(flow.prompt_for(turn, view))
-        return turn.ask(tl, flow.prompt_for(turn, view), view)
+        tl.say(" ".join(escape(c) for c in new_cautions(exercise)))
+        return carry.keep_on(turn, view, tl)
 
 
 class HowMuchLongerHandler(IntentHandler):
@@ -47,8 +46,8 @@ class HowMuchLongerHandler(IntentHandler):
         tl = Timeline().say(
             turn.t("time.routine_left", time=Raw(flow.duration(turn, view.position.seconds_left_total)))
         )
-        tl.say(phase_left(turn, view)).say(flow.prompt_for(turn, view))
-        return turn.ask(tl, flow.prompt_for(turn, view), view)
+        tl.say(phase_left(turn, view))
+        return carry.keep_on(turn, view, tl)
 
 
 class HelpHandler(IntentHandler):
@@ -59,21 +58,37 @@ class HelpHandler(IntentHandler):
     def reply(self, turn: Turn) -> Response:
         view = turn.current()
         tl = Timeline().say(turn.t(f"help.{flow.phase_key(view)}"))
+        if turn.pending_in:  # help doesn't drop the question that was asked: ask it again
+            from .answers import question
+
+            turn.pending = turn.pending_in
+            return turn.ask(tl.say(question(turn, turn.pending)), question(turn, turn.pending), view)
         return turn.ask(tl, flow.prompt_for(turn, view), view)
 
 
 class FallbackHandler(IntentHandler):
+    """Not understood: a pending question is asked again (answers.misunderstood); during a routine,
+    a reminder that "it hurts" stops everything."""
+
     intents = ("AMAZON.FallbackIntent",)
 
     def reply(self, turn: Turn) -> Response:
+        if turn.pending_in:
+            from .answers import misunderstood
+
+            return misunderstood(turn)
         view = turn.current()
-        tl = Timeline().say(turn.t("fallback.sorry")).say(flow.prompt_for(turn, view))
+        tl = Timeline().say(turn.t("fallback.sorry"))
+        if view is not None and view.state.phase != "done":
+            tl.say(turn.t("fallback.pain_reminder"))
+        tl.say(flow.prompt_for(turn, view))
         return turn.ask(tl, flow.prompt_for(turn, view), view)
 
 
 def list_routines(turn: Turn, tl: Timeline) -> Response:
     count = len(turn.catalogue.routines)
     tl.say(turn.t("list.routines", count=count, routines=Raw(launch.routine_names(turn, with_time=True))))
+    turn.pending = "choose"
     return turn.ask(tl, turn.t("reprompt.choose"))
 
 
@@ -114,19 +129,7 @@ def amount(turn: Turn, exercise) -> str:
     return turn.t("describe.amount", seconds=exercise.hold_seconds, times=times)
 
 
-_WORD = re.compile(r"[a-z']+")
-
-
-def new_cautions(exercise) -> list[str]:
-    """The cautions the steps have not already said (most of a caution's words in one step)."""
-    steps = [set(_WORD.findall(step.lower())) for step in exercise.steps]
-    out = []
-    for caution in exercise.cautions:
-        words = set(_WORD.findall(caution.lower()))
-        if words and any(len(words & step) >= 0.7 * len(words) for step in steps):
-            continue
-        out.append(caution)
-    return out
+new_cautions = carry.new_cautions
 
 
 def phase_left(turn: Turn, view: SessionView) -> str:

@@ -6,9 +6,11 @@ from collections.abc import Sequence
 
 from ask_sdk_model import Response
 
-from shared_content.catalogue import Routine
+from shared_content.catalogue import Exercise, Routine
+from shared_content.catalogue.assemble import FIT_SHARE
 from shared_content.service import SessionView
-from shared_content.vocabulary import MAX_ROUTINE_MINUTES, MIN_ROUTINE_MINUTES
+from shared_content.vocabulary import MAX_ROUTINE_MINUTES, MIN_ROUTINE_MINUTES, POSITIONS
+from skill.interaction_model import POSITION_WORDS
 from skill.speech.ssml import Raw, Timeline, escape
 
 from . import flow
@@ -42,6 +44,10 @@ class StartRoutineHandler(IntentHandler):
         minutes, _ = slot(turn, "minutes")
         focus_said, focus = slot(turn, "focus")
         avoid_said, avoid = slot(turn, "avoid")
+        _, wanted = slot(turn, "position")
+        if wanted in POSITIONS and avoid is None:  # "a routine standing up": everything else avoided
+            others = [p for p in POSITIONS if p != wanted]
+            avoid, avoid_said = ",".join(others), " or ".join(POSITION_WORDS[p][0] for p in others)
         if minutes is not None or ((focus or avoid) and routine is None):
             return start_by_minutes(
                 turn, minutes, routine, focus=focus, avoid=avoid, said=(focus_said or "", avoid_said or "")
@@ -98,22 +104,52 @@ def start_by_minutes(
             turn.t("routine.minutes_range", said=minutes, least=MIN_ROUTINE_MINUTES, most=MAX_ROUTINE_MINUTES)
         )
         return turn.ask(tl, turn.t("reprompt.choose"))
-    try:
-        routine = turn.catalogue.assemble(count, focus, {avoid} if avoid else None)
-    except ValueError:
-        tl = Timeline().say(turn.t("routine.nothing_fits", avoid=said[1] or avoid or ""))
-        return turn.ask(tl, turn.t("reprompt.choose"))
+    avoiding = set(avoid.split(",")) if avoid else None
     notes = []
-    if avoid:
-        exercises = routine.exercises(turn.catalogue)
-        if focus and not any(ex.category == focus for ex in exercises):
-            notes.append(turn.t("routine.no_focus", focus=said[0] or focus, avoid=said[1] or avoid))
-        elif routine.duration_seconds < 0.6 * count * 60:
-            notes.append(turn.t("routine.shorter", avoid=said[1] or avoid))
-    return start_routine(turn, routine, notes=notes)
+    try:
+        routine = turn.catalogue.assemble(count, focus, avoiding)
+    except ValueError as refused:
+        if "posture focus" not in str(refused):
+            tl = Timeline().say(turn.t("routine.nothing_fits", avoid=said[1] or avoid or ""))
+            return turn.ask(tl, turn.t("reprompt.choose"))
+        # the nearest that fits: the posture guidance for these positions, said plainly
+        routine = turn.catalogue.assemble(count, "posture", avoiding)
+        notes.append(turn.t("routine.posture_instead", avoid=said[1] or avoid or ""))
+    exercises = routine.exercises(turn.catalogue)
+    if avoid and not notes and focus and not any(ex.category == focus for ex in exercises):
+        notes.append(turn.t("routine.no_focus", focus=said[0] or focus, avoid=said[1] or avoid))
+    # the assembled name ("40-minute stretch routine") would contradict a note that it is short
+    # or built from other exercises: then the start says "here's what fits" instead of the name
+    fitted = bool(notes) or routine.duration_seconds < FIT_SHARE * count * 60
+    if not notes and routine.explanation:  # shorter than asked, or other exercises added: say so
+        notes.extend(fit_notes(turn, routine, exercises, count, focus, said))
+    return start_routine(turn, routine, notes=notes, fitted=fitted)
 
 
-def start_routine(turn: Turn, routine: Routine, *, notes: Sequence[str] = ()) -> Response:
+def fit_notes(
+    turn: Turn,
+    routine: Routine,
+    exercises: Sequence[Exercise],
+    count: int,
+    focus: str | None,
+    said: tuple[str, str],
+) -> list[str]:
+    """Why an assembled routine differs from the request, in the locale's words (the routine's
+    `explanation` says the same for the phone)."""
+    notes: list[str] = []
+    if routine.duration_seconds < FIT_SHARE * count * 60:
+        key = "routine.shorter" if said[1] else "routine.shorter_focus" if focus else "routine.shorter_all"
+        time = Raw(flow.duration(turn, routine.duration_seconds))
+        notes.append(turn.t(key, avoid=said[1], focus=said[0] or focus or "", time=time))
+    others = [escape(ex.name) for ex in exercises if focus and ex.category != focus]
+    if others:
+        notes.append(turn.t("routine.other_focus", focus=said[0] or focus, names=join_list(turn, others)))
+    return notes
+
+
+def start_routine(
+    turn: Turn, routine: Routine, *, notes: Sequence[str] = (), fitted: bool = False
+) -> Response:
     outcome = turn.command("start", routine_id=routine.id, versioned=False)
     # A first routine asked for straight away ("ask psoas coach to start ..."), before any launch
     # greeting: the full safety notice is read out in this response, which the Coach takes as heard.
@@ -128,7 +164,7 @@ def start_routine(turn: Turn, routine: Routine, *, notes: Sequence[str] = ()) ->
         tl.say(note)
     # after a note ("none of my stretches work without floor work"), the assembled routine's
     # name ("10-minute stretch routine") would contradict it: say what fits instead
-    key = "routine.starting_fitted" if notes else "routine.starting"
+    key = "routine.starting_fitted" if fitted else "routine.starting"
     tl.say(
         turn.t(
             key if count != 1 else key + "_one",
@@ -138,7 +174,17 @@ def start_routine(turn: Turn, routine: Routine, *, notes: Sequence[str] = ()) ->
         )
     )
     tl.say(escape(turn.catalogue.safety.full if first else turn.catalogue.safety.short))
+    tl.say(equipment_needed(turn, routine))
     return flow.present(turn, outcome.view, tl)
+
+
+def equipment_needed(turn: Turn, routine: Routine) -> str:
+    """ "For this routine you'll need a bolster pillow and a foam roller ...", said at the start."""
+    needed = list(dict.fromkeys(n for ex in routine.exercises(turn.catalogue) for n in ex.equipment))
+    if not needed:
+        return ""
+    items = join_list(turn, [escape(f"a {n}") for n in needed])
+    return turn.t("equipment.needed", equipment=Raw(items), example=needed[-1])
 
 
 def routine_names(turn: Turn, *, with_time: bool = False) -> str:
@@ -164,4 +210,5 @@ def join_list(turn: Turn, items: list[str]) -> str:
 def unknown_routine(turn: Turn, spoken: str | None) -> Response:
     key = "routine.unknown" if spoken else "routine.which"
     tl = Timeline().say(turn.t(key, said=spoken or "", routines=Raw(routine_names(turn))))
+    turn.pending = "choose"
     return turn.ask(tl, turn.t("reprompt.choose"))

@@ -1,15 +1,17 @@
-"""In a session: next, previous, repeat, skip this exercise, start over, pause, resume, slower, faster."""
+"""In a session: next, previous, repeat, skip (exercise, set, side), finish, start over, pause, resume,
+slower, faster, and "I don't have a foam roller"."""
 
 from __future__ import annotations
 
 from ask_sdk_model import Response
 
-from shared_content.engine import paced_hold
+from shared_content.engine import paced_hold, plan_for
 from shared_content.service import SessionView
+from skill.interaction_model import equipment_id
 from skill.speech.ssml import Timeline
 
-from . import flow
-from .base import IntentHandler
+from . import carry, flow
+from .base import IntentHandler, slot
 from .turn import Turn
 
 
@@ -17,6 +19,10 @@ class NextHandler(IntentHandler):
     intents = ("AMAZON.NextIntent",)
 
     def reply(self, turn: Turn) -> Response:
+        if ready_answers(turn.pending_in):  # "ready", "let's go" answer "shall we start/continue?"
+            from .answers import answer_yes
+
+            return answer_yes(turn)
         view, cont = turn.current(), turn.cont_in or {}
         if (
             flow.active(view)
@@ -27,6 +33,12 @@ class NextHandler(IntentHandler):
         ):
             return flow.continue_split(turn, view)
         return flow.move_on(turn)
+
+
+def ready_answers(pending: str | None) -> bool:
+    """Questions that "ready" or "next" answer as yes: starting or continuing, not "shall I
+    finish?" or "shall I unlink your phones?" (those want a real yes)."""
+    return pending is not None and (pending in ("continue", "choose") or pending.startswith("start:"))
 
 
 class PreviousHandler(IntentHandler):
@@ -67,6 +79,78 @@ class SkipExerciseHandler(IntentHandler):
             tl = Timeline().say(turn.t("skip.last", exercise=skipped.name, routine=view.routine.name))
             return turn.tell(tl, view)
         return flow.present(turn, view, Timeline().say(turn.t("skip.done", exercise=skipped.name)))
+
+
+class SkipSetHandler(IntentHandler):
+    """ "Skip this set": the rest of this set (engine skip_set once the segment timeline lands)."""
+
+    intents = ("SkipSetIntent",)
+
+    def reply(self, turn):
+        return skip_part(turn, "skip_set")
+
+
+class SkipSideHandler(IntentHandler):
+    """ "Skip this side": the rest of this side (engine skip_side once the segment timeline lands)."""
+
+    intents = ("SkipSideIntent",)
+
+    def reply(self, turn):
+        return skip_part(turn, "skip_side")
+
+
+def skip_part(turn: Turn, name: str) -> Response:
+    """ "skip this set" / "skip this side": the engine's skip_set / skip_side."""
+    view = turn.current()
+    if not flow.active(view):
+        return flow.not_running(turn, view)
+    return flow.advance(turn, name, opening=turn.t("nav.next"))
+
+
+class FinishHandler(IntentHandler):
+    """ "Finish", "I'm done": at the end the routine is recorded completed; before it, asked first
+    (pending "finish"), then recorded stopped."""
+
+    intents = ("FinishIntent",)
+
+    def reply(self, turn):
+        view = turn.current()
+        if not flow.active(view):
+            return flow.not_running(turn, view)
+        if at_the_end(turn, view):
+            return finish_now(turn)
+        turn.pending = "finish"
+        tl = Timeline().say(turn.t("finish.confirm", where=flow.where(turn, view.position)))
+        return turn.ask(tl, turn.t("reprompt.finish_confirm"), view)
+
+
+def at_the_end(turn, view) -> bool:
+    """On the routine's last block: finishing now completes it."""
+    return view.state.block_index == len(plan_for(view.routine, turn.catalogue, view.state.pace)) - 1
+
+
+def finish_now(turn):
+    view = turn.current()
+    if not flow.active(view):
+        return flow.not_running(turn, view)
+    outcome = turn.command("finish", versioned=False)
+    return flow.finished(turn, outcome.view or view, Timeline())
+
+
+class MissingEquipmentHandler(IntentHandler):
+    """ "I don't have a foam roller": the exercises that need it are left out of this session."""
+
+    intents = ("MissingEquipmentIntent",)
+
+    def reply(self, turn):
+        said, item = slot(turn, "equipment")
+        view = turn.current()
+        if not flow.active(view):
+            return flow.not_running(turn, view)
+        names = {equipment_id(n): n for ex in turn.catalogue.exercises.values() for n in ex.equipment}
+        missing = [item] if item in names else list(names)  # "I don't have one": whatever is needed
+        turn.lacks = sorted(set(turn.lacks) | set(missing))
+        return carry.skip_if_lacking(turn, view, Timeline().say(turn.t("equipment.noted")))
 
 
 class StartOverHandler(IntentHandler):

@@ -5,6 +5,9 @@ Session attributes the skill keeps (small, no personal data):
            expected_version, so a phone that already advanced makes a voice "next" a duplicate
   pending  the yes/no question just asked: "continue", "start:<routine id>" or "unlink"
   cont     a block whose count did not fit in one response: {"v", "block", "rep"} (next rep to count)
+  miss     how many turns in a row were not understood while a question was pending (the way out)
+  lacks    equipment ids the person said they don't have: exercises needing them are skipped
+  said     crc32s of the cautions already said in this session (each is said once)
 """
 
 from __future__ import annotations
@@ -47,6 +50,11 @@ class Turn:
         self.cont_in: dict[str, int] | None = self.attrs.get("cont")
         self.pending: str | None = None
         self.cont: dict[str, int] | None = None
+        self.misses_in: int = int(self.attrs.get("miss", 0) or 0)
+        self.misses: int | None = None
+        self.said: list[int] = list(self.attrs.get("said", []))
+        self.lacks: list[str] = list(self.attrs.get("lacks", []))
+        self.seen: frozenset[str] | None = None  # exercises the person has done before (read once)
         self.now: float = coach.clock()
         self.catalogue = coach.catalogue
         self.apl = apl.supported(envelope)
@@ -114,7 +122,15 @@ class Turn:
         attrs = self.hi.attributes_manager.session_attributes if self.hi.request_envelope.session else None
         if attrs is None:
             return
-        for key, value in (("v", self.version), ("pending", self.pending), ("cont", self.cont)):
+        said = self.said or None
+        for key, value in (
+            ("v", self.version),
+            ("pending", self.pending),
+            ("cont", self.cont),
+            ("miss", self.misses),
+            ("said", said),
+            ("lacks", self.lacks or None),
+        ):
             if value is None:
                 attrs.pop(key, None)
             else:

@@ -13,7 +13,6 @@ import subprocess
 import sys
 import threading
 import time
-import tomllib
 import uuid
 from pathlib import Path
 
@@ -36,9 +35,9 @@ def catalogue():
 
 
 def moved_on_phrases(locale: str = "en-US") -> list[str]:
-    data = tomllib.loads((REPO_ROOT / "skill" / "locales" / f"{locale}.toml").read_text())
-    phrases = data["sync"]["moved_on"]
-    return [phrases] if isinstance(phrases, str) else list(phrases)
+    from skill.speech.phrases import phrases  # the base English text with the locale's differences
+
+    return list(phrases(locale).variants("sync.moved_on"))
 
 
 def new_user_id() -> str:

@@ -45,8 +45,8 @@ DESIGN_INTENTS = {
     ),
 }
 CUSTOM = [n for n in im.CUSTOM_INTENTS]
-# ASK sample rules: words of letters and apostrophes, single spaces, slots in braces, no digits.
-SAMPLE_RE = re.compile(r"^(?:[A-Za-z']+|\{[A-Za-z]+\})(?: (?:[A-Za-z']+|\{[A-Za-z]+\}))*$")
+# ASK sample rules: words of letters and apostrophes, single spaces, slots (letters, underscores) in braces.
+SAMPLE_RE = re.compile(r"^(?:[A-Za-z']+|\{[A-Za-z_]+\})(?: (?:[A-Za-z']+|\{[A-Za-z_]+\}))*$")
 
 
 @pytest.fixture(scope="module")
@@ -105,10 +105,63 @@ def test_every_design_intent_is_in_every_locale(models, locale):
 
 
 @pytest.mark.parametrize("locale", im.LOCALES)
-def test_every_custom_intent_has_at_least_fifteen_samples(models, locale):
+def test_every_custom_intent_has_at_least_forty_samples(models, locale):
     intents = _intents(models[locale])
-    short = {n: len(intents[n]["samples"]) for n in CUSTOM if len(intents[n]["samples"]) < 15}
+    short = {n: len(intents[n]["samples"]) for n in CUSTOM if len(intents[n]["samples"]) < 40}
     assert not short, f"{locale}: too few samples {short}"
+
+
+@pytest.mark.parametrize("locale", im.LOCALES)
+def test_the_lint_finds_nothing_in_the_shipped_models(locale, catalogue):
+    assert im.lint(im.build_model(locale, catalogue)) == []
+
+
+def test_the_lint_catches_a_sample_in_two_intents_even_through_a_slot(catalogue):
+    model = im.build_model("en-US", catalogue)
+    intents = _intents(model["interactionModel"]["languageModel"])
+    intents["AMAZON.NextIntent"]["samples"].append("What's Next?")  # also a WhatsNextIntent sample
+    intents["AMAZON.RepeatIntent"]["samples"].append("my left knee hurts")  # "my {side} {body_part} hurts"
+    intents["ThanksIntent"]["samples"] = intents["ThanksIntent"]["samples"][:39]
+    problems = "\n".join(im.lint(model))
+    assert "what's next" in problems and "WhatsNextIntent" in problems
+    assert "my left knee hurts" in problems and "PainIntent" in problems
+    assert "ThanksIntent has 39 samples" in problems
+
+
+def test_the_generator_refuses_to_write_a_model_that_fails_the_lint(tmp_path, monkeypatch, catalogue):
+    monkeypatch.setitem(im.BASE_INTENTS["AMAZON.NextIntent"], "samples", ["next", "skip this set"])
+    with pytest.raises(ValueError, match="skip this set"):
+        im.write_models(tmp_path, catalogue)
+
+
+def test_questions_and_waits_are_never_next(models):
+    """ "What's next" is a question and "not yet" a wait: neither may advance the routine."""
+    intents = _intents(models["en-US"])
+    nexts = {s.lower() for s in intents["AMAZON.NextIntent"]["samples"]}
+    assert not nexts & {"what's next", "skip", "not yet", "hold on", "wait", "one moment", "i'm not ready"}
+    pauses = {s.lower() for s in intents["AMAZON.PauseIntent"]["samples"]}
+    assert {"not yet", "i'm not ready", "hold on", "one moment", "wait"} <= pauses
+    assert "what's next" in intents["WhatsNextIntent"]["samples"]
+    assert "skip" in intents["SkipExerciseIntent"]["samples"]
+
+
+def test_pain_has_body_part_side_and_symptom_slots(models):
+    pain = _intents(models["en-US"])["PainIntent"]
+    assert {s["name"]: s["type"] for s in pain["slots"]} == {
+        "body_part": "BodyPart",
+        "side": "BodySide",
+        "symptom": "PainSymptom",
+    }
+    symptoms = {v["id"] for v in _type(models["en-US"], "PainSymptom")["values"]}
+    assert {"numbness", "tingling", "dizziness", "weakness", "incontinence", "cramp", "pinching"} <= symptoms
+
+
+def test_equipment_slot_comes_from_the_catalogue(models, catalogue):
+    wanted = {item for ex in catalogue.exercises.values() for item in ex.equipment}
+    values = _type(models["en-US"], "Equipment")["values"]
+    assert {v["name"]["value"] for v in values} == wanted
+    bolster = next(v for v in values if v["name"]["value"] == "bolster pillow")
+    assert "bolster" in bolster["name"]["synonyms"]
 
 
 @pytest.mark.parametrize("locale", im.LOCALES)

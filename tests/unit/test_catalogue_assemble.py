@@ -112,7 +112,10 @@ def test_mixed_focus_means_no_preference(cat):
 
 def test_the_focus_category_comes_first(cat):
     routine = cat.assemble(5, "strengthen", set())
-    assert {e.category for e in routine.exercises(cat)} == {"strengthen"}
+    exercises = routine.exercises(cat)
+    assert [e.category for e in exercises].count("strengthen") >= len(exercises) - 1
+    # five minutes of strengthening alone would come up short: the one stretch that fills it is named
+    assert all(e.name in routine.explanation for e in exercises if e.category != "strengthen")
     stretches = cat.assemble(10, "stretch", set())
     assert {"pelvic-tilt", "knee-to-chest", "bolster-psoas-stretch"} <= set(stretches.exercise_ids)
 
@@ -140,3 +143,32 @@ def test_assembled_routine_is_a_normal_routine_with_computed_duration(cat):
     routine = cat.assemble(8, "release", set())
     assert routine.duration_seconds == sum(e.duration_seconds for e in routine.exercises(cat))
     assert "foam-roller-release" in routine.exercise_ids
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    minutes=st.integers(min_value=3, max_value=40),
+    focus=st.sampled_from(FOCUSES),
+    avoid=st.sets(st.sampled_from(POSITIONS)),
+)
+def test_the_length_is_within_15_percent_or_the_routine_says_why(minutes, focus, avoid):
+    cat = load_catalogue()
+    try:
+        routine = cat.assemble(minutes, focus, avoid)
+    except ValueError as exc:
+        assert "no exercise fits" in str(exc)  # said plainly, with the nearest focus when there is one
+        return
+    budget = minutes * 60
+    if abs(routine.duration_seconds - budget) > 0.15 * budget:
+        assert "minute" in routine.explanation, (minutes, focus, avoid, routine.duration_seconds)
+    category = None if focus in (None, "mixed") else focus
+    others = [e.name for e in routine.exercises(cat) if category and e.category != category]
+    for name in others:
+        assert name in routine.explanation, "an exercise of another focus needs a reason"
+
+
+def test_a_request_the_catalogue_can_fill_comes_within_15_percent(cat):
+    for minutes in (3, 5, 8, 10, 12, 15):
+        routine = cat.assemble(minutes, None, set())
+        assert 0.85 * minutes * 60 <= routine.duration_seconds <= minutes * 60, minutes
+        assert routine.explanation == ""

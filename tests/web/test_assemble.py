@@ -69,3 +69,28 @@ def test_any_form_input_is_never_a_server_error(phone, coach, minutes, focus, av
     if r.status_code == 303:
         target = phone.get(r.headers["Location"])
         assert target.status_code == 200
+
+
+def test_where_youll_be_means_wanted_not_avoided(phone, coach):
+    page = phone.get("/").get_data(as_text=True)
+    assert 'name="position"' in page and "Standing up" in page and "Sitting, at a desk" in page
+    r = phone.get("/routines/assemble?" + urlencode({"minutes": 5, "position": "seated"}))
+    assert r.status_code == 303
+    routine = coach.catalogue.routine(r.headers["Location"].rsplit("/", 1)[1])
+    assert routine.positions == {"seated"}
+    r = phone.get(
+        "/routines/assemble?" + urlencode({"minutes": 5, "focus": "posture", "position": "standing"})
+    )
+    assert r.status_code == 303
+    assert coach.catalogue.routine(r.headers["Location"].rsplit("/", 1)[1]).positions == {"standing"}
+
+
+def test_wanting_and_avoiding_one_position_is_a_clear_400(phone):
+    r = phone.get("/routines/assemble?" + urlencode({"minutes": 5, "position": "floor", "avoid": "floor"}))
+    assert r.status_code == 400 and "want and avoid" in r.get_data(as_text=True)
+
+
+def test_a_routine_that_comes_up_short_says_why_on_its_page(phone):
+    r = phone.get("/routines/assemble?" + urlencode({"minutes": 40, "focus": "stretch"}))
+    page = phone.get(r.headers["Location"]).get_data(as_text=True)
+    assert 'id="routine-explanation"' in page and "shorter than the 40" in page

@@ -1,0 +1,145 @@
+"""How much of what real people say does the en-US model cover?
+
+Reads tests/skill/data/utterances_heldout.toml (text -> expected intent, written without looking at
+the samples) and, for each utterance, asks:
+
+* within one word: is there a sample of the expected intent at most one token edit (insert, delete or
+  substitute one word) away, a slot in the sample standing for any of its type's values? Words are
+  normalised with the console's matcher (skill/utterance_matcher.py), the same way it reads typed text;
+* matched: does the console's matcher itself pick the expected intent?
+
+Reports both as shares, split into custom and built-in intents, and lists the misses.
+
+    .venv/bin/python bench/model_coverage.py [--locale en-US] [--misses]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from skill import interaction_model as im
+from skill.utterance_matcher import UtteranceMatcher, normalize
+
+HELDOUT = Path(__file__).resolve().parent.parent / "tests" / "skill" / "data" / "utterances_heldout.toml"
+MAX_SLOT_WORDS = 6
+
+
+def load_heldout(path: Path = HELDOUT) -> dict[str, str]:
+    with open(path, "rb") as fh:
+        return dict(tomllib.load(fh)["utterances"])
+
+
+def _sample_tokens(sample: str) -> list[str]:
+    """Words of a sample, each slot kept as one "{name}" token."""
+    out: list[str] = []
+    for part in sample.split():
+        out.append(part if part.startswith("{") else normalize(part))
+    return [t for t in out if t]
+
+
+def token_distance(words: list[str], sample: list[str], slot_values: dict[str, set[str]]) -> int:
+    """Fewest word edits turning `words` into `sample`, where a "{slot}" token costs nothing when it
+    covers a run of words that is one of its values (a slot with no fitting run is one edit)."""
+    n, m = len(words), len(sample)
+    inf = n + m + 1
+    dist = [[inf] * (m + 1) for _ in range(n + 1)]
+    dist[0][0] = 0
+    for i in range(n + 1):
+        for j in range(m + 1):
+            here = dist[i][j]
+            if here >= inf:
+                continue
+            if i < n:  # an extra word in what was said
+                dist[i + 1][j] = min(dist[i + 1][j], here + 1)
+            if j < m:  # a sample word (or slot) not said
+                dist[i][j + 1] = min(dist[i][j + 1], here + 1)
+            if i < n and j < m:
+                token = sample[j]
+                if token.startswith("{"):
+                    values = slot_values.get(token, set())
+                    for k in range(1, min(MAX_SLOT_WORDS, n - i) + 1):
+                        if " ".join(words[i : i + k]) in values:
+                            dist[i + k][j + 1] = min(dist[i + k][j + 1], here)
+                    dist[i + 1][j + 1] = min(dist[i + 1][j + 1], here + 1)
+                else:
+                    cost = 0 if words[i] == token else 1
+                    dist[i + 1][j + 1] = min(dist[i + 1][j + 1], here + cost)
+    return dist[n][m]
+
+
+@dataclass
+class Score:
+    text: str
+    expected: str
+    distance: int
+    matched: str
+
+    @property
+    def near(self) -> bool:
+        return self.distance <= 1
+
+    @property
+    def custom(self) -> bool:
+        return not self.expected.startswith("AMAZON.")
+
+
+class Coverage:
+    def __init__(self, model: dict[str, Any]):
+        self.matcher = UtteranceMatcher(model)
+        lm = model["interactionModel"]["languageModel"]
+        type_values = {t: set(table) for t, table in self.matcher.values.items()}
+        self.intents: dict[str, list[tuple[list[str], dict[str, set[str]]]]] = {}
+        for intent in lm["intents"]:
+            slots = {f"{{{s['name']}}}": s["type"] for s in intent.get("slots", [])}
+            values = {name: type_values.get(t, set()) for name, t in slots.items()}
+            for name, t in slots.items():
+                if t == "AMAZON.NUMBER":
+                    values[name] = {str(i) for i in range(100)} | set(im.number_words(i) for i in range(100))
+            self.intents[intent["name"]] = [(_sample_tokens(s), values) for s in intent["samples"]]
+
+    def score(self, text: str, expected: str) -> Score:
+        words = normalize(text).split()
+        best = min(
+            (token_distance(words, tokens, values) for tokens, values in self.intents.get(expected, [])),
+            default=len(words) + 1,
+        )
+        return Score(text, expected, best, self.matcher.match(text).intent)
+
+
+def share(scores: list[Score], test) -> float:
+    return sum(1 for s in scores if test(s)) / len(scores) if scores else 0.0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--locale", default="en-US")
+    parser.add_argument("--misses", action="store_true", help="list the utterances not covered")
+    args = parser.parse_args(argv)
+    coverage = Coverage(im.build_model(args.locale))
+    scores = [coverage.score(text, intent) for text, intent in load_heldout().items()]
+    groups = {
+        "custom": [s for s in scores if s.custom],
+        "built-in": [s for s in scores if not s.custom],
+        "overall": scores,
+    }
+    print(f"{args.locale}: {len(scores)} held-out utterances")
+    for name, group in groups.items():
+        near = share(group, lambda s: s.near)
+        matched = share(group, lambda s: s.matched == s.expected)
+        print(
+            f"  {name:9} n={len(group):3}  within one word {near:6.1%}   console matcher right {matched:6.1%}"
+        )
+    if args.misses:
+        for s in scores:
+            if not s.near or s.matched != s.expected:
+                print(f"  miss: {s.text!r} -> {s.expected} (distance {s.distance}, matcher {s.matched})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
