@@ -35,6 +35,9 @@ READY_TIMEOUT = 5.0  # how long subscribe() waits for the listener to be in plac
 PRUNE_AFTER_SECONDS = 600.0  # SQLite: change rows older than this are deleted
 PRUNE_EVERY_SECONDS = 60.0
 MAX_BACKOFF_SECONDS = 5.0
+# Published as the version when a person is deleted or merged into another: their live streams end
+# at once instead of at their next heartbeat. Session versions start at 1, so it never collides.
+ENDED = -1
 
 
 class Subscription:
@@ -46,10 +49,12 @@ class Subscription:
         self._cond = threading.Condition(threading.Lock())
         self._pending: int | None = None
         self._closed = False
+        self.ended = False  # the person was deleted or merged: nothing more will come
 
     def _offer(self, version: int) -> None:
         with self._cond:
-            self._pending = version
+            self.ended = self.ended or version == ENDED
+            self._pending = ENDED if self.ended else version
             self._cond.notify_all()
 
     def wait(self, timeout: float) -> int | None:
@@ -98,6 +103,11 @@ class ChangeBus:
 
     def publish(self, conn: Connection, person_id: int, version: int) -> None:
         raise NotImplementedError
+
+    def publish_ended(self, conn: Connection, person_id: int) -> None:
+        """The person is gone (deleted, or merged into another): in the caller's transaction, after
+        the delete, so their waiting streams wake (with ENDED) only if it commits."""
+        self.publish(conn, person_id, ENDED)
 
     def subscribe(self, person_id: int) -> Subscription:
         """Start listening for `person_id`; changes committed after this returns are delivered."""

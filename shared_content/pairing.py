@@ -45,6 +45,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Connection, case, delete, insert, select, text, update
 
+from shared_content.bus import ENDED
 from shared_content.store import Store, person_data
 from shared_content.store import people as people_db
 from shared_content.store import sessions as sessions_db
@@ -267,4 +268,5 @@ def _link_phone(
             version = sessions_db.version(conn, speaker_id)
             if version is not None:  # the session that just moved
                 publish(conn, speaker_id, version)
+        publish(conn, previous, ENDED)  # the absorbed person's live streams end now
     return PairingOutcome(True, LINKED, speaker_id)

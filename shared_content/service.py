@@ -15,6 +15,7 @@ notice has been taken in (`command("start", ..., safety_acknowledged=True)`, or 
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -237,26 +238,56 @@ class Coach:
         with self.store.write() as conn:
             if not people_db.remove_device(conn, device_id, person_id):
                 return False
-            if people_db.device_count(conn, person_id) == 0:
-                person_data.delete_person(conn, person_id)
-            return True
+            last = people_db.device_count(conn, person_id) == 0
+            if last:
+                self._delete_person(conn, person_id)
+        if last:
+            self._checkpoint_soon()
+        return True
 
     def forget_device(self, kind: str, external_id: str) -> bool:
-        """The skill was disabled (or a device asked to be forgotten): delete what we stored for it.
+        """The skill was disabled: delete the person this device belongs to, with every device of it.
 
-        The person's data goes too when this was their only device; otherwise only the device.
-        Returns False when the device was unknown.
+        A linked phone's data was merged into the speaker's person, so deleting only the device
+        would keep it; the phone starts afresh as a new person when next seen. Returns False when
+        the device was unknown.
         """
         people_db.check_device(kind, external_id)
-        with self.store.write() as conn:
+        with self.store.read() as conn:
             device = people_db.find_device(conn, kind, external_id)
-            if device is None:
-                return False
-            if people_db.device_count(conn, device.person_id) <= 1:
-                person_data.delete_person(conn, device.person_id)
-            else:
-                people_db.remove_device(conn, device.id, device.person_id)
-            return True
+        return device is not None and self.forget_person(device.person_id) is not None
+
+    def forget_person(self, person_id: int) -> dict[str, int] | None:
+        """ "Forget me": delete everything stored about the person, every device included.
+
+        Returns the rows deleted per table, or None when there was no such person. Their live
+        streams end at once; the SQLite WAL is checkpointed soon after, off the caller's path.
+        """
+        _check_person_id(person_id)
+        with self.store.write() as conn:
+            if people_db.find_person(conn, person_id) is None:
+                return None
+            deleted = self._delete_person(conn, person_id)
+        self._checkpoint_soon()
+        return deleted
+
+    def export_person(self, person_id: int) -> dict[str, Any] | None:
+        """Everything stored about the person (person_data.export_person), or None when unknown."""
+        with self.store.read() as conn:
+            return person_data.export_person(conn, _check_person_id(person_id))
+
+    def _delete_person(self, conn: Connection, person_id: int) -> dict[str, int]:
+        deleted = person_data.delete_person(conn, person_id)
+        if self.bus is not None:
+            self.bus.publish_ended(conn, person_id)  # after the delete: SQLite's notice row survives it
+        return deleted
+
+    def _checkpoint_soon(self) -> threading.Thread:
+        """Checkpoint the WAL in the background: it waits for readers, and the caller need not."""
+        thread = threading.Thread(target=self.store.checkpoint, name="psoas-checkpoint", daemon=True)
+        thread.start()
+        self.last_checkpoint = thread  # tests join it
+        return thread
 
     # --- sessions ---------------------------------------------------------------------
 

@@ -97,6 +97,7 @@ class Store:
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
             cursor.execute("PRAGMA synchronous=NORMAL")  # safe with WAL; durable up to the last checkpoint
+            cursor.execute("PRAGMA secure_delete=ON")  # deleted rows are zeroed, not left in free pages
             cursor.close()
 
         @event.listens_for(engine, "begin")
@@ -156,6 +157,20 @@ class Store:
                 finally:
                     conn.exec_driver_sql(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
                     conn.commit()
+
+    def checkpoint(self) -> bool:
+        """SQLite: copy the WAL into the database and truncate it, so deleted rows' old page images
+        do not linger in the -wal file. True when complete (no reader held it back); PostgreSQL: True."""
+        if self.dialect != "sqlite":
+            return True
+        with self.engine.connect() as conn:
+            # On the raw connection: outside any transaction, which a checkpoint needs.
+            cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+            try:
+                busy = cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+            finally:
+                cursor.close()
+        return int(busy) == 0
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -1,6 +1,6 @@
-"""Every table that holds a person's data, declared once, and the two operations that must reach
-all of them: merging two people (a phone links to a speaker) and deleting a person (the skill is
-disabled, the last device unlinked).
+"""Every table that holds a person's data, declared once, and the three operations that must reach
+all of them: merging two people (a phone links to a speaker), deleting a person (the skill is
+disabled, "forget me", the last device unlinked) and exporting everything stored about a person.
 
 A new table with a person reference goes into PERSON_TABLES with its merge rule; until it does,
 `tests/unit/test_person_data.py` fails (it enumerates the migrated schema), so no linking phone can
@@ -12,6 +12,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Connection, Table, delete, exists, select, update
 from sqlalchemy.engine import Inspector
@@ -44,6 +45,8 @@ class PersonTable:
     merge: Merge
     why: str
     key: tuple[str, ...] = ()  # DEDUPE: the columns that say "the same thing" under either person
+    # Hashes of secrets (a phone's login token, a pairing code): an export says only that they exist.
+    secret: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -51,7 +54,12 @@ class PersonTable:
 
 
 PERSON_TABLES: tuple[PersonTable, ...] = (
-    PersonTable(devices, Merge.REPOINT, "every device of either person reaches the merged person"),
+    PersonTable(
+        devices,
+        Merge.REPOINT,
+        "every device of either person reaches the merged person",
+        secret=("external_id",),
+    ),
     PersonTable(
         sessions, Merge.KEEP_SURVIVORS, "one live session per person: the speaker's, else the phone's"
     ),
@@ -62,7 +70,7 @@ PERSON_TABLES: tuple[PersonTable, ...] = (
         key=("session_started_at",),
     ),
     PersonTable(pain_reports, Merge.REPOINT, "every report is kept"),
-    PersonTable(pairing_codes, Merge.DROP, "a code names the person who asked for it"),
+    PersonTable(pairing_codes, Merge.DROP, "a code names the person who asked for it", secret=("code_hash",)),
     PersonTable(changes, Merge.DROP, "bus notices about the absorbed person; nobody listens to them now"),
 )
 
@@ -106,15 +114,63 @@ def _fold_person_row(conn: Connection, from_id: int, into_id: int) -> None:
         conn.execute(update(people).where(people.c.id == into_id).values(safety_heard_at=min(times)))
 
 
-def delete_person(conn: Connection, person_id: int) -> None:
+def delete_person(conn: Connection, person_id: int) -> dict[str, int]:
     """Everything stored about the person goes: every declared table's rows, then the person.
 
     Explicit rather than left to ON DELETE CASCADE, so tables without a foreign key (the bus's
-    `changes`) are reached too. Runs in the caller's transaction.
+    `changes`) are reached too. Runs in the caller's transaction. Returns the rows deleted per
+    table (the person's own row under "people"), for telling the person what went.
     """
+    deleted: dict[str, int] = {}
     for entry in reversed(PERSON_TABLES):
-        conn.execute(delete(entry.table).where(entry.table.c[PERSON_COLUMN] == person_id))
-    conn.execute(delete(people).where(people.c.id == person_id))
+        gone = conn.execute(delete(entry.table).where(entry.table.c[PERSON_COLUMN] == person_id))
+        deleted[entry.name] = int(gone.rowcount)
+    deleted[people.name] = int(conn.execute(delete(people).where(people.c.id == person_id)).rowcount)
+    return deleted
+
+
+EXPORT_FORMAT = "psoas-coach-person-data"
+EXPORT_VERSION = 1
+SECRET_PRESENT = "present"
+SECRET_NOTE = (
+    "Columns listed under 'secret' hold one-way hashes of secrets (the phone's login token, pairing "
+    "codes); the export says only that a value is present, so a copy of this file cannot log anyone in."
+)
+
+
+def export_person(conn: Connection, person_id: int) -> dict[str, Any] | None:
+    """Every row stored about the person, table by table (PERSON_TABLES), all columns as stored.
+
+    Generic over columns, so a column added to a table appears without editing this. Secret
+    columns are written as "present" (or None when empty). None when there is no such person.
+    """
+    person = conn.execute(select(people).where(people.c.id == person_id)).mappings().first()
+    if person is None:
+        return None
+    tables: dict[str, Any] = {}
+    for entry in PERSON_TABLES:
+        table = entry.table
+        order = list(table.primary_key.columns)
+        rows = conn.execute(select(table).where(table.c[PERSON_COLUMN] == person_id).order_by(*order))
+        tables[entry.name] = {
+            "what": entry.why,
+            "secret": list(entry.secret),
+            "rows": [_exported_row(dict(row), entry.secret) for row in rows.mappings()],
+        }
+    return {
+        "format": EXPORT_FORMAT,
+        "version": EXPORT_VERSION,
+        "note": SECRET_NOTE,
+        "person": dict(person),
+        "tables": tables,
+    }
+
+
+def _exported_row(row: dict[str, Any], secret: tuple[str, ...]) -> dict[str, Any]:
+    for column in secret:
+        if column in row:
+            row[column] = None if row[column] is None else SECRET_PRESENT
+    return row
 
 
 def person_referencing_tables(inspector: Inspector) -> set[str]:
@@ -139,6 +195,9 @@ __all__ = [
     "PERSON_TABLES",
     "merge_person",
     "delete_person",
+    "export_person",
+    "EXPORT_FORMAT",
+    "SECRET_PRESENT",
     "person_referencing_tables",
     "undeclared",
 ]
