@@ -33,6 +33,7 @@ def create_app(coach, secret_key: str, dev: bool = False, testing: bool = False)
     from webapp.library import bp as library_bp
     from webapp.pairing import bp as pairing_bp
     from webapp.progress import bp as progress_bp
+    from webapp.privacy import bp as privacy_bp
     from webapp.pwa import bp as pwa_bp
     from webapp.routines import bp as routines_bp
     from webapp.safety import bp as safety_bp
@@ -54,6 +55,7 @@ def create_app(coach, secret_key: str, dev: bool = False, testing: bool = False)
         progress_bp,
         figures_bp,
         api_docs_bp,
+        privacy_bp,
     )
     for bp in blueprints:
         app.register_blueprint(bp)
