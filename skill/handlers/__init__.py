@@ -10,6 +10,7 @@ info.py       ListRoutines, DescribeExercise, HowMuchLonger, Help, Fallback
 progress.py   HowAmIDoing, RemindMe, StopReminders
 safety.py     PainIntent
 linking.py    LinkPhoneIntent, UnlinkPhoneIntent
+privacy.py    ForgetMeIntent (yes/no, then everything of the person is deleted)
 lifecycle.py  Stop/Cancel, NavigateHome, SessionEnded, SkillDisabled, errors
 flow.py       what the voice says and does in each phase (shared by the handlers)
 carry.py      around the count: cues, cautions once, missing equipment, carrying on after an answer
@@ -34,6 +35,7 @@ from .lifecycle import (
     StopHandler,
 )
 from .linking import LinkPhoneHandler, UnlinkPhoneHandler
+from .privacy import ForgetMeHandler
 from .progress import HowAmIDoingHandler, RemindMeHandler, StopRemindersHandler
 from .questions import (
     EasierHandler,
@@ -94,6 +96,7 @@ def request_handlers() -> list:
         HelpHandler(),
         LinkPhoneHandler(),
         UnlinkPhoneHandler(),
+        ForgetMeHandler(),
         HowAmIDoingHandler(),
         RemindMeHandler(),
         StopRemindersHandler(),

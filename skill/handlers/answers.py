@@ -15,7 +15,7 @@ from ask_sdk_model import Response
 
 from skill.speech.ssml import Raw, Timeline
 
-from . import flow, info, launch, linking
+from . import flow, info, launch, linking, privacy
 from .base import IntentHandler
 from .turn import Turn
 
@@ -41,7 +41,7 @@ class NoHandler(IntentHandler):
             return turn.tell(Timeline().say(turn.t("answer.no_choice")), view)
         if pending == "finish":
             return flow.present(turn, view, Timeline().say(turn.t("finish.kept")))
-        key = "unlink.kept" if pending == "unlink" else "answer.no"
+        key = {"unlink": "unlink.kept", "forget": "forget.kept"}.get(pending, "answer.no")
         tl = Timeline().say(turn.t(key)).say(flow.prompt_for(turn, view))
         return turn.ask(tl, flow.prompt_for(turn, view), view)
 
@@ -54,6 +54,8 @@ def answer_yes(turn):
         return launch.start_routine(turn, turn.catalogue.routine(pending[6:]))
     if pending == "unlink":
         return linking.unlink_phones(turn)
+    if pending == "forget":
+        return privacy.forget_everything(turn)
     if pending == "finish":
         from .routine import finish_now  # the finish belongs with the session's commands
 
@@ -70,7 +72,7 @@ def question(turn, pending: str) -> str:
     """The pending question asked again, word for word as its reprompt."""
     if pending.startswith("start:") and pending[6:] in turn.catalogue.routines:
         return turn.t("reprompt.offer", routine=turn.catalogue.routine(pending[6:]).name)
-    key = {"continue": "reprompt.continue", "unlink": "reprompt.unlink", "finish": "reprompt.finish_confirm"}
+    key = {"continue": "reprompt.continue", "unlink": "reprompt.unlink", "forget": "reprompt.forget", "finish": "reprompt.finish_confirm"}
     return turn.t(key.get(pending, "reprompt.choose"))
 
 
