@@ -72,7 +72,12 @@ def question(turn, pending: str) -> str:
     """The pending question asked again, word for word as its reprompt."""
     if pending.startswith("start:") and pending[6:] in turn.catalogue.routines:
         return turn.t("reprompt.offer", routine=turn.catalogue.routine(pending[6:]).name)
-    key = {"continue": "reprompt.continue", "unlink": "reprompt.unlink", "forget": "reprompt.forget", "finish": "reprompt.finish_confirm"}
+    key = {
+        "continue": "reprompt.continue",
+        "unlink": "reprompt.unlink",
+        "forget": "reprompt.forget",
+        "finish": "reprompt.finish_confirm",
+    }
     return turn.t(key.get(pending, "reprompt.choose"))
 
 

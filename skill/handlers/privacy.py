@@ -1,4 +1,4 @@
-""""Forget me" by voice: a yes/no confirmation (pending question "forget"), then everything
+""" "Forget me" by voice: a yes/no confirmation (pending question "forget"), then everything
 stored about the person is deleted, with every device linked to them (Coach.forget_person)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-""""Forget me" by voice: a yes/no confirmation first, then everything of the person is deleted,
+""" "Forget me" by voice: a yes/no confirmation first, then everything of the person is deleted,
 a linked phone's devices included; "no" keeps it all."""
 
 from __future__ import annotations
