@@ -95,13 +95,12 @@
       })
       .then(function (text) {
         if (wanted !== exerciseId) return;
+        // The page's CSP allows only its own style sheets (figure.css carries these rules), and
+        // a parsed document inherits it: the <style> goes before parsing.
+        text = text.replace(/<style[^>]*>[\s\S]*?<\/style>/g, "");
         var doc = new DOMParser().parseFromString(text, "image/svg+xml");
         var root = doc.documentElement;
         if (!root || root.nodeName !== "svg") throw new Error("not an svg");
-        // The page's CSP allows only its own style sheets: figure.css carries these rules.
-        Array.prototype.forEach.call(root.querySelectorAll("style"), function (s) {
-          s.remove();
-        });
         svg = document.importNode(root, true);
         svg.removeAttribute("width");
         svg.removeAttribute("height");
