@@ -52,8 +52,9 @@
     if (!next) return;
     var current = svg.querySelector(".pose.on");
     if (current !== next) {
-      var from = current ? current.querySelectorAll("path") : [];
-      var to = next.querySelectorAll("path");
+      // Body paths and the head match pose to pose; glows, highlights and arrows may not.
+      var from = current ? current.querySelectorAll("path.l, path.h") : [];
+      var to = next.querySelectorAll("path.l, path.h");
       if (current) current.classList.remove("on");
       next.classList.add("on");
       if (ms > 0 && from.length === to.length && to.length && to[0].animate) {
