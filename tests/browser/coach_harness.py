@@ -28,7 +28,7 @@ PAGE = """<!doctype html>
 MARKUP = (
     '<button type="button" data-sound-toggle>Sound</button>'
     '<div data-figure data-exercise-id="{exercise}"></div>'
-    '<p data-spacer>Tap here</p>'
+    "<p data-spacer>Tap here</p>"
 )
 
 DOUBLES = """
