@@ -57,17 +57,38 @@
    * at its commas. */
   function pieces(text) {
     var out = [];
+    // (No look-behind in these patterns: older Safari cannot parse it.)
     String(text)
-      .split(/(?<=[.!?;:])\s+/)
+      .replace(/([.!?;:])\s+/g, "$1\n")
+      .split("\n")
       .forEach(function (sentence) {
         sentence = sentence.trim();
         if (!sentence) return;
         if (sentence.length <= 120) return out.push(sentence);
-        sentence.split(/(?<=,)\s+/).forEach(function (part) {
-          if (part.trim()) out.push(part.trim());
-        });
+        sentence
+          .replace(/,\s+/g, ",\n")
+          .split("\n")
+          .forEach(function (part) {
+            if (part.trim()) out.push(part.trim());
+          });
       });
     return out;
+  }
+
+  function stored() {
+    try {
+      return localStorage.getItem(STORAGE_KEY);
+    } catch (e) {
+      return null; // storage refused (private mode): sound stays on
+    }
+  }
+
+  function store(value) {
+    try {
+      localStorage.setItem(STORAGE_KEY, value);
+    } catch (e) {
+      /* not remembered, still applied */
+    }
   }
 
   var exercises = {};
@@ -120,7 +141,7 @@
   }
 
   var state = {
-    on: localStorage.getItem(STORAGE_KEY) !== "off",
+    on: stored() !== "off",
     ledBy: "phone",
     paused: false,
     done: false,
@@ -312,7 +333,7 @@
 
   function onToggle() {
     state.on = !state.on;
-    localStorage.setItem(STORAGE_KEY, state.on ? "on" : "off");
+    store(state.on ? "on" : "off");
     if (!state.on) silence();
     else unlock();
     render();
