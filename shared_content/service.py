@@ -34,6 +34,7 @@ from shared_content.store import pain as pain_db
 from shared_content.store import people as people_db
 from shared_content.store import sessions as sessions_db
 
+Cue = engine.Cue  # (at, key, params): one moment of the cue schedule, for the front ends
 Source = Literal["phone", "voice"]
 SOURCES: tuple[Source, ...] = ("phone", "voice")
 Status = Literal["applied", "duplicate", "illegal", "safety_notice"]
@@ -345,6 +346,10 @@ class Coach:
             except _Conflict:
                 continue
         raise RuntimeError("The session kept changing; please try again.")
+
+    def cues(self, view: SessionView, start: float, until: float) -> list[Cue]:
+        """What a front end says or shows when (the engine's cue schedule) between two times."""
+        return engine.cues(view.state, view.routine, self.catalogue, start, until)
 
     def timeline(self, person_id: int) -> dict[str, Any] | None:
         """The person's session as timeline data for the phone's player (docs/architecture.md,

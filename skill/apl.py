@@ -20,7 +20,6 @@ from typing import Any
 from ask_sdk_model import RequestEnvelope
 from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
 
-from shared_content.engine import cues
 from shared_content.figures import load_figures
 from skill import apl_figures
 
@@ -116,7 +115,7 @@ def _figure_timing(turn, view, figure) -> list[dict[str, Any]]:
     next halt (where the voice's audio ends), at most one response's worth."""
     if view.state.paused or view.state.done:
         return []
-    upcoming = cues(view.state, view.routine, turn.catalogue, turn.now, turn.now + MAX_RESPONSE_SECONDS)
+    upcoming = turn.coach.cues(view, turn.now, turn.now + MAX_RESPONSE_SECONDS)
     schedule = apl_figures.pose_schedule(figure, upcoming, turn.now, view.position.side)
     return apl_figures.pose_commands(schedule)
 

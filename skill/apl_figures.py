@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from shared_content.engine import Cue
 from shared_content.figures import load_figures
 from shared_content.figures.model import Figure
 from shared_content.figures.render import Shape, alt_text, figure_size, frame_top, pose_shapes, prop_shapes
+from shared_content.service import Cue
 
 AVG_VERSION = "1.2"
 GRAPHIC_NAME = "exerciseFigure"
