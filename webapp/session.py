@@ -43,7 +43,7 @@ def _now() -> float:
 # get-ready apart by colour AND by word (static/session.css adds a shape per kind). app.js reads
 # the same table from the panel's data island, so the online and offline views say the same.
 KIND_LABELS = {
-    "intro": "Get into position",
+    "intro": "Get set",
     "get_ready": "Get ready",
     "hold": "Hold",
     "release": "Release",

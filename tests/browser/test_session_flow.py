@@ -27,6 +27,12 @@ def tap(page, name: str):
     expect(page.locator(changed).first).to_be_attached()
 
 
+def settled(page):
+    """Let the panel settle after a tap: its answer swaps the panel."""
+    page.wait_for_timeout(600)
+    expect(page.locator("#session-panel.htmx-settling, #session-panel.htmx-swapping")).to_have_count(0)
+
+
 def start_from_home(page, live_server):
     page.goto(live_server + "/")
     page.get_by_role("link", name=ROUTINE_NAME, exact=True).click()

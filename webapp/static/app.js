@@ -443,5 +443,7 @@
     updateWakeLock();
     window.setInterval(tick, 200);
   }
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init); else init();
+  // A deferred script runs before DOMContentLoaded, and player.js (deferred, later in the page)
+  // only after this one: start once the document is parsed and every deferred script ran.
+  if (document.readyState === "complete") init(); else document.addEventListener("DOMContentLoaded", init);
 }());

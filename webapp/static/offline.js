@@ -298,6 +298,6 @@
   window.PsoasOffline = {load: load, flush: flush, refreshSnapshot: refreshSnapshot};
 
   // After app.js (it loads first and sets up window.PsoasSession on DOMContentLoaded).
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', function () { setTimeout(boot, 0); });
-  else setTimeout(boot, 0);
+  if (document.readyState === 'complete') boot();
+  else document.addEventListener('DOMContentLoaded', function () { setTimeout(boot, 0); });
 })();
