@@ -393,8 +393,8 @@
     if (!p) return;
     var active = document.activeElement;
     if (lastFocus === null || (active && active !== document.body && document.contains(active))) return;
-    var next = (lastFocus && (document.getElementById(lastFocus) || document.getElementById(TWINS[lastFocus] || ""))) || p.querySelector("h2");
-    if (!next || (next.closest("form") && next.closest("form").hidden)) next = p.querySelector("h2");
+    function usable(id) { var el = id && document.getElementById(id); return el && !(el.closest("form") && el.closest("form").hidden) ? el : null; }
+    var next = (lastFocus && (usable(lastFocus) || usable(TWINS[lastFocus] || ""))) || p.querySelector("h2");
     if (!next) return;
     if (next.tagName === "H2") next.setAttribute("tabindex", "-1");
     next.focus({ preventScroll: true });
