@@ -12,7 +12,7 @@ from flask import Blueprint, Response, abort, flash, redirect, request, stream_w
 from shared_content.engine import timeline_data
 from webapp.errors import error_response
 from webapp.security import csrf_token
-from webapp.web import current_person, get_catalogue, get_coach, render_block, render_page
+from webapp.web import current_person, get_catalogue, get_coach, render_page
 
 bp = Blueprint("session", __name__)
 

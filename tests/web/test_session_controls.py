@@ -118,8 +118,8 @@ def test_back_and_resume(phone, coach):
     assert coach.current(phone.person.id).state.version == moved.state.version + 1
     phone.post("/session/pause", {"expected_version": phone.version()})
     html = phone.get("/session").get_data(as_text=True)
-    assert re.search(r'<form[^>]*control-resume[^>]*>', html).group(0).count("hidden") == 0
-    assert "hidden" in re.search(r'<form[^>]*control-pause[^>]*>', html).group(0)
+    assert re.search(r"<form[^>]*control-resume[^>]*>", html).group(0).count("hidden") == 0
+    assert "hidden" in re.search(r"<form[^>]*control-pause[^>]*>", html).group(0)
     phone.post("/session/resume", {"expected_version": phone.version()})
     assert coach.current(phone.person.id).state.paused_at is None
 
@@ -260,5 +260,5 @@ def test_paused_session_offers_resume_as_the_main_button(phone):
     phone.post("/session/pause", {"expected_version": phone.version()})
     html = phone.get("/session").get_data(as_text=True)
     assert re.search(r'id="btn-resume" class="btn primary main-control"', html)
-    assert "hidden" in re.search(r'<form[^>]*control-pause[^>]*>', html).group(0)
+    assert "hidden" in re.search(r"<form[^>]*control-pause[^>]*>", html).group(0)
     assert 'data-field="label">Paused<' in html
