@@ -44,7 +44,10 @@ def tiny_server(tmp_path_factory):
     log = open(data / "server.log", "w+")
     proc = subprocess.Popen(
         [sys.executable, "-m", "psoas_coach.cli", "serve", "--dev", "--port", str(port)],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -71,10 +74,10 @@ def tiny_server(tmp_path_factory):
 
 
 def test_the_tiny_routine_is_short():
+    import tempfile
+
     from shared_content.catalogue import load_catalogue
     from shared_content.engine.segments import template_for
-
-    import tempfile
 
     folder = write_tiny_catalogue(Path(tempfile.mkdtemp()) / "catalogue")
     catalogue = load_catalogue(folder)

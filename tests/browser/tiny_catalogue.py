@@ -14,7 +14,13 @@ ROUTINE_ID = "tiny-test"
 ROUTINE_NAME = "Tiny test routine"
 SHORT = {
     "pelvic-tilt": {"hold_seconds": 5, "repetitions": 2, "rep_gap_seconds": 1, "sets": 2, "rest_seconds": 3},
-    "knee-to-chest": {"hold_seconds": 5, "repetitions": 1, "rep_gap_seconds": 0, "sets": 1, "rest_seconds": 0},
+    "knee-to-chest": {
+        "hold_seconds": 5,
+        "repetitions": 1,
+        "rep_gap_seconds": 0,
+        "sets": 1,
+        "rest_seconds": 0,
+    },
 }
 
 
