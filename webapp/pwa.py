@@ -233,6 +233,8 @@ def _session_payload(person_id: int) -> dict[str, Any]:
     }
     if view is None:
         return payload
+    # The timeline the page's player plays (offline.js keeps it for a page opened offline).
+    payload["timeline"] = None if view.state.done else coach.timeline(person_id)
     pos = view.position
     payload["session"] = {
         "version": view.state.version,
