@@ -231,14 +231,15 @@ def events():
         # JSON, not HTML: the page's player takes the new timeline in place (no swap, so focus
         # and scroll stay), and asks for the panel only when its shape changes (start, end).
         timeline = coach.timeline(person_id) if view is not None and not view.state.done else None
+        version = view.state.version if view else 0
         payload = {
-            "version": view.state.version if view else 0,
+            "version": version,
             "started_at": view.state.started_at if view else None,
             "done": bool(view and view.state.done),
             "outcome": view.state.outcome if view else None,
             "timeline": timeline,
         }
-        return sse_event("session", json.dumps(payload, separators=(",", ":")), payload["version"])
+        return sse_event("session", json.dumps(payload, separators=(",", ":")), version)
 
     def stream() -> Iterator[str]:
         sub = coach.subscribe(person_id)  # subscribe first, so no change slips between read and wait
