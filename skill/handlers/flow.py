@@ -222,6 +222,7 @@ def move_on(turn: Turn) -> Response:
 def carry_on(turn: Turn, view: SessionView | None, tl: Timeline) -> Response:
     """Continue a session as it stands: resume it if paused, then lead it (a halt is continued there)."""
     if view is not None and view.position.paused and not view.state.done:
+        tl = with_news(turn, view, tl)  # "You paused on your phone." before the resume is ours
         outcome = turn.command("resume", versioned=False)
         view = outcome.view or view
     return present(turn, view, tl)

@@ -93,9 +93,12 @@ def cue_options(
     """The wordings of one cue, longest first."""
     if key == "intro":
         ex = exercise(str(params["exercise"]))
-        steps = " ".join(escape(s) for s in ex.steps)
         head = f"{escape(ex.name)}. {escape(ex.summary)}"
-        return [f"{head} {steps}", head, escape(ex.name) + "."]
+        # as many of the steps as fit before the first get-ready, in order
+        with_steps = [
+            " ".join([head, *(escape(s) for s in ex.steps[:k])]) for k in range(len(ex.steps), 0, -1)
+        ]
+        return [*with_steps, head, escape(ex.name) + "."]
     if key == "get_ready":
         ex = exercise(str(params["exercise"]))
         framing = []
@@ -110,6 +113,7 @@ def cue_options(
             " ".join(x for x in (head, first, cue) if x),
             " ".join(x for x in (head, cue) if x),
             " ".join(x for x in (head, words("lead.get_ready")) if x),
+            head,
             words("lead.get_ready"),
         ]
     if key == "countdown":
@@ -207,7 +211,11 @@ def script_for(
     groups = _groups(sorted(timed, key=lambda c: c["at"]))
     for i, group in enumerate(groups):
         at = group[0]["at"]
-        following = groups[i + 1][0]["at"] if i + 1 < len(groups) else (end_at or at + 30.0)
+        last = i + 1 == len(groups)
+        # the last line before a barrier must end there; a wait's or the end's words may run on
+        following = groups[i + 1][0]["at"] if not last else (end_at if script.end == "budget" else None)
+        if following is None or following <= at:
+            following = at + 30.0
         room = following - max(at, audio_start + script.length + MIN_GAP)
         parts = [
             first_fitting(cue_options(c["key"], c["params"], words, exercise, ctx), room / len(group))
