@@ -217,10 +217,11 @@ def script_for(
         if following is None or following <= at:
             following = at + 30.0
         room = following - max(at, audio_start + script.length + MIN_GAP)
-        parts = [
-            first_fitting(cue_options(c["key"], c["params"], words, exercise, ctx), room / len(group))
-            for c in group
-        ]
+        parts: list[str] = []
+        for c in group:  # cues falling together share the room, first come first served
+            part = first_fitting(cue_options(c["key"], c["params"], words, exercise, ctx), room)
+            room -= estimate_seconds(part, tail=False) if part else 0.0
+            parts.append(part)
         text = " ".join(p for p in parts if p)
         script.add(at - audio_start, text, at, tuple(c["key"] for c in group))
     if end_at is not None:
