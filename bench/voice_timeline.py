@@ -60,7 +60,10 @@ def placements_of(response: dict[str, Any], mode: str) -> tuple[list[tuple[float
         if not docs:
             return [], 0.0
         found = render_local.apla_placements(docs[0])
-        tail = max((s["duration"] for s in docs[0]["mainTemplate"]["item"]["items"] if s["type"] == "Silence"), default=0)
+        tail = max(
+            (s["duration"] for s in docs[0]["mainTemplate"]["item"]["items"] if s["type"] == "Silence"),
+            default=0,
+        )
         ends = [h + render_local.measured(w)[0] for _, h, w in found]
         return found, max([tail / 1000.0, *ends])
     ssml = (response.get("outputSpeech") or {}).get("ssml", "")
@@ -119,7 +122,9 @@ def _lead(coach: Coach, clock: Clock, routine_id: str, mode: str, write: Path | 
         clock.now = start + length + 1.0  # the person answers a second after the speaker falls silent
         if response.get("shouldEndSession"):
             break
-        env = envelopes.intent("AMAZON.ResumeIntent", user_id=USER, new_session=False, attributes=attrs, session_id=session)
+        env = envelopes.intent(
+            "AMAZON.ResumeIntent", user_id=USER, new_session=False, attributes=attrs, session_id=session
+        )
     return {"offsets": offsets, "turns": turns}
 
 
@@ -150,7 +155,9 @@ def main(argv: list[str] | None = None) -> int:
     from shared_content.catalogue import load_catalogue
 
     routines = args.routine or list(load_catalogue().routines)
-    print(f"{'routine':<22} {'cues':>5} {'turns':>5} {'APLA p95':>9} {'APLA max':>9} {'SSML p95':>9} {'SSML max':>9}")
+    print(
+        f"{'routine':<22} {'cues':>5} {'turns':>5} {'APLA p95':>9} {'APLA max':>9} {'SSML p95':>9} {'SSML max':>9}"
+    )
     ok = True
     for routine_id in routines:
         rows = {mode: lead_session(routine_id, mode, args.write) for mode in ("apla", "ssml")}
