@@ -137,7 +137,7 @@ def lead(turn: Turn, view: SessionView, tl: Timeline, *, depth: int = 0) -> Resp
             return refused(turn, outcome, tl, depth)
         view = outcome.view or view
     elif p.kind == "intro" and p.segment_started_at is not None and p.segment_started_at < speech_at - 0.5:
-        if p.step == 0 and p.segment == 0:  # a routine just started: its first intro begins as it is read
+        if p.step == 0 and p.segment is not None and p.segment.index == 0:  # a routine just started: its first intro begins as it is read
             outcome = turn.command("repeat", at=speech_at)
             view = outcome.view or view
     script = script_for(

@@ -29,10 +29,14 @@ Words = Callable[..., str]  # words(key, **values) -> SSML-safe phrase
 
 
 class ExerciseWords(Protocol):
-    name: str
-    summary: str
-    steps: Sequence[str]
-    hold_cue: str
+    @property
+    def name(self) -> str: ...
+    @property
+    def summary(self) -> str: ...
+    @property
+    def steps(self) -> Sequence[str]: ...
+    @property
+    def hold_cue(self) -> str: ...
 
 
 @dataclass(frozen=True)
