@@ -361,6 +361,13 @@ class Coach:
         data["routine_name"] = view.routine.name
         return data
 
+    def timeline_of(self, view: SessionView) -> dict[str, Any]:
+        """Timeline data (as `timeline`) of a view already in hand, e.g. the one a command just
+        returned: the voice words its response from these cues without reading the store again."""
+        data = engine.timeline_data(view.state, view.routine, self.catalogue, self.clock())
+        data["routine_name"] = view.routine.name
+        return data
+
     def history(self, person_id: int) -> list[HistoryEntry]:
         """Finished sessions, newest first."""
         with self.store.read() as conn:
@@ -394,6 +401,7 @@ class Coach:
         safety_acknowledged: bool = False,
         mode: str | None = None,
         segment: int | None = None,
+        voice_until: float | None = None,
     ) -> CommandOutcome:
         """Apply a session command for the person. See docs/architecture.md (Service).
 
@@ -419,7 +427,15 @@ class Coach:
                 with self.store.write() as conn:
                     if name == "start":
                         return self._start(conn, person_id, routine_id, expected_version, safety_acknowledged)
-                    command = engine.Command(name, expected_version, at, mode=mode, segment=segment)
+                    command = engine.Command(
+                        name,
+                        expected_version,
+                        at,
+                        mode=mode,
+                        segment=segment,
+                        source=source,
+                        voice_until=voice_until,
+                    )
                     return self._apply(conn, person_id, command, source)
             except _Conflict:
                 continue

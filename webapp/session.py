@@ -9,7 +9,6 @@ from collections.abc import Iterator
 
 from flask import Blueprint, Response, abort, flash, redirect, request, stream_with_context, url_for
 
-from shared_content.engine import timeline_data
 from webapp.errors import error_response
 from webapp.limits import STREAM_RETRY_AFTER_SECONDS, client_network, live_streams
 from webapp.security import csrf_token
@@ -131,12 +130,7 @@ def panel_context(view, notice: str | None = None) -> dict:
     if view.state.done:
         ctx["duration_text"] = _duration_text(view.state)
         return ctx
-    timeline = get_coach().timeline(current_person().id)
-    if timeline is None or timeline.get("version") != view.state.version:
-        # The stored state moved between the two reads: play what the command or read returned.
-        timeline = timeline_data(view.state, view.routine, get_catalogue(), now)
-        timeline["routine_name"] = view.routine.name
-    ctx["timeline"] = timeline
+    ctx["timeline"] = timeline = get_coach().timeline_of(view)  # the view in hand: no second read
     ctx["island"] = {
         "timeline": timeline,
         "exercises": {
@@ -230,7 +224,7 @@ def events():
     def render(view) -> str:
         # JSON, not HTML: the page's player takes the new timeline in place (no swap, so focus
         # and scroll stay), and asks for the panel only when its shape changes (start, end).
-        timeline = coach.timeline(person_id) if view is not None and not view.state.done else None
+        timeline = coach.timeline_of(view) if view is not None and not view.state.done else None
         version = view.state.version if view else 0
         payload = {
             "version": version,

@@ -46,6 +46,8 @@ def timeline_data(
         "anchor": {"index": state.anchor_index, "at": state.anchor_at, "duration": state.anchor_duration},
         "paused_at": state.paused_at,
         "barrier": state.barrier,
+        "voice_until": state.voice_until,
+        "last_command": {"source": state.last_source, "name": state.last_command},
         "done": state.done,
         "outcome": state.outcome,
         "finished_at": state.finished_at,
