@@ -24,11 +24,11 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
 from shared_content import engine, pairing
-from shared_content.pain import PainAdvice, PainReading, advise, load_pain_guide, read_pain
-from shared_content.progress import PainReport, zone
 from shared_content.bus import ChangeBus, Subscription
 from shared_content.catalogue import Catalogue, Routine
+from shared_content.pain import PainAdvice, PainReading, advise, load_pain_guide, read_pain
 from shared_content.pairing import PairingOutcome
+from shared_content.progress import PainReport, zone
 from shared_content.store import Store, default_database_url, person_data
 from shared_content.store import history as history_db
 from shared_content.store import pain as pain_db
@@ -505,9 +505,17 @@ class Coach:
         prefs = self.settings(person_id)
         return prefs.screen_answered_at, prefs.screen_flags
 
-    def answer_red_flag_screen(self, person_id: int, flags: tuple[str, ...]) -> PainAdvice | None:
-        """Store the screen's answer; the see-a-clinician advice when any red flag was ticked."""
+    def answer_red_flag_screen(self, person_id: int, flags: tuple[str, ...] | None) -> PainAdvice | None:
+        """Store the screen's answer; the see-a-clinician advice when any red flag was ticked.
+
+        `flags` None: a spoken "yes" to all of them at once (stored as every flag id)."""
         guide = load_pain_guide()
+        if flags is None:
+            self._put_settings(
+                person_id, screen_answered_at=self.clock(), screen_flags=tuple(f.id for f in guide.red_flag)
+            )
+            text = guide.red_flags.advice.format(flag=guide.red_flags.any_flag)
+            return PainAdvice("red_flag", text, ("stop",), red_flags=tuple(f.id for f in guide.red_flag))
         known = {flag.id for flag in guide.red_flag}
         unknown = [f for f in flags if f not in known]
         if unknown:

@@ -281,6 +281,11 @@ def paused(turn, view, tl: Timeline):
 def finished(turn, view, tl: Timeline):
     key = {"completed": "done.completed", "pain": "done.pain"}.get(view.state.outcome or "", "done.stopped")
     tl.say(turn.t(key, routine=view.routine.name))
+    if view.state.outcome == "completed":
+        from .checkins import ask_after  # checkins builds on flow
+
+        if (question := ask_after(turn, view, tl)) is not None:
+            return question
     return turn.tell(tl, view)
 
 

@@ -1,10 +1,9 @@
-"""Pain: stop at once, give the safety advice, end the session. Nothing about it is logged."""
+"""Pain: stop at once, then ask how bad (pain_flow.py grades it). Nothing about it is logged."""
 
 from __future__ import annotations
 
-from skill.speech.ssml import Timeline, escape
-
 from .base import IntentHandler
+from .pain_flow import ask_score
 
 
 class PainHandler(IntentHandler):
@@ -15,11 +14,4 @@ class PainHandler(IntentHandler):
         if view is not None and view.state.phase != "done":
             # unversioned: whatever the phone did meanwhile, pain stops the session
             view = turn.command("pain", versioned=False).view or view
-        # the catalogue's own safety notice, word for word, after the stop
-        tl = (
-            Timeline()
-            .say(turn.t("pain.stop"))
-            .say(turn.t("pain.advice"))
-            .say(escape(turn.catalogue.safety.full))
-        )
-        return turn.tell(tl, view)
+        return ask_score(turn, view)
