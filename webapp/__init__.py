@@ -29,6 +29,7 @@ def create_app(coach, secret_key: str, dev: bool = False, testing: bool = False)
 
     from webapp import errors, security
     from webapp.library import bp as library_bp
+    from webapp.pain import bp as pain_bp
     from webapp.pairing import bp as pairing_bp
     from webapp.progress import bp as progress_bp
     from webapp.pwa import bp as pwa_bp
@@ -41,6 +42,6 @@ def create_app(coach, secret_key: str, dev: bool = False, testing: bool = False)
     errors.init_app(app)
     app.context_processor(template_globals)
     app.jinja_env.filters.update(isodate=isodate, nicedate=nicedate)
-    for bp in (routines_bp, session_bp, pairing_bp, library_bp, safety_bp, pwa_bp, progress_bp):
+    for bp in (routines_bp, session_bp, pairing_bp, library_bp, safety_bp, pwa_bp, progress_bp, pain_bp):
         app.register_blueprint(bp)
     return app
