@@ -68,8 +68,8 @@ def checkin():
     get_coach().checkin(current_person().id, when, value)  # type: ignore[arg-type]
     routine_id = request.form.get("routine_id", "")[:200]
     if when == "before" and routine_id:
-        return redirect(url_for("routines.show", routine_id=routine_id))
-    return redirect(url_for("progress.index"))
+        return redirect(url_for("routines.show", routine_id=routine_id), 303)
+    return redirect(url_for("progress.index"), 303)
 
 
 @bp.post("/checkins/setting")

@@ -23,7 +23,8 @@ def _hurt(coach: Coach, person: int, clock) -> None:
 
 
 @pytest.mark.parametrize(
-    ("score", "band"), [(0, "mild"), (3, "mild"), (4, "moderate"), (5, "moderate"), (6, "too-much"), (10, "too-much")]
+    ("score", "band"),
+    [(0, "mild"), (3, "mild"), (4, "moderate"), (5, "moderate"), (6, "too-much"), (10, "too-much")],
 )
 def test_each_band_grades_the_stored_report_and_gives_its_advice(coach, clock, score, band) -> None:
     person = _person(coach)
