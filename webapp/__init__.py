@@ -31,6 +31,7 @@ def create_app(coach, secret_key: str, dev: bool = False, testing: bool = False)
     from webapp.library import bp as library_bp
     from webapp.pain import bp as pain_bp
     from webapp.pairing import bp as pairing_bp
+    from webapp.push import bp as push_bp
     from webapp.progress import bp as progress_bp
     from webapp.pwa import bp as pwa_bp
     from webapp.routines import bp as routines_bp
@@ -42,6 +43,6 @@ def create_app(coach, secret_key: str, dev: bool = False, testing: bool = False)
     errors.init_app(app)
     app.context_processor(template_globals)
     app.jinja_env.filters.update(isodate=isodate, nicedate=nicedate)
-    for bp in (routines_bp, session_bp, pairing_bp, library_bp, safety_bp, pwa_bp, progress_bp, pain_bp):
+    for bp in (routines_bp, session_bp, pairing_bp, library_bp, safety_bp, pwa_bp, progress_bp, pain_bp, push_bp):
         app.register_blueprint(bp)
     return app

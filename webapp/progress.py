@@ -27,7 +27,8 @@ REMINDER_TEXT = "Open Psoas Coach for today's routine. Move gently, and stop at 
 
 def _time_zone() -> str | None:
     """The requested time zone, or None when it is not a known IANA name."""
-    name = (request.args.get("tz") or DEFAULT_TZ).strip()
+    stored = get_coach().settings(current_person().id).time_zone  # the browser's, from app.js
+    name = (request.args.get("tz") or stored or DEFAULT_TZ).strip()
     try:
         zone(name)
     except ValueError:
