@@ -117,3 +117,27 @@ def test_the_browser_time_zone_is_stored_and_a_bad_one_refused(phone) -> None:
     assert phone.coach.settings(phone.person.id).time_zone == "America/New_York"
     assert phone.post("/timezone", {"tz": "Nowhere/Land"}).status_code == 400
     assert phone.coach.settings(phone.person.id).time_zone == "America/New_York"
+
+
+def test_exports_round_trip_every_stored_session_and_pain_report(phone, clock) -> None:
+    from shared_content.export import from_csv, from_json
+    from shared_content.progress import record_from_history
+
+    phone.get("/")
+    phone.post("/checkin", {"when": "before", "score": "4"})
+    phone.start()
+    clock.advance(90)
+    phone.coach.command(phone.person.id, "finish")
+    phone.post("/checkin", {"when": "after", "score": "1"})
+    clock.advance(3600)
+    hurt(phone)
+    phone.post("/pain", {"score": "5"})
+    coach, person = phone.coach, phone.person.id
+    records = [record_from_history(e) for e in coach.history(person)]
+    reports = coach.pain_reports(person)
+    assert {r.pain_before for r in records} >= {4} and reports[0].score == 5
+    for url, parse in (("/progress/export.csv", from_csv), ("/progress/export.json", from_json)):
+        body = phone.get(url + "?tz=Europe/London").get_data(as_text=True)
+        got_records, got_reports = parse(body)
+        assert sorted(got_records, key=lambda r: r.started_at) == sorted(records, key=lambda r: r.started_at)
+        assert sorted(got_reports, key=lambda r: r.at) == sorted(reports, key=lambda r: r.at)
