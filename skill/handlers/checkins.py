@@ -15,8 +15,7 @@ from skill.speech.ssml import Timeline, escape
 
 from . import flow, launch
 from .base import IntentHandler
-from .pain_flow import is_answer_to, said_score
-from .turn import turn_of
+from .pain_flow import open_question, said_score
 
 BEFORE = "checkin:before:"
 AFTER = "checkin:after"
@@ -66,7 +65,7 @@ class _Answer(IntentHandler):
     prefix = ""
 
     def can_handle(self, handler_input) -> bool:
-        return is_answer_to(turn_of(handler_input), self.prefix)
+        return open_question(handler_input, self.prefix)
 
     def score(self, turn) -> tuple[bool, int | None]:
         if getattr(turn.request.intent, "name", None) != "PainScoreIntent":
@@ -127,8 +126,7 @@ class ScreenYesHandler(IntentHandler):
     """Yes to the red-flag screen: the see-a-clinician advice, and no routine today."""
 
     def can_handle(self, handler_input) -> bool:
-        turn = turn_of(handler_input)
-        return (turn.pending_in or "").startswith(SCREEN) and turn.request.intent.name == "AMAZON.YesIntent"
+        return open_question(handler_input, SCREEN, ("AMAZON.YesIntent",))
 
     def reply(self, turn):
         advice = turn.coach.answer_red_flag_screen(turn.person.id, None)
@@ -137,8 +135,7 @@ class ScreenYesHandler(IntentHandler):
 
 class ScreenNoHandler(IntentHandler):
     def can_handle(self, handler_input) -> bool:
-        turn = turn_of(handler_input)
-        return (turn.pending_in or "").startswith(SCREEN) and turn.request.intent.name == "AMAZON.NoIntent"
+        return open_question(handler_input, SCREEN, ("AMAZON.NoIntent",))
 
     def reply(self, turn):
         turn.coach.answer_red_flag_screen(turn.person.id, ())

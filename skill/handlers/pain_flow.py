@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from skill.speech.ssml import Timeline, escape
 
+from ask_sdk_core.utils import is_request_type
+
 from .base import IntentHandler, slot
+from .turn import TURN_KEY
 
 PENDING = "painscore"
 # Said instead of a number while a 0-10 question is open: "skip", "next", "no".
@@ -43,13 +46,23 @@ def is_answer_to(turn, prefix: str) -> bool:
     return name == "PainScoreIntent" or name in SKIP_INTENTS
 
 
+def open_question(handler_input, prefix: str, intents: tuple[str, ...] | None = None) -> bool:
+    """An intent request answering the question `prefix` names (only intent requests have a Turn)."""
+    if not is_request_type("IntentRequest")(handler_input):
+        return False
+    turn = handler_input.attributes_manager.request_attributes.get(TURN_KEY)
+    if turn is None:
+        return False
+    if intents is not None:
+        return (turn.pending_in or "").startswith(prefix) and _intent(turn) in intents
+    return is_answer_to(turn, prefix)
+
+
 class ScoreHandler(IntentHandler):
     """The answer to "how bad is it?"."""
 
     def can_handle(self, handler_input) -> bool:
-        from .turn import turn_of
-
-        return is_answer_to(turn_of(handler_input), PENDING)
+        return open_question(handler_input, PENDING)
 
     def reply(self, turn):
         answered, score = said_score(turn) if _intent(turn) == "PainScoreIntent" else (True, None)
