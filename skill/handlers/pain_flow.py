@@ -7,9 +7,9 @@ Session attribute `pending` = "painscore" while the question is open.
 
 from __future__ import annotations
 
-from skill.speech.ssml import Timeline, escape
-
 from ask_sdk_core.utils import is_request_type
+
+from skill.speech.ssml import Timeline, escape
 
 from .base import IntentHandler, slot
 from .turn import TURN_KEY
