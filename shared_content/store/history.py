@@ -66,7 +66,7 @@ def record_once(
         )
         .on_conflict_do_nothing(index_elements=[history.c.person_id, history.c.session_started_at])
     ).rowcount
-    return written == 1
+    return bool(written == 1)
 
 
 def set_pain_after(conn: Connection, person_id: int, score: int | None) -> bool:

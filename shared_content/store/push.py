@@ -95,7 +95,7 @@ def claim_lease(conn: Connection, name: str, holder: str, now: float, seconds: f
         .where(push_lease.c.name == name, or_(push_lease.c.holder == holder, push_lease.c.until < now))
         .values(holder=holder, until=now + seconds)
     ).rowcount
-    return won == 1
+    return bool(won == 1)
 
 
 __all__ = ["PushRow", "save", "remove", "all_with_zone", "mark_sent", "claim_lease"]
