@@ -44,7 +44,14 @@ STATIC = Path(__file__).resolve().parent / "static"
 # Never stored at all (the worker passes them straight to the network): live streams and state, itself.
 NEVER_CACHED_ENDPOINTS = ("session.events", "pwa.session_json", "pwa.service_worker")
 # Not stored at install: a form's answer (it needs the form's fields) and the static route (below).
-NOT_PRECACHED_ENDPOINTS = (*NEVER_CACHED_ENDPOINTS, "routines.assemble", "static")
+# A download that needs a ?time= and a key that exists only with VAPID configured are no pages to keep.
+NOT_PRECACHED_ENDPOINTS = (
+    *NEVER_CACHED_ENDPOINTS,
+    "routines.assemble",
+    "static",
+    "progress.reminder_ics",
+    "push.key",
+)
 
 BATCH_LIMIT = 200
 MAX_HOLD_ELAPSED = 6 * 3600.0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 
 import pytest
-from conftest import text_of
+from tests.web.conftest import text_of
 
 from shared_content.pain import load_pain_guide
 
