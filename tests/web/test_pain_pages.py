@@ -5,9 +5,9 @@ from __future__ import annotations
 import html
 
 import pytest
-from tests.web.conftest import text_of
 
 from shared_content.pain import load_pain_guide
+from tests.web.conftest import text_of
 
 GUIDE = load_pain_guide()
 RED_FLAG_WORDS = {
