@@ -46,12 +46,15 @@ STATIC = Path(__file__).resolve().parent / "static"
 NEVER_CACHED_ENDPOINTS = ("session.events", "pwa.session_json", "pwa.service_worker")
 # Not stored at install: a form's answer (it needs the form's fields) and the static route (below).
 # Figures are stored under their versioned URLs (`?v=`, as the pages link them), not bare.
+# A download that needs a ?time= and a key that exists only with VAPID configured are no pages to keep.
 NOT_PRECACHED_ENDPOINTS = (
     *NEVER_CACHED_ENDPOINTS,
     "routines.assemble",
     "static",
     "figures.still",
     "figures.poses",
+    "progress.reminder_ics",
+    "push.key",
 )
 
 BATCH_LIMIT = 200

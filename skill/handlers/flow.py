@@ -181,6 +181,11 @@ def finished(turn: Turn, view: SessionView, tl: Timeline) -> Response:
         tl.say(turn.t(key, routine=view.routine.name))
     if view.state.outcome == "pain":
         tl.say(turn.t("pain.advice"))
+    if view.state.outcome == "completed":
+        from .checkins import ask_after  # checkins builds on flow
+
+        if (question := ask_after(turn, view, tl)) is not None:
+            return question
     return turn.tell(tl, view)
 
 

@@ -443,7 +443,26 @@
     updateWakeLock();
     window.setInterval(tick, 200);
   }
+  /* The browser's time zone, sent once per change: the server keeps it per person (days and weeks on
+     /progress, and the voice's fallback when Alexa gives none). */
+  function reportTimeZone() {
+    var tz;
+    try { tz = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (e) { return; }
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    if (!tz || !meta || !window.fetch) { return; }
+    try { if (window.localStorage.getItem("psoas-tz") === tz) { return; } } catch (e) { /* private mode */ }
+    var body = new URLSearchParams({ tz: tz });
+    window.fetch("/timezone", {
+      method: "POST", body: body, credentials: "same-origin",
+      headers: { "X-CSRF-Token": meta.getAttribute("content") }
+    }).then(function (r) {
+      if (r.ok) { try { window.localStorage.setItem("psoas-tz", tz); } catch (e) { /* private mode */ } }
+    }, function () { /* offline: try again on the next page */ });
+  }
   // A deferred script runs before DOMContentLoaded, and player.js (deferred, later in the page)
   // only after this one: start once the document is parsed and every deferred script ran.
   if (document.readyState === "complete") init(); else document.addEventListener("DOMContentLoaded", init);
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", reportTimeZone);
+  } else { reportTimeZone(); }
 }());
