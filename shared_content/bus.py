@@ -37,6 +37,17 @@ PRUNE_EVERY_SECONDS = 60.0
 MAX_BACKOFF_SECONDS = 5.0
 
 
+# Built once: publish runs inside every session change's transaction.
+_INSERT_CHANGE = text("INSERT INTO changes (person_id, version, at) VALUES (:p, :v, :at)")
+_NOTIFY = text("SELECT pg_notify(:channel, :payload)")
+# The oldest rows first, found by ix_changes_at; at 200 changes/s a minute is 12,000 rows.
+_PRUNE_BATCH = text(
+    "DELETE FROM changes WHERE seq IN (SELECT seq FROM changes WHERE at < :cutoff ORDER BY at LIMIT :n)"
+)
+PRUNE_BATCH_ROWS = 2000
+PRUNE_MAX_BATCHES = 50  # the rest waits for the next round
+
+
 class Subscription:
     """Waits for changes to one person's session. Cheap: a Condition and an int."""
 
@@ -178,10 +189,7 @@ class SqliteChangeBus(ChangeBus):
         self._clock = clock
 
     def publish(self, conn: Connection, person_id: int, version: int) -> None:
-        conn.execute(
-            text("INSERT INTO changes (person_id, version, at) VALUES (:p, :v, :at)"),
-            {"p": person_id, "v": version, "at": self._clock()},
-        )
+        conn.execute(_INSERT_CHANGE, {"p": person_id, "v": version, "at": self._clock()})
 
     def _run(self) -> None:
         last_seq: int | None = None
@@ -214,12 +222,15 @@ class SqliteChangeBus(ChangeBus):
                 delay = self._backoff(max(delay, self.poll_interval))
 
     def _prune(self) -> None:
+        """Delete old change rows in small batches by the `at` index (migration 0005), each its
+        own short write transaction, so the write lock is never held for a table scan."""
+        cutoff = self._clock() - PRUNE_AFTER_SECONDS
         try:
-            with self.engine.begin() as conn:
-                conn.execute(
-                    text("DELETE FROM changes WHERE at < :cutoff"),
-                    {"cutoff": self._clock() - PRUNE_AFTER_SECONDS},
-                )
+            for _ in range(PRUNE_MAX_BATCHES):
+                with self.engine.begin() as conn:
+                    gone = conn.execute(_PRUNE_BATCH, {"cutoff": cutoff, "n": PRUNE_BATCH_ROWS}).rowcount
+                if gone < PRUNE_BATCH_ROWS or self._stop.is_set():
+                    break
         except Exception:  # noqa: BLE001 - pruning is housekeeping; another process may hold the lock
             log.debug("change bus prune skipped", exc_info=True)
 
@@ -230,10 +241,7 @@ class PostgresChangeBus(ChangeBus):
     NOTIFY_TIMEOUT = 0.25  # how often the listener looks up to see if it should stop
 
     def publish(self, conn: Connection, person_id: int, version: int) -> None:
-        conn.execute(
-            text("SELECT pg_notify(:channel, :payload)"),
-            {"channel": CHANNEL, "payload": f"{int(person_id)}:{int(version)}"},
-        )
+        conn.execute(_NOTIFY, {"channel": CHANNEL, "payload": f"{int(person_id)}:{int(version)}"})
 
     def _conninfo(self) -> str:
         # SQLAlchemy's "postgresql+psycopg://" is not a libpq URI; plain "postgresql://" is.

@@ -48,7 +48,9 @@ def _build_rows(tpl: Template, catalogue: CatalogueLike) -> _Rows:
         row: dict[str, Any] = seg.to_dict()
         row["exercise_name"] = names[seg.exercise_id]
         segments.append(row)
-    cue_rows = tuple(_placed(seg, 0.0 if seg.duration is None else float(seg.duration)) for seg in tpl.segments)
+    cue_rows = tuple(
+        _placed(seg, 0.0 if seg.duration is None else float(seg.duration)) for seg in tpl.segments
+    )
     return _Rows(tuple(segments), cue_rows)
 
 
