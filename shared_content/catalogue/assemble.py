@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from shared_content import timing
 from shared_content.catalogue.model import Exercise, Routine
 from shared_content.vocabulary import CATEGORIES, MAX_ROUTINE_MINUTES, MIN_ROUTINE_MINUTES, POSITIONS
 
@@ -117,17 +118,16 @@ def assemble(request: Request, exercises: dict[str, Exercise]) -> Routine:
             hint = "; the posture checklists would fit, so try the posture focus"
         raise ValueError(f"no exercise fits when avoiding {' and '.join(request.avoid)} positions{hint}")
     budget = request.minutes * 60
+    order = {exercise_id: i for i, exercise_id in enumerate(exercises)}
     chosen: list[Exercise] = []
-    used = 0
     for exercise in candidates:
-        if used + exercise.duration_seconds <= budget:
-            chosen.append(exercise)
-            used += exercise.duration_seconds
+        # The routine's real length in the order it will run (transitions and lead-ins included).
+        trial = sorted([*chosen, exercise], key=lambda e: order[e.id])
+        if timing.routine_seconds(trial) <= budget:
+            chosen = trial
     if not chosen:
         # Nothing fits the budget; one short exercise beats refusing a short request.
         chosen = [min(candidates, key=lambda e: e.duration_seconds)]
-    order = list(exercises)
-    chosen.sort(key=lambda e: order.index(e.id))
     return Routine.build(
         {
             "id": request.routine_id,
