@@ -57,6 +57,7 @@ class Subscription:
         self._cond = threading.Condition(threading.Lock())
         self._pending: int | None = None
         self._closed = False
+        self._gaps_seen = bus.gaps
 
     def _offer(self, version: int) -> None:
         with self._cond:
@@ -69,6 +70,16 @@ class Subscription:
             self._cond.wait_for(lambda: self._pending is not None or self._closed, timeout)
             version, self._pending = self._pending, None
             return version
+
+    def may_have_missed(self) -> bool:
+        """True once after the bus may have dropped a notification (the listener reconnected, or
+        a poll failed) since subscribing or the last True: re-read the state then. A quiet stream
+        otherwise needs no database read on its heartbeat (issue 15)."""
+        gaps = self._bus.gaps
+        if gaps == self._gaps_seen:
+            return False
+        self._gaps_seen = gaps
+        return True
 
     def close(self) -> None:
         with self._cond:
@@ -95,6 +106,11 @@ class ChangeBus:
         self._ready = threading.Event()
         self._thread: threading.Thread | None = None
         self._pid: int | None = None
+        # Counts the moments a notification could have been lost (see Subscription.may_have_missed).
+        self.gaps = 0
+
+    def _gap(self) -> None:
+        self.gaps += 1  # an int bumped by one thread, read by others: a stale read only delays a re-read
 
     @staticmethod
     def for_engine(engine: Engine, poll_interval: float = 0.05) -> ChangeBus:
@@ -218,6 +234,9 @@ class SqliteChangeBus(ChangeBus):
                 delay = self.poll_interval
                 self._stop.wait(self.poll_interval)
             except Exception:  # noqa: BLE001 - a poller must outlive a locked or missing database
+                # The next poll resumes after last_seq, so nothing is lost unless pruned meanwhile;
+                # subscribers re-read anyway, which is cheap next to a failing database.
+                self._gap()
                 log.exception("change bus poll failed; retrying")
                 delay = self._backoff(max(delay, self.poll_interval))
 
@@ -255,6 +274,8 @@ class PostgresChangeBus(ChangeBus):
             try:
                 with psycopg.connect(self._conninfo(), autocommit=True) as conn:
                     conn.execute(f"LISTEN {CHANNEL}")
+                    if self._ready.is_set():
+                        self._gap()  # notifications sent while we were away are gone
                     self._ready.set()
                     delay = 0.1
                     while not self._stop.is_set():
