@@ -243,6 +243,23 @@ def exercise_specs(routine: RoutineLike, catalogue: CatalogueLike) -> tuple[Exer
     return tuple(spec_of(catalogue.exercise(eid)) for eid in routine.exercise_ids)
 
 
+# Templates by (routine object, catalogue object, pace, mode): a command looks the template up
+# several times (settle, position, the legacy view, timeline data), and hashing the exercise specs
+# for `_build`'s cache each time cost more than the lookup. An entry holds the routine and the
+# catalogue, so the ids it is keyed by cannot be reused while it exists; the catalogue's models
+# are frozen, so a routine object's template never changes.
+_TEMPLATES: dict[tuple[int, int, float, str], tuple[RoutineLike, CatalogueLike, Template]] = {}
+_MAX_TEMPLATES = 1024
+
+
 def template_for(routine: RoutineLike, catalogue: CatalogueLike, pace: float, mode: str) -> Template:
     """The routine's segments at this pace and mode (cached: same inputs, same object)."""
-    return _build(exercise_specs(routine, catalogue), check_pace(pace), check_mode(mode))
+    key = (id(routine), id(catalogue), pace, mode)
+    found = _TEMPLATES.get(key)
+    if found is not None and found[0] is routine and found[1] is catalogue:
+        return found[2]
+    tpl = _build(exercise_specs(routine, catalogue), check_pace(pace), check_mode(mode))
+    if len(_TEMPLATES) >= _MAX_TEMPLATES:
+        _TEMPLATES.clear()
+    _TEMPLATES[key] = (routine, catalogue, tpl)
+    return tpl
