@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import insert  # noqa: E402
+from sqlalchemy import insert, text  # noqa: E402
 
 from shared_content.store import Store  # noqa: E402
 from shared_content.store.tables import devices, history, people  # noqa: E402
@@ -58,6 +58,15 @@ def seed(database_url: str, n_people: int, n_history: int, seed: int = 1) -> dic
             ]
             with store.write() as conn:
                 conn.execute(insert(devices), rows)
+        if store.dialect == "postgresql":
+            # The people were given explicit ids: move the id sequence past them, or the server's
+            # next new person collides with a seeded one.
+            with store.write() as conn:
+                conn.execute(
+                    text(
+                        "SELECT setval(pg_get_serial_sequence('people', 'id'), (SELECT max(id) FROM people))"
+                    )
+                )
         for start in range(0, n_history, BATCH):
             rows = []
             for j in range(start, min(n_history, start + BATCH)):
