@@ -200,11 +200,9 @@ class Coach:
         people_db.check_device(kind, external_id)
         now = self.clock()
         with self.store.read() as conn:
-            device = people_db.find_device(conn, kind, external_id)
-            if device is not None and now - device.last_seen_at < LAST_SEEN_RESOLUTION_SECONDS:
-                row = people_db.find_person(conn, device.person_id)
-                if row is not None:
-                    return _person(row)
+            found = people_db.find_device_and_person(conn, kind, external_id)
+        if found is not None and now - found[0].last_seen_at < LAST_SEEN_RESOLUTION_SECONDS:
+            return _person(found[1])
         for _ in range(3):
             try:
                 with self.store.write() as conn:
@@ -304,7 +302,18 @@ class Coach:
     def _load(self, conn: Connection, person_id: int) -> _Loaded | None:
         """The stored session, decoded; None when there is none. A session whose routine the
         catalogue no longer has keeps `routine` None (its state cannot be laid on a timeline)."""
-        stored = sessions_db.load(conn, person_id)
+        return self._decode(sessions_db.load(conn, person_id))
+
+    def _load_with_person(
+        self, conn: Connection, person_id: int
+    ) -> tuple[people_db.PersonRow, _Loaded | None]:
+        """The person (ValueError when there is none) and their session, in one round trip."""
+        found = sessions_db.load_with_person(conn, person_id)
+        if found is None:
+            raise ValueError(f"No person with id {person_id}.")
+        return found[0], self._decode(found[1])
+
+    def _decode(self, stored: sessions_db.StoredSession | None) -> _Loaded | None:
         if stored is None:
             return None
         routine = self._routine(stored.state.get("routine_id"))
@@ -498,8 +507,7 @@ class Coach:
     ) -> CommandOutcome:
         now = self.clock()
         name = command.name
-        self._require_person(conn, person_id)
-        loaded = self._load(conn, person_id)
+        _, loaded = self._load_with_person(conn, person_id)
         if loaded is None:
             return CommandOutcome("illegal", NO_SESSION, None)
         routine = loaded.routine
@@ -543,8 +551,7 @@ class Coach:
         safety_acknowledged: bool,
     ) -> CommandOutcome:
         now = self.clock()
-        person = self._require_person(conn, person_id)
-        loaded = self._load(conn, person_id)
+        person, loaded = self._load_with_person(conn, person_id)
         if loaded is not None:
             loaded = self._finish_by_time(conn, person_id, loaded, now)
         routine = self._routine(routine_id) if routine_id is not None else None

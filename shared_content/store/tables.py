@@ -201,3 +201,8 @@ changes = Table(
     sqlite_autoincrement=True,
 )
 Index("ix_changes_person_id_seq", changes.c.person_id, changes.c.seq)
+
+# Housekeeping finds old rows by an index range, never by scanning the table (migration 0005).
+Index("ix_changes_at", changes.c.at)
+Index("ix_pairing_codes_expires_at", pairing_codes.c.expires_at)
+Index("ix_rate_limits_window_start", rate_limits.c.window_start)
