@@ -16,7 +16,11 @@ def create_app(settings: Settings | None = None, coach=None, alexa_verifiers=Non
     from webapp import create_app as create_web_app
 
     settings = settings or settings_from_env(dev=False)
-    coach = coach or Coach.from_url(settings.database_url)
+    if coach is None:
+        from shared_content.catalogue import load_catalogue
+
+        catalogue = load_catalogue(settings.catalogue_dir) if settings.catalogue_dir else None
+        coach = Coach.from_url(settings.database_url, catalogue=catalogue)
     app = create_web_app(coach=coach, secret_key=settings.secret_key, dev=settings.dev)
     app.register_blueprint(
         alexa_blueprint(

@@ -20,6 +20,7 @@ class Settings:
     verify_alexa: bool
     dev: bool
     proxy_hops: int = 0  # reverse proxies in front whose X-Forwarded-For/-Proto we trust
+    catalogue_dir: str | None = None  # a folder of catalogue data files instead of the packaged ones
 
 
 def is_loopback(host: str) -> bool:
@@ -55,8 +56,12 @@ def settings_from_env(dev: bool = False) -> Settings:
     hops = os.environ.get("PSOAS_PROXY_HOPS", "0").strip() or "0"
     if not (hops.isascii() and hops.isdigit()) or int(hops) > 5:
         raise SystemExit(f"PSOAS_PROXY_HOPS must be a whole number from 0 to 5 (got {hops!r}).")
+    catalogue_dir = os.environ.get("PSOAS_CATALOGUE_DIR") or None
+    if catalogue_dir is not None and not Path(catalogue_dir).is_dir():
+        raise SystemExit(f"PSOAS_CATALOGUE_DIR must be a folder of catalogue files (got {catalogue_dir!r}).")
     return Settings(
         proxy_hops=int(hops),
+        catalogue_dir=catalogue_dir,
         database_url=os.environ.get("DATABASE_URL") or None,
         secret_key=secret,
         alexa_skill_id=os.environ.get("ALEXA_SKILL_ID") or None,

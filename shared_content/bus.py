@@ -40,6 +40,17 @@ MAX_BACKOFF_SECONDS = 5.0
 ENDED = -1
 
 
+# Built once: publish runs inside every session change's transaction.
+_INSERT_CHANGE = text("INSERT INTO changes (person_id, version, at) VALUES (:p, :v, :at)")
+_NOTIFY = text("SELECT pg_notify(:channel, :payload)")
+# The oldest rows first, found by ix_changes_at; at 200 changes/s a minute is 12,000 rows.
+_PRUNE_BATCH = text(
+    "DELETE FROM changes WHERE seq IN (SELECT seq FROM changes WHERE at < :cutoff ORDER BY at LIMIT :n)"
+)
+PRUNE_BATCH_ROWS = 2000
+PRUNE_MAX_BATCHES = 50  # the rest waits for the next round
+
+
 class Subscription:
     """Waits for changes to one person's session. Cheap: a Condition and an int."""
 
@@ -50,6 +61,7 @@ class Subscription:
         self._pending: int | None = None
         self._closed = False
         self.ended = False  # the person was deleted or merged: nothing more will come
+        self._gaps_seen = bus.gaps
 
     def _offer(self, version: int) -> None:
         with self._cond:
@@ -63,6 +75,16 @@ class Subscription:
             self._cond.wait_for(lambda: self._pending is not None or self._closed, timeout)
             version, self._pending = self._pending, None
             return version
+
+    def may_have_missed(self) -> bool:
+        """True once after the bus may have dropped a notification (the listener reconnected, or
+        a poll failed) since subscribing or the last True: re-read the state then. A quiet stream
+        otherwise needs no database read on its heartbeat (issue 15)."""
+        gaps = self._bus.gaps
+        if gaps == self._gaps_seen:
+            return False
+        self._gaps_seen = gaps
+        return True
 
     def close(self) -> None:
         with self._cond:
@@ -89,6 +111,11 @@ class ChangeBus:
         self._ready = threading.Event()
         self._thread: threading.Thread | None = None
         self._pid: int | None = None
+        # Counts the moments a notification could have been lost (see Subscription.may_have_missed).
+        self.gaps = 0
+
+    def _gap(self) -> None:
+        self.gaps += 1  # an int bumped by one thread, read by others: a stale read only delays a re-read
 
     @staticmethod
     def for_engine(engine: Engine, poll_interval: float = 0.05) -> ChangeBus:
@@ -188,10 +215,7 @@ class SqliteChangeBus(ChangeBus):
         self._clock = clock
 
     def publish(self, conn: Connection, person_id: int, version: int) -> None:
-        conn.execute(
-            text("INSERT INTO changes (person_id, version, at) VALUES (:p, :v, :at)"),
-            {"p": person_id, "v": version, "at": self._clock()},
-        )
+        conn.execute(_INSERT_CHANGE, {"p": person_id, "v": version, "at": self._clock()})
 
     def _run(self) -> None:
         last_seq: int | None = None
@@ -220,16 +244,22 @@ class SqliteChangeBus(ChangeBus):
                 delay = self.poll_interval
                 self._stop.wait(self.poll_interval)
             except Exception:  # noqa: BLE001 - a poller must outlive a locked or missing database
+                # The next poll resumes after last_seq, so nothing is lost unless pruned meanwhile;
+                # subscribers re-read anyway, which is cheap next to a failing database.
+                self._gap()
                 log.exception("change bus poll failed; retrying")
                 delay = self._backoff(max(delay, self.poll_interval))
 
     def _prune(self) -> None:
+        """Delete old change rows in small batches by the `at` index (migration 0005), each its
+        own short write transaction, so the write lock is never held for a table scan."""
+        cutoff = self._clock() - PRUNE_AFTER_SECONDS
         try:
-            with self.engine.begin() as conn:
-                conn.execute(
-                    text("DELETE FROM changes WHERE at < :cutoff"),
-                    {"cutoff": self._clock() - PRUNE_AFTER_SECONDS},
-                )
+            for _ in range(PRUNE_MAX_BATCHES):
+                with self.engine.begin() as conn:
+                    gone = conn.execute(_PRUNE_BATCH, {"cutoff": cutoff, "n": PRUNE_BATCH_ROWS}).rowcount
+                if gone < PRUNE_BATCH_ROWS or self._stop.is_set():
+                    break
         except Exception:  # noqa: BLE001 - pruning is housekeeping; another process may hold the lock
             log.debug("change bus prune skipped", exc_info=True)
 
@@ -240,10 +270,7 @@ class PostgresChangeBus(ChangeBus):
     NOTIFY_TIMEOUT = 0.25  # how often the listener looks up to see if it should stop
 
     def publish(self, conn: Connection, person_id: int, version: int) -> None:
-        conn.execute(
-            text("SELECT pg_notify(:channel, :payload)"),
-            {"channel": CHANNEL, "payload": f"{int(person_id)}:{int(version)}"},
-        )
+        conn.execute(_NOTIFY, {"channel": CHANNEL, "payload": f"{int(person_id)}:{int(version)}"})
 
     def _conninfo(self) -> str:
         # SQLAlchemy's "postgresql+psycopg://" is not a libpq URI; plain "postgresql://" is.
@@ -257,6 +284,8 @@ class PostgresChangeBus(ChangeBus):
             try:
                 with psycopg.connect(self._conninfo(), autocommit=True) as conn:
                     conn.execute(f"LISTEN {CHANNEL}")
+                    if self._ready.is_set():
+                        self._gap()  # notifications sent while we were away are gone
                     self._ready.set()
                     delay = 0.1
                     while not self._stop.is_set():

@@ -63,6 +63,7 @@ class Choices(_Strict):
 
 class RedFlagAdvice(_Strict):
     advice: str = Field(min_length=1)
+    any_flag: str = Field(min_length=1)  # {flag} when a screen's "yes" covers them all
 
     @field_validator("advice")
     @classmethod

@@ -28,13 +28,20 @@ from shared_content import engine, pairing
 from shared_content.bus import ChangeBus, Subscription
 from shared_content.catalogue import Catalogue, Routine
 from shared_content.engine.legacy import LegacyState, legacy_view
+from shared_content.pain import PainAdvice, PainReading, advise, load_pain_guide, read_pain
 from shared_content.pairing import PairingOutcome
+from shared_content.progress import PainReport, zone
 from shared_content.store import Store, default_database_url, person_data
 from shared_content.store import history as history_db
 from shared_content.store import pain as pain_db
 from shared_content.store import people as people_db
+from shared_content.store import push as push_db
 from shared_content.store import sessions as sessions_db
+from shared_content.store import settings as settings_db
+from shared_content.store.history import RunDetails
+from shared_content.store.settings import Settings
 
+Cue = engine.Cue  # (at, key, params): one moment of the cue schedule, for the front ends
 Source = Literal["phone", "voice"]
 SOURCES: tuple[Source, ...] = ("phone", "voice")
 Status = Literal["applied", "duplicate", "illegal", "safety_notice"]
@@ -71,6 +78,25 @@ class HistoryEntry:
     started_at: float
     finished_at: float
     outcome: str
+    details: RunDetails = RunDetails()
+    pain_after: int | None = None
+
+    @property
+    def pain_before(self) -> int | None:
+        return self.details.pain_before
+
+
+CheckinWhen = Literal["before", "after"]
+# A graded score belongs to the "it hurts" it follows only if given soon after (the voice asks at once).
+GRADE_WINDOW_SECONDS = 30 * 60
+
+
+@dataclass(frozen=True)
+class Followup:
+    """Why to ask "how does it feel today?" on this visit: the last run stopped for pain, or pain rose."""
+
+    reason: Literal["pain_stop", "pain_rose"]
+    last_score: int | None  # the latest score to compare today's with
 
 
 @dataclass(frozen=True)
@@ -175,11 +201,9 @@ class Coach:
         people_db.check_device(kind, external_id)
         now = self.clock()
         with self.store.read() as conn:
-            device = people_db.find_device(conn, kind, external_id)
-            if device is not None and now - device.last_seen_at < LAST_SEEN_RESOLUTION_SECONDS:
-                row = people_db.find_person(conn, device.person_id)
-                if row is not None:
-                    return _person(row)
+            found = people_db.find_device_and_person(conn, kind, external_id)
+        if found is not None and now - found[0].last_seen_at < LAST_SEEN_RESOLUTION_SECONDS:
+            return _person(found[1])
         for _ in range(3):
             try:
                 with self.store.write() as conn:
@@ -309,7 +333,18 @@ class Coach:
     def _load(self, conn: Connection, person_id: int) -> _Loaded | None:
         """The stored session, decoded; None when there is none. A session whose routine the
         catalogue no longer has keeps `routine` None (its state cannot be laid on a timeline)."""
-        stored = sessions_db.load(conn, person_id)
+        return self._decode(sessions_db.load(conn, person_id))
+
+    def _load_with_person(
+        self, conn: Connection, person_id: int
+    ) -> tuple[people_db.PersonRow, _Loaded | None]:
+        """The person (ValueError when there is none) and their session, in one round trip."""
+        found = sessions_db.load_with_person(conn, person_id)
+        if found is None:
+            raise ValueError(f"No person with id {person_id}.")
+        return found[0], self._decode(found[1])
+
+    def _decode(self, stored: sessions_db.StoredSession | None) -> _Loaded | None:
         if stored is None:
             return None
         routine = self._routine(stored.state.get("routine_id"))
@@ -328,15 +363,30 @@ class Coach:
             return loaded
         finished = replace(settled, version=loaded.version + 1)
         self._compare_and_set(conn, person_id, loaded.version, finished, now)
-        self._record_history(conn, person_id, finished, now)
+        self._record_history(conn, person_id, finished, loaded.routine, now)
         self._publish(conn, person_id, finished.version)
         return _Loaded(finished.version, finished, loaded.routine)
 
-    @staticmethod
-    def _record_history(conn: Connection, person_id: int, state: engine.SessionState, now: float) -> None:
+    def _record_history(
+        self,
+        conn: Connection,
+        person_id: int,
+        state: engine.SessionState,
+        routine: Routine,
+        now: float,
+        *,
+        last: engine.Position | None = None,
+    ) -> None:
+        """The finished run's history row (exactly once: its unique key), with what was done in it.
+        `last`: where the run was when it ended (default: the state's own position then)."""
         finished_at = state.finished_at if state.finished_at is not None else now
         outcome = state.outcome or "stopped"
-        history_db.record_once(conn, person_id, state.routine_id, state.started_at, finished_at, outcome)
+        if last is None:
+            last = engine.position(state, routine, self.catalogue, finished_at)
+        details = self._run_details(conn, person_id, state, routine, last, outcome)
+        history_db.record_once(
+            conn, person_id, state.routine_id, state.started_at, finished_at, outcome, details
+        )
 
     def _loaded_view(self, loaded: _Loaded | None, now: float) -> SessionView | None:
         if loaded is None or loaded.routine is None or loaded.state is None:
@@ -377,12 +427,23 @@ class Coach:
                 continue
         raise RuntimeError("The session kept changing; please try again.")
 
+    def cues(self, view: SessionView, start: float, until: float) -> list[Cue]:
+        """What a front end says or shows when (the engine's cue schedule) between two times."""
+        return engine.cues(view.state, view.routine, self.catalogue, start, until)
+
     def timeline(self, person_id: int) -> dict[str, Any] | None:
         """The person's session as timeline data for the phone's player (docs/architecture.md,
         Engine: "Timeline data"), or None when there is no session."""
         view = self.current(person_id)
         if view is None:
             return None
+        data = engine.timeline_data(view.state, view.routine, self.catalogue, self.clock())
+        data["routine_name"] = view.routine.name
+        return data
+
+    def timeline_of(self, view: SessionView) -> dict[str, Any]:
+        """Timeline data (as `timeline`) of a view already in hand, e.g. the one a command just
+        returned: the voice words its response from these cues without reading the store again."""
         data = engine.timeline_data(view.state, view.routine, self.catalogue, self.clock())
         data["routine_name"] = view.routine.name
         return data
@@ -395,7 +456,17 @@ class Coach:
         for r in rows:
             routine = self._routine(r.routine_id)
             name = routine.name if routine is not None else r.routine_id
-            entries.append(HistoryEntry(r.routine_id, name, r.session_started_at, r.finished_at, r.outcome))
+            entries.append(
+                HistoryEntry(
+                    r.routine_id,
+                    name,
+                    r.session_started_at,
+                    r.finished_at,
+                    r.outcome,
+                    r.details,
+                    r.pain_after,
+                )
+            )
         return entries
 
     def exercises_done(self, person_id: int) -> frozenset[str]:
@@ -420,6 +491,7 @@ class Coach:
         safety_acknowledged: bool = False,
         mode: str | None = None,
         segment: int | None = None,
+        voice_until: float | None = None,
     ) -> CommandOutcome:
         """Apply a session command for the person. See docs/architecture.md (Service).
 
@@ -445,7 +517,15 @@ class Coach:
                 with self.store.write() as conn:
                     if name == "start":
                         return self._start(conn, person_id, routine_id, expected_version, safety_acknowledged)
-                    command = engine.Command(name, expected_version, at, mode=mode, segment=segment)
+                    command = engine.Command(
+                        name,
+                        expected_version,
+                        at,
+                        mode=mode,
+                        segment=segment,
+                        source=source,
+                        voice_until=voice_until,
+                    )
                     return self._apply(conn, person_id, command, source)
             except _Conflict:
                 continue
@@ -458,8 +538,7 @@ class Coach:
     ) -> CommandOutcome:
         now = self.clock()
         name = command.name
-        self._require_person(conn, person_id)
-        loaded = self._load(conn, person_id)
+        _, loaded = self._load_with_person(conn, person_id)
         if loaded is None:
             return CommandOutcome("illegal", NO_SESSION, None)
         routine = loaded.routine
@@ -476,16 +555,21 @@ class Coach:
         self._compare_and_set(conn, person_id, loaded.version, new, now)
         if name in ("slower", "faster"):
             people_db.set_pace(conn, person_id, new.pace)
+        before = engine.position(loaded.state, routine, self.catalogue, now)
+        settings_db.note(conn, person_id, new.started_at, "device", source)
+        if name == "skip":
+            settings_db.note(conn, person_id, loaded.state.started_at, "skipped", str(before.exercise.id))
         if name == "pain":
-            # The exercise they were doing when it hurt: the position before the command.
-            doing = engine.position(loaded.state, routine, self.catalogue, now).exercise
-            pain_db.record(conn, person_id, now, getattr(doing, "id", None), source)
-        if result.finished:
-            self._record_history(conn, person_id, new, now)
-        if name == "start_over" and not loaded.state.done:  # the run started over is recorded as stopped
-            self._record_history(
-                conn, person_id, replace(loaded.state, outcome="stopped", finished_at=now), now
+            # Where they were when it hurt: the position before the command.
+            rep = before.rep if before.phase == "holding" else None
+            pain_db.record(
+                conn, person_id, now, getattr(before.exercise, "id", None), source, side=before.side, rep=rep
             )
+        if result.finished:
+            self._record_history(conn, person_id, new, routine, now, last=before)
+        if name == "start_over" and not loaded.state.done:  # the run started over is recorded as stopped
+            stopped = replace(loaded.state, outcome="stopped", finished_at=now)
+            self._record_history(conn, person_id, stopped, routine, now, last=before)
         self._publish(conn, person_id, new.version)
         return CommandOutcome("applied", result.message, self._view(new, routine, now), result.finished)
 
@@ -498,8 +582,7 @@ class Coach:
         safety_acknowledged: bool,
     ) -> CommandOutcome:
         now = self.clock()
-        person = self._require_person(conn, person_id)
-        loaded = self._load(conn, person_id)
+        person, loaded = self._load_with_person(conn, person_id)
         if loaded is not None:
             loaded = self._finish_by_time(conn, person_id, loaded, now)
         routine = self._routine(routine_id) if routine_id is not None else None
@@ -519,9 +602,10 @@ class Coach:
             people_db.mark_safety_heard(conn, person_id, now)
         if loaded is not None and loaded.state is not None and not loaded.state.done:
             # A routine started over a running one: the first is recorded as stopped.
-            self._record_history(
-                conn, person_id, replace(loaded.state, outcome="stopped", finished_at=now), now
-            )
+            if loaded.routine is not None:
+                stopped = replace(loaded.state, outcome="stopped", finished_at=now)
+                last = engine.position(loaded.state, loaded.routine, self.catalogue, now)
+                self._record_history(conn, person_id, stopped, loaded.routine, now, last=last)
         # A replacement keeps counting up, so every device notices the new session.
         version = loaded.version + 1 if loaded is not None else 1
         new = engine.start(routine, self.catalogue, now, pace=person.pace, version=version, mode=person.mode)
@@ -532,12 +616,217 @@ class Coach:
         self._publish(conn, person_id, new.version)
         return CommandOutcome("applied", "", self._view(new, routine, now))
 
+    def _run_details(
+        self,
+        conn: Connection,
+        person_id: int,
+        new: engine.SessionState,
+        routine: Routine,
+        last: engine.Position,
+        outcome: str,
+    ) -> RunDetails:
+        """The finished run's exercises, pace, devices, zone and before check-in, for its history row."""
+        notes = settings_db.take_notes(conn, person_id, new.started_at)
+        skipped = notes.get("skipped", ())
+        ids = list(routine.exercise_ids)
+        reached = len(ids) if outcome == "completed" else last.exercise_index
+        done = tuple(i for i in ids[:reached] if i not in skipped)
+        prefs = settings_db.get(conn, person_id)
+        if prefs.pending_before is not None:
+            settings_db.put(conn, person_id, pending_before=None)
+        return RunDetails(
+            done, skipped, new.pace, notes.get("device", ()), prefs.time_zone, prefs.pending_before
+        )
+
     @staticmethod
     def _compare_and_set(
         conn: Connection, person_id: int, old_version: int, new: engine.SessionState, now: float
     ) -> None:
         if not sessions_db.compare_and_set(conn, person_id, old_version, new.to_dict(), now):
             raise _Conflict()
+
+    # --- pain, check-ins, settings -------------------------------------------------------
+
+    def settings(self, person_id: int) -> Settings:
+        with self.store.read() as conn:
+            return settings_db.get(conn, _check_person_id(person_id))
+
+    def _put_settings(self, person_id: int, **values: object) -> None:
+        _check_person_id(person_id)
+        with self.store.write() as conn:
+            self._require_person(conn, person_id)
+            settings_db.put(conn, person_id, **values)
+
+    def set_checkins(self, person_id: int, on: bool) -> None:
+        """Pain check-ins before and after a routine, on or off: one setting for both sides."""
+        self._put_settings(person_id, checkins_on=bool(on))
+
+    def set_time_zone(self, person_id: int, name: str) -> None:
+        """The person's IANA time zone (the browser's); the voice uses it when Alexa gives none."""
+        zone(name)  # ValueError for an unknown name, before anything is stored
+        self._put_settings(person_id, time_zone=name)
+
+    def red_flag_screen(self, person_id: int) -> tuple[float | None, tuple[str, ...]]:
+        """When the once-only red-flag screen was answered (None: not yet), and the flags ticked then."""
+        prefs = self.settings(person_id)
+        return prefs.screen_answered_at, prefs.screen_flags
+
+    def answer_red_flag_screen(self, person_id: int, flags: tuple[str, ...] | None) -> PainAdvice | None:
+        """Store the screen's answer; the see-a-clinician advice when any red flag was ticked.
+
+        `flags` None: a spoken "yes" to all of them at once (stored as every flag id)."""
+        guide = load_pain_guide()
+        if flags is None:
+            self._put_settings(
+                person_id, screen_answered_at=self.clock(), screen_flags=tuple(f.id for f in guide.red_flag)
+            )
+            text = guide.red_flags.advice.format(flag=guide.red_flags.any_flag)
+            return PainAdvice("red_flag", text, ("stop",), red_flags=tuple(f.id for f in guide.red_flag))
+        known = {flag.id for flag in guide.red_flag}
+        unknown = [f for f in flags if f not in known]
+        if unknown:
+            raise ValueError(f"unknown red flags {unknown!r}")
+        ordered = tuple(f.id for f in guide.red_flag if f.id in flags)
+        self._put_settings(person_id, screen_answered_at=self.clock(), screen_flags=ordered)
+        if not ordered:
+            return None
+        return advise(PainReading(None, False, ordered), guide)
+
+    def record_pain(self, person_id: int, score: int | None, words: str = "") -> PainAdvice:
+        """The graded answer after "it hurts": score (0-10, None when skipped) and any words said.
+
+        Grades the report the pain command stored (the exercise, side and rep where it happened);
+        with no recent one, stores a new report against the current position. Returns the advice
+        both front ends give, from pain.toml.
+        """
+        guide = load_pain_guide()
+        _check_score(score, guide.scale_max)
+        heard = read_pain(words, guide)
+        given = score if score is not None else heard.score
+        reading = PainReading(given, heard.sharp, heard.red_flags)
+        now = self.clock()
+        _check_person_id(person_id)
+        with self.store.write() as conn:
+            self._require_person(conn, person_id)
+            if not pain_db.grade_latest(
+                conn, person_id, now - GRADE_WINDOW_SECONDS, given, reading.red_flags
+            ):
+                view = self._loaded_view(self._load(conn, person_id), now)
+                where = view.position if view is not None else None
+                pain_db.record(
+                    conn,
+                    person_id,
+                    now,
+                    getattr(where.exercise, "id", None) if where else None,
+                    "phone",
+                    side=where.side if where else None,
+                    rep=where.rep if where else None,
+                )
+                pain_db.grade_latest(conn, person_id, now, given, reading.red_flags)
+        if score is None and not words.strip():
+            # Skipped: no number to grade, so the generic stop advice (the count has already stopped).
+            return PainAdvice("stop", guide.band_for(guide.scale_max).advice, ("stop",))
+        return advise(reading, guide)
+
+    def pain_reports(self, person_id: int) -> list[PainReport]:
+        """Every "it hurts", newest first, with the exercise's name where the catalogue still has it."""
+        with self.store.read() as conn:
+            rows = pain_db.for_person(conn, _check_person_id(person_id))
+        return [
+            PainReport(r.at, r.exercise_id, self._exercise_name(r.exercise_id), r.score, r.side, r.rep)
+            for r in rows
+        ]
+
+    def _exercise_name(self, exercise_id: str | None) -> str | None:
+        if exercise_id is None:
+            return None
+        try:
+            return str(self.catalogue.exercise(exercise_id).name)
+        except KeyError:
+            return exercise_id
+
+    def checkin(self, person_id: int, when: CheckinWhen, score: int | None) -> bool:
+        """A before/after "how is your back, 0 to 10?" answer. False (nothing stored) when check-ins
+        are off, or for "after" with no finished run to put it on."""
+        if when not in ("before", "after"):
+            raise ValueError(f"when must be 'before' or 'after', not {when!r}")
+        _check_score(score, load_pain_guide().scale_max)
+        _check_person_id(person_id)
+        with self.store.write() as conn:
+            self._require_person(conn, person_id)
+            if not settings_db.get(conn, person_id).checkins_on:
+                return False
+            if when == "before":
+                settings_db.put(conn, person_id, pending_before=score)
+                return True
+            return history_db.set_pain_after(conn, person_id, score)
+
+    def needs_followup(self, person_id: int) -> Followup | None:
+        """Whether this visit should start with "how does it feel today?": the latest run stopped for
+        pain, or its pain rose (after > before), and the question was not asked since."""
+        with self.store.read() as conn:
+            runs = history_db.for_person(conn, _check_person_id(person_id))
+            prefs = settings_db.get(conn, person_id)
+            last_pain = pain_db.latest(conn, person_id)
+        if not runs:
+            return None
+        last = runs[0]
+        if prefs.followup_done_at is not None and prefs.followup_done_at >= last.finished_at:
+            return None
+        before, after = last.details.pain_before, last.pain_after
+        if last.outcome == "pain":
+            return Followup("pain_stop", last_pain.score if last_pain is not None else after)
+        if before is not None and after is not None and after > before:
+            return Followup("pain_rose", after)
+        return None
+
+    def answer_followup(self, person_id: int, score: int | None) -> bool:
+        """Today's score for the follow-up; True when it is worse than last time (suggest gentler)."""
+        _check_score(score, load_pain_guide().scale_max)
+        followup = self.needs_followup(person_id)
+        self._put_settings(person_id, followup_done_at=self.clock())
+        if followup is None or score is None or followup.last_score is None:
+            return False
+        return score > followup.last_score
+
+    def gentler_routine(self, avoid: str | None = None) -> Routine:
+        """The shortest routine in the catalogue (other than `avoid`): what "go gently today" offers."""
+        routines = sorted(self.catalogue.routines.values(), key=lambda r: (r.duration_seconds, r.id))
+        others = [r for r in routines if r.id != avoid]
+        return (others or routines)[0]
+
+    # --- push reminders ---------------------------------------------------------------
+
+    def save_push_subscription(
+        self, person_id: int, subscription: object, daily_at: str | None, sitting_minutes: int | None
+    ) -> None:
+        """Keep the phone's PushSubscription with its daily time ("HH:MM") and desk-break minutes.
+
+        ValueError (webpush.PushConfigError) for a malformed subscription, time or minutes."""
+        from shared_content import ics, webpush
+
+        sub = webpush.Subscription.from_json(subscription)
+        if daily_at is not None:
+            ics.parse_time(daily_at)
+        if sitting_minutes is not None and not 15 <= sitting_minutes <= 240:
+            raise ValueError("the sitting time is 15 to 240 minutes")
+        _check_person_id(person_id)
+        with self.store.write() as conn:
+            self._require_person(conn, person_id)
+            push_db.save(
+                conn,
+                person_id,
+                sub.endpoint,
+                webpush.b64url(sub.p256dh),
+                webpush.b64url(sub.auth),
+                self.clock(),
+                daily_at,
+                sitting_minutes,
+            )
+
+    def remove_push_subscription(self, person_id: int, endpoint: str) -> bool:
+        with self.store.write() as conn:
+            return push_db.remove(conn, endpoint, _check_person_id(person_id))
 
     # --- pairing -------------------------------------------------------------------------
 
@@ -552,12 +841,21 @@ class Coach:
         return pairing.redeem(self.store, browser_token, code, client_ip, self.clock(), self._publish)
 
 
+def _check_score(score: object, scale_max: int) -> None:
+    if score is None:
+        return
+    if isinstance(score, bool) or not isinstance(score, int) or not 0 <= score <= scale_max:
+        raise ValueError(f"a pain score is a whole number from 0 to {scale_max}, not {score!r}")
+
+
 __all__ = [
     "Coach",
     "Person",
     "Device",
     "HistoryEntry",
     "SessionView",
+    "Followup",
+    "Settings",
     "CommandOutcome",
     "PairingOutcome",
     "NO_SESSION",

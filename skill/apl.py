@@ -4,7 +4,9 @@ Sent only when the device says it supports APL (context.System.device.supportedI
 has "Alexa.Presentation.APL"). The datasource `session` carries the exercise name, the step
 text, the seconds to count down, set/rep/side and phase_ends_at (epoch seconds), the same
 facts the phone shows, so both screens agree. The current exercise's figure goes into the
-document's `graphics` as AVG (skill/apl_figures.py), with `figurePose` choosing the pose.
+document's `graphics` as AVG (skill/apl_figures.py), with `figurePose` choosing the pose it
+mounts with; the document's onMount then moves the pose along the timeline (SetValue on the
+figure's `shownPose` binding, timed by delays in a Sequential on its own sequencer).
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirect
 from shared_content.figures import load_figures
 from skill import apl_figures
 
+# Alexa plays at most 240 s of audio in one response: the screen's pose changes cover as much.
+MAX_RESPONSE_SECONDS = 240.0
 DOCUMENT_PATH = Path(__file__).resolve().parent / "apl" / "session.json"
 TOKEN = "psoas-session"
 
@@ -89,7 +93,7 @@ def datasource(turn, view) -> dict[str, Any]:
     }
 
 
-def _with_figure(data: dict[str, Any], view) -> dict[str, Any]:
+def _with_figure(turn, data: dict[str, Any], view) -> dict[str, Any]:
     """The document with the current exercise's figure (AVG) in `graphics`; the datasource says
     which pose to show and what it shows."""
     doc = dict(document())
@@ -102,9 +106,20 @@ def _with_figure(data: dict[str, Any], view) -> dict[str, Any]:
         session["figurePose"] = apl_figures.figure_pose(figure, view.state.phase, view.position.side)
         session["figureLabel"] = graphic["description"]
         doc["graphics"] = {apl_figures.GRAPHIC_NAME: graphic}
+        doc["onMount"] = _figure_timing(turn, view, figure) + list(document().get("onMount", []))
     return doc
+
+
+def _figure_timing(turn, view, figure) -> list[dict[str, Any]]:
+    """Timed pose changes for the audio this response carries: the engine's cues from now to the
+    next halt (where the voice's audio ends), at most one response's worth."""
+    if view.state.paused or view.state.done:
+        return []
+    upcoming = turn.coach.cues(view, turn.now, turn.now + MAX_RESPONSE_SECONDS)
+    schedule = apl_figures.pose_schedule(figure, upcoming, turn.now, view.position.side)
+    return apl_figures.pose_commands(schedule)
 
 
 def render(turn, view) -> RenderDocumentDirective:
     data = datasource(turn, view)
-    return RenderDocumentDirective(token=TOKEN, document=_with_figure(data, view), datasources=data)
+    return RenderDocumentDirective(token=TOKEN, document=_with_figure(turn, data, view), datasources=data)

@@ -33,6 +33,7 @@ from shared_content.vocabulary import (
     SYMPTOMS,
     number_words,
 )
+from skill.reminders import REMINDERS_SCOPE
 
 INVOCATION_NAME = "psoas coach"
 SKILL_NAME = "Psoas Coach"
@@ -423,7 +424,7 @@ def build_manifest(endpoint_url: str = PLACEHOLDER_ENDPOINT) -> dict[str, Any]:
                 "containsAds": False,
                 "locales": privacy_locales,
             },
-            "permissions": [],
+            "permissions": [{"name": REMINDERS_SCOPE}],
             "events": {
                 "endpoint": copy.deepcopy(endpoint),
                 "subscriptions": [{"eventName": "SKILL_DISABLED"}],

@@ -27,6 +27,11 @@ LAUNCH = "LaunchRequest"
 
 _NUM_WORD_RE = "|".join(sorted(NUMBER_WORD_VALUES, key=len, reverse=True))
 NUMBER_PATTERN = rf"(?:\d+|(?:{_NUM_WORD_RE})(?: (?:hundred|and|{_NUM_WORD_RE}))*)"
+# AMAZON.TIME as the console hears it: "eight", "eight am", "seven thirty pm", "noon"; sent as "HH:MM".
+_HALF_DAY = r"(?: (?:am|pm|a m|p m|in the morning|in the evening|at night|o'clock))?"
+TIME_PATTERN = (
+    rf"(?:noon|midnight|(?:\d+|{_NUM_WORD_RE})(?: (?:\d+|{_NUM_WORD_RE})(?: {_NUM_WORD_RE})?)?{_HALF_DAY})"
+)
 
 STOPWORDS = frozenset("a an the my me i to of for this that it is please can you do on in".split())
 FUZZY_THRESHOLD = 0.6
@@ -56,6 +61,28 @@ def _parse_number(spoken: str) -> str | None:
             return None
         seen = True
     return str(total + current) if seen else None
+
+
+def _parse_time(spoken: str) -> str | None:
+    """ "seven thirty pm" -> "19:30"; None when it is not a time of day."""
+    if spoken in ("noon", "midnight"):
+        return "12:00" if spoken == "noon" else "00:00"
+    words = spoken.split()
+    half = None
+    for ending in ("in the morning", "in the evening", "at night", "a m", "p m", "am", "pm", "o'clock"):
+        if spoken.endswith(" " + ending):
+            half, words = ending, spoken[: -len(ending) - 1].split()
+            break
+    hour = _parse_number(words[0])
+    minute = _parse_number(" ".join(words[1:])) if len(words) > 1 else "0"
+    if hour is None or minute is None or not (0 <= int(hour) <= 23 and 0 <= int(minute) <= 59):
+        return None
+    h = int(hour)
+    if half in ("pm", "p m", "in the evening", "at night") and h < 12:
+        h += 12
+    if half in ("am", "a m", "in the morning") and h == 12:
+        h = 0
+    return f"{h:02d}:{int(minute):02d}"
 
 
 @dataclass(frozen=True)
@@ -102,6 +129,8 @@ class UtteranceMatcher:
     def _slot_pattern(self, slot_type: str) -> str:
         if slot_type == "AMAZON.NUMBER":
             return NUMBER_PATTERN
+        if slot_type == "AMAZON.TIME":
+            return TIME_PATTERN
         keys = sorted(self.values.get(slot_type, {}), key=len, reverse=True)
         if not keys:
             return r"(?!x)x"  # a type with no values never matches
@@ -136,6 +165,11 @@ class UtteranceMatcher:
                 if number is None:
                     return None
                 slots[name] = number
+            elif stype == "AMAZON.TIME":
+                said = _parse_time(spoken)
+                if said is None:
+                    return None
+                slots[name] = said
             else:
                 value = self.values.get(stype, {}).get(spoken)
                 if value is None:

@@ -31,9 +31,11 @@ def create_app(coach, secret_key: str, dev: bool = False, testing: bool = False)
     from webapp.api_docs import bp as api_docs_bp
     from webapp.figures import bp as figures_bp
     from webapp.library import bp as library_bp
+    from webapp.pain import bp as pain_bp
     from webapp.pairing import bp as pairing_bp
-    from webapp.progress import bp as progress_bp
     from webapp.privacy import bp as privacy_bp
+    from webapp.progress import bp as progress_bp
+    from webapp.push import bp as push_bp
     from webapp.pwa import bp as pwa_bp
     from webapp.routines import bp as routines_bp
     from webapp.safety import bp as safety_bp
@@ -56,6 +58,8 @@ def create_app(coach, secret_key: str, dev: bool = False, testing: bool = False)
         figures_bp,
         api_docs_bp,
         privacy_bp,
+        pain_bp,
+        push_bp,
     )
     for bp in blueprints:
         app.register_blueprint(bp)

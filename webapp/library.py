@@ -36,4 +36,6 @@ def show(exercise_id: str):
     if ex is None:
         abort(404)
     routines = [r for r in cat.routines.values() if ex.id in r.exercise_ids]
-    return render_page("library/show.html", ex=ex, routines=routines)
+    # "Start this exercise" posts this id to the usual start route; the catalogue rebuilds it anywhere.
+    single = cat.single_exercise(ex.id)
+    return render_page("library/show.html", ex=ex, routines=routines, single_routine_id=single.id)

@@ -27,7 +27,8 @@ REMINDER_TEXT = "Open Psoas Coach for today's routine. Move gently, and stop at 
 
 def _time_zone() -> str | None:
     """The requested time zone, or None when it is not a known IANA name."""
-    name = (request.args.get("tz") or DEFAULT_TZ).strip()
+    stored = get_coach().settings(current_person().id).time_zone  # the browser's, from app.js
+    name = (request.args.get("tz") or stored or DEFAULT_TZ).strip()
     try:
         zone(name)
     except ValueError:
@@ -52,8 +53,7 @@ def index():
         return _bad_zone()
     person = current_person()
     records = _records(person.id)
-    # Coach does not expose pain reports yet, so "exercises that hurt" has nothing to show.
-    summary = progress(records, [], tz, get_coach().clock())
+    summary = progress(records, get_coach().pain_reports(person.id), tz, get_coach().clock())
     minutes_chart = charts.minutes_chart(summary.weeks)
     pain_chart = charts.pain_chart(summary.pain)
     return render_page(
@@ -80,7 +80,8 @@ def export_csv():
     tz = _time_zone()
     if tz is None:
         return _bad_zone()
-    body = export.to_csv(_records(current_person().id), [], tz)
+    person_id = current_person().id
+    body = export.to_csv(_records(person_id), get_coach().pain_reports(person_id), tz)
     return _download(body, "text/csv", "psoas-coach-history.csv")
 
 
@@ -89,7 +90,8 @@ def export_json():
     tz = _time_zone()
     if tz is None:
         return _bad_zone()
-    body = export.to_json(_records(current_person().id), [], tz)
+    person_id = current_person().id
+    body = export.to_json(_records(person_id), get_coach().pain_reports(person_id), tz)
     return _download(body, "application/json", "psoas-coach-history.json")
 
 

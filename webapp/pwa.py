@@ -46,12 +46,15 @@ STATIC = Path(__file__).resolve().parent / "static"
 NEVER_CACHED_ENDPOINTS = ("session.events", "pwa.session_json", "pwa.service_worker")
 # Not stored at install: a form's answer (it needs the form's fields) and the static route (below).
 # Figures are stored under their versioned URLs (`?v=`, as the pages link them), not bare.
+# A download that needs a ?time= and a key that exists only with VAPID configured are no pages to keep.
 NOT_PRECACHED_ENDPOINTS = (
     *NEVER_CACHED_ENDPOINTS,
     "routines.assemble",
     "static",
     "figures.still",
     "figures.poses",
+    "progress.reminder_ics",
+    "push.key",
 )
 
 BATCH_LIMIT = 200
@@ -233,6 +236,8 @@ def _session_payload(person_id: int) -> dict[str, Any]:
     }
     if view is None:
         return payload
+    # The timeline the page's player plays (offline.js keeps it for a page opened offline).
+    payload["timeline"] = None if view.state.done else coach.timeline(person_id)
     pos = view.position
     payload["session"] = {
         "version": view.state.version,

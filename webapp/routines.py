@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, request, url_for
 
+from shared_content.catalogue import Routine
 from shared_content.vocabulary import CATEGORIES, MAX_ROUTINE_MINUTES, MIN_ROUTINE_MINUTES, POSITIONS
 from webapp.web import current_person, get_catalogue, get_coach, render_page
 
@@ -17,6 +18,17 @@ POSITION_LABELS = {
     "seated": "Sitting, at a desk or in a chair",
     "standing": "Standing up (no floor)",
 }
+
+
+def equipment_for(routine: Routine) -> list[str]:
+    """What to fetch before starting: each exercise's equipment, first mention first, once each."""
+    catalogue = get_catalogue()
+    return list(dict.fromkeys(item for ex in routine.exercises(catalogue) for item in ex.equipment))
+
+
+@bp.app_context_processor
+def _template_helpers() -> dict[str, object]:
+    return {"equipment_for": equipment_for}
 
 
 def _has_session() -> bool:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import math
+import time
 from collections.abc import Iterator
 
 from flask import Blueprint, Response, abort, flash, redirect, request, stream_with_context, url_for
@@ -10,7 +12,7 @@ from flask import Blueprint, Response, abort, flash, redirect, request, stream_w
 from webapp.errors import error_response
 from webapp.limits import STREAM_RETRY_AFTER_SECONDS, client_network, live_streams
 from webapp.security import csrf_token
-from webapp.web import current_person, get_catalogue, get_coach, render_block, render_page
+from webapp.web import current_person, get_catalogue, get_coach, render_page
 
 bp = Blueprint("session", __name__)
 
@@ -37,66 +39,31 @@ def _now() -> float:
     return get_coach().clock()
 
 
-def _timer(view, now: float) -> dict:
-    """What the countdown shows at render time, and the numbers app.js needs to keep it going.
+# The words and the shape class for each segment kind: the screen tells hold, release, rest and
+# get-ready apart by colour AND by word (static/session.css adds a shape per kind). app.js reads
+# the same table from the panel's data island, so the online and offline views say the same.
+KIND_LABELS = {
+    "intro": "Get set",
+    "get_ready": "Get ready",
+    "hold": "Hold",
+    "release": "Release",
+    "rest": "Rest",
+    "switch_sides": "Switch sides",
+    "transition": "Next exercise",
+    "wait": "Ready when you are",
+    "done": "Done",
+}
 
-    `ends_at` is when this phase ends: for a hold, the end of the last rep (the server then
-    settles it into a rest), for a rest, the end of the rest. app.js asks again at that moment.
-    """
-    pos, st = view.position, view.state
-    t = st.paused_at if st.paused_at is not None else now
-    start = st.phase_started_at if st.phase_started_at is not None else t
-    hold, gap, reps = max(pos.hold_seconds, 1), max(pos.exercise.rep_gap_seconds, 0), max(pos.reps, 1)
-    label, seconds, fraction = "", 0, 0.0
-    if pos.phase == "holding":
-        ends_at = start + reps * hold + (reps - 1) * gap
-        elapsed = t - start
-        if elapsed < 0:
-            label, seconds = "Get ready", math.ceil(-elapsed)
-        else:
-            k = min(int(elapsed // (hold + gap)), reps - 1)
-            within = elapsed - k * (hold + gap)
-            if within < hold:
-                label, seconds, fraction = "Hold", math.ceil(hold - within), within / hold
-            else:
-                label, seconds, fraction = "Release", math.ceil(max(hold + gap - within, 0)), 1.0
-    else:  # resting
-        ends_at = t + (pos.seconds_left_in_phase or 0)
-        seconds = math.ceil(max(ends_at - t, 0))
-        total = ends_at - start
-        label, fraction = "Rest", (min(max((t - start) / total, 0.0), 1.0) if total > 0 else 1.0)
+
+def _exercise_payload(ex) -> dict:
+    """What the panel shows about an exercise (the player fills these when the segment changes)."""
     return {
-        "phase": pos.phase,
-        "server_now": now,
-        "started_at": start,
-        "ends_at": ends_at,
-        "hold": hold if pos.phase == "holding" else 0,
-        "gap": gap if pos.phase == "holding" else 0,
-        "reps": reps if pos.phase == "holding" else 1,
-        "paused_at": st.paused_at,
-        "label": "Paused" if st.paused_at is not None else label,
-        "seconds": seconds,
-        "ring_offset": round(100 * fraction, 1),
+        "name": ex.name,
+        "summary": ex.summary,
+        "hold_cue": ex.hold_cue or "",
+        "steps": list(ex.steps),
+        "kind": ex.kind,
     }
-
-
-def _step_text(view) -> str:
-    pos = view.position
-    if pos.paused:
-        return "Paused. Tap Resume when you're ready."
-    if pos.phase == "instructions":
-        if pos.exercise.kind == "guidance":
-            return f"{pos.exercise.summary} Read it through, then tap Next."
-        return f"{pos.exercise.summary} Get into position, then tap Next to start the hold."
-    if pos.phase == "holding":
-        return pos.exercise.hold_cue or "Hold."
-    if pos.phase == "resting":
-        return (
-            "Rest and breathe. Tap Next when you're ready."
-            if not pos.seconds_left_in_phase
-            else "Rest and breathe."
-        )
-    return ""
 
 
 def _pace_text(pace: float) -> str:
@@ -112,16 +79,67 @@ def _duration_text(state) -> str:
     return f"{seconds // 60} min" + (f" {seconds % 60} s" if seconds % 60 else "")
 
 
+def _clock_text(seconds: int) -> str:
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def _hold_length(timeline: dict, index: int) -> int | None:
+    """The length of the hold now running or next to come: what slower / faster changed."""
+    for seg in timeline["segments"][index:]:
+        if seg["kind"] == "hold":
+            return int(seg["duration"])
+    return None
+
+
+def _screen(view, timeline: dict) -> dict:
+    """What the panel shows at render time, from the engine's position (the player takes over from
+    the same numbers in the browser: the count during a hold, else the seconds left)."""
+    pos = view.position
+    kind = pos.kind
+    if kind == "hold" and pos.count is not None:
+        big = pos.count
+    elif pos.seconds_left_in_phase is not None:
+        big = math.ceil(pos.seconds_left_in_phase - 1e-9)
+    else:
+        big = ""
+    seg = pos.segment
+    length = seg.duration if seg.duration is not None else 0
+    left = pos.seconds_left_in_phase
+    fraction = 0.0 if not length or left is None else min(1.0, max(0.0, 1 - left / length))
+    return {
+        "kind": kind,
+        "label": "Paused" if pos.paused else KIND_LABELS.get(kind, ""),
+        "big": big,
+        "fraction": round(fraction, 3),
+        "progress": round(100 * pos.progress, 1),
+        "time_left": _clock_text(pos.seconds_left_total),
+        "hold_length": _hold_length(timeline, seg.index),
+        "waiting": pos.waiting,
+    }
+
+
 def panel_context(view, notice: str | None = None) -> dict:
     now = _now()
-    ctx = {"view": view, "notice": notice, "now": now}
-    if view is not None and view.state.phase == "done":
+    ctx: dict = {"view": view, "notice": notice, "now": now, "kind_labels": KIND_LABELS}
+    if view is None:
+        return ctx
+    # "Same time tomorrow?": now, to the nearest quarter hour (app.js redoes it on the phone's clock).
+    local = time.localtime(now)
+    minutes = (local.tm_hour * 60 + local.tm_min + 7) // 15 * 15 % (24 * 60)
+    ctx["tomorrow_time"] = f"{minutes // 60:02d}:{minutes % 60:02d}"
+    if view.state.done:
         ctx["duration_text"] = _duration_text(view.state)
-    elif view is not None:
-        if view.position.phase in ("holding", "resting"):
-            ctx["timer"] = _timer(view, now)
-        ctx["step_text"] = _step_text(view)
-        ctx["pace_text"] = _pace_text(view.state.pace)
+        return ctx
+    ctx["timeline"] = timeline = get_coach().timeline_of(view)  # the view in hand: no second read
+    ctx["island"] = {
+        "timeline": timeline,
+        "exercises": {
+            eid: _exercise_payload(get_catalogue().exercise(eid)) for eid in view.routine.exercise_ids
+        },
+        "labels": KIND_LABELS,
+    }
+    ctx["screen"] = _screen(view, timeline)
+    ctx["pace_text"] = _pace_text(view.state.pace)
     return ctx
 
 
@@ -204,8 +222,18 @@ def events():
         return (view.state.started_at, view.state.version) if view else None
 
     def render(view) -> str:
-        html = render_block("session/session.html", "session_panel", **panel_context(view))
-        return sse_event("session", html, view.state.version if view else 0)
+        # JSON, not HTML: the page's player takes the new timeline in place (no swap, so focus
+        # and scroll stay), and asks for the panel only when its shape changes (start, end).
+        timeline = coach.timeline_of(view) if view is not None and not view.state.done else None
+        version = view.state.version if view else 0
+        payload = {
+            "version": version,
+            "started_at": view.state.started_at if view else None,
+            "done": bool(view and view.state.done),
+            "outcome": view.state.outcome if view else None,
+            "timeline": timeline,
+        }
+        return sse_event("session", json.dumps(payload, separators=(",", ":")), version)
 
     def stream() -> Iterator[str]:
         sub = coach.subscribe(person_id)  # subscribe first, so no change slips between read and wait

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from shared_content import timing
 from shared_content.catalogue.model import Exercise, Routine
 from shared_content.vocabulary import CATEGORIES, MAX_ROUTINE_MINUTES, MIN_ROUTINE_MINUTES, POSITIONS
 
@@ -111,14 +112,15 @@ FIT_SHARE = 0.85  # an assembled routine should come within 15 % of the minutes 
 
 
 def _best_subset(candidates: list[Exercise], budget: int, focus: str) -> list[Exercise]:
-    """The exercises (no repeats) that best fill `budget` seconds without going over it: first any
-    set within FIT_SHARE of it, then as few exercises of another focus as possible, then the
-    longest. Every subset is tried (the catalogue has about a dozen usable exercises)."""
+    """The exercises (no repeats, in the order given) that best fill `budget` seconds of the real
+    timeline without going over it: first any set within FIT_SHARE of it, then as few exercises of
+    another focus as possible, then the longest. Every subset is tried (the catalogue has about a
+    dozen usable exercises)."""
     best: tuple[bool, int, int, int] | None = None
     chosen: list[Exercise] = []
     for mask in range(1, 1 << len(candidates)):
         picked = [e for i, e in enumerate(candidates) if mask >> i & 1]
-        total = sum(e.duration_seconds for e in picked)
+        total = timing.routine_seconds(picked)  # transitions and lead-ins included
         if total > budget:
             continue
         off_focus = sum(1 for e in picked if focus != ANY_FOCUS and e.category != focus)
@@ -130,7 +132,7 @@ def _best_subset(candidates: list[Exercise], budget: int, focus: str) -> list[Ex
 
 def _explanation(request: Request, chosen: list[Exercise], budget: int) -> str:
     """Why the routine is not what was asked for, in plain words; empty when it is."""
-    total = sum(e.duration_seconds for e in chosen)
+    total = timing.routine_seconds(chosen)
     reasons = []
     if total < FIT_SHARE * budget or total > budget:
         without = f" that work without {' or '.join(request.avoid)} positions" if request.avoid else ""
@@ -164,12 +166,11 @@ def assemble(request: Request, exercises: dict[str, Exercise]) -> Routine:
             hint = "; the posture checklists would fit, so try the posture focus"
         raise ValueError(f"no exercise fits when avoiding {' and '.join(request.avoid)} positions{hint}")
     budget = request.minutes * 60
-    chosen = _best_subset(candidates, budget, request.focus)
+    order = {exercise_id: i for i, exercise_id in enumerate(exercises)}
+    chosen = _best_subset(sorted(candidates, key=lambda e: order[e.id]), budget, request.focus)
     if not chosen:
         # Nothing fits the budget; one short exercise beats refusing a short request.
         chosen = [min(candidates, key=lambda e: e.duration_seconds)]
-    order = list(exercises)
-    chosen.sort(key=lambda e: order.index(e.id))
     return Routine.build(
         {
             "id": request.routine_id,

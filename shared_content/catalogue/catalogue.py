@@ -6,7 +6,11 @@ from collections.abc import Iterable
 
 from shared_content.catalogue import assemble as assembly
 from shared_content.catalogue.matching import spoken_key
-from shared_content.catalogue.model import Exercise, Routine, SafetyNotice
+from shared_content.catalogue.model import Exercise, Routine, RoutineEntry, SafetyNotice
+
+# "single-<exercise id>": a routine of that one exercise, so the library can start any exercise
+# alone. Like assembled ids, any process rebuilds it from the id; curated ids may not use it.
+SINGLE_PREFIX = "single-"
 
 
 class Catalogue:
@@ -27,11 +31,13 @@ class Catalogue:
             raise KeyError(f"unknown exercise {exercise_id!r}") from None
 
     def routine(self, routine_id: str) -> Routine:
-        """A curated routine, or an assembled one rebuilt from its id."""
+        """A curated routine, or an assembled or single-exercise one rebuilt from its id."""
         if routine_id in self.routines:
             return self.routines[routine_id]
         if routine_id in self._assembled:
             return self._assembled[routine_id]
+        if isinstance(routine_id, str) and routine_id.startswith(SINGLE_PREFIX):
+            return self.single_exercise(routine_id.removeprefix(SINGLE_PREFIX))
         request = assembly.parse_routine_id(routine_id) if isinstance(routine_id, str) else None
         if request is None:
             raise KeyError(f"unknown routine {routine_id!r}")
@@ -41,6 +47,24 @@ class Catalogue:
             raise KeyError(f"unknown routine {routine_id!r}: {exc}") from None
         self._assembled[routine_id] = routine
         return routine
+
+    def single_exercise(self, exercise_id: str) -> Routine:
+        """A routine of one exercise, with id "single-<exercise id>". Raises KeyError for an unknown exercise."""
+        exercise = self.exercises.get(exercise_id)
+        if exercise is None:
+            raise KeyError(f"unknown routine {SINGLE_PREFIX + exercise_id!r}: no exercise {exercise_id!r}")
+        routine_id = SINGLE_PREFIX + exercise.id
+        if routine_id not in self._assembled:
+            entry = RoutineEntry(
+                id=routine_id,
+                name=exercise.name,
+                synonyms=[],
+                focus=exercise.category,
+                description=exercise.summary,
+                exercise_ids=[exercise.id],
+            )
+            self._assembled[routine_id] = Routine.build(entry, self.exercises)
+        return self._assembled[routine_id]
 
     def find_exercise(self, text: str) -> Exercise | None:
         """By id, name or synonym, ignoring case, punctuation and a leading "the"."""

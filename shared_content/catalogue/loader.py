@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from shared_content.catalogue.assemble import CUSTOM_PREFIX
-from shared_content.catalogue.catalogue import Catalogue
+from shared_content.catalogue.catalogue import SINGLE_PREFIX, Catalogue
 from shared_content.catalogue.matching import spoken_key
 from shared_content.catalogue.model import Exercise, Routine, RoutineEntry, SafetyNotice
 
@@ -100,6 +100,13 @@ def _load(folder: Path) -> Catalogue:
                 label,
                 "id",
                 f"ids starting with {CUSTOM_PREFIX!r} are kept for assembled routines",
+            )
+        elif entry.id.startswith(SINGLE_PREFIX):
+            problems.add(
+                ROUTINES_FILE,
+                label,
+                "id",
+                f"ids starting with {SINGLE_PREFIX!r} are kept for single-exercise routines",
             )
         elif entry.id in routines:
             problems.add(ROUTINES_FILE, label, "id", "duplicate id, already used in routines.toml")

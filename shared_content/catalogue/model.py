@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, computed_field, field_validator
 
+from shared_content import timing
 from shared_content.vocabulary import (
     MAX_HOLD_SECONDS,
     MIN_AUTHORED_HOLD_SECONDS,
@@ -187,11 +188,9 @@ class Exercise(_Strict):
     @computed_field  # type: ignore[prop-decorator]
     @property
     def duration_seconds(self) -> int:
-        """The architecture's single duration formula; the engine's plan uses the same numbers."""
-        if self.is_guidance:
-            return self.intro_seconds
-        block = self.repetitions * self.hold_seconds + (self.repetitions - 1) * self.rep_gap_seconds
-        return self.intro_seconds + self.blocks * block + (self.blocks - 1) * self.rest_seconds
+        """The exercise's timeline on its own (first in a routine, pace 1): shared_content/timing.py,
+        the rule the engine lays its segments out by."""
+        return timing.exercise_seconds(self)
 
 
 class RoutineEntry(_Strict):
@@ -237,7 +236,9 @@ class Routine(RoutineEntry):
         return cls(
             **fields,
             positions=frozenset(exercise.position for exercise in chosen),
-            duration_seconds=sum(exercise.duration_seconds for exercise in chosen),
+            # The engine's timeline length ("lead me through", pace 1): transitions and the
+            # lead-ins that depend on the exercise before are in it.
+            duration_seconds=timing.routine_seconds(chosen),
             explanation=explanation,
         )
 

@@ -61,6 +61,10 @@ class Command:
     at: float | None = None  # when the jumped-to segment should start (voice: now + lead-in); default now
     mode: str | None = None  # set_mode: "lead" | "wait"
     segment: int | None = None  # barrier: halt at the start of this segment index (None clears it)
+    # Who sent it ("phone" | "voice"), stored with the name as the state's last_source/last_command.
+    source: str | None = None
+    # The voice: when the response it is about to send stops sounding (kept until the next voice command).
+    voice_until: float | None = None
 
 
 @dataclass(frozen=True)
@@ -324,6 +328,10 @@ def apply(
         return Result(state, "duplicate", DUPLICATE)
     if command.name == "start_over":
         fresh = start(routine, catalogue, now, pace=state.pace, version=state.version + 1, mode=state.mode)
+        if command.source is not None:
+            fresh = replace(fresh, last_source=command.source, last_command=command.name)
+            if command.source == "voice":
+                fresh = replace(fresh, voice_until=command.voice_until)
         return Result(fresh, "applied", changed=True)
     handler = _HANDLERS.get(command.name)
     if handler is None:
@@ -347,5 +355,11 @@ def apply(
         outcome, message = outcome
     if isinstance(outcome, str):
         return Result(state, "illegal", outcome)
-    new_state = replace(outcome, version=state.version + 1)
+    new_state = replace(
+        outcome,
+        version=state.version + 1,
+        last_source=command.source if command.source is not None else outcome.last_source,
+        last_command=command.name if command.source is not None else outcome.last_command,
+        voice_until=command.voice_until if command.source == "voice" else outcome.voice_until,
+    )
     return Result(new_state, "applied", message, finished=new_state.done, changed=True)

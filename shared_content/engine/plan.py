@@ -82,18 +82,8 @@ def faster(pace: float) -> float | None:
 
 
 def intro_seconds(exercise: ExerciseLike) -> int:
-    """Time for reading the exercise out, recovered from the catalogue's duration.
-
-    The catalogue computes duration = intro + timed part (at pace 1); the engine needs
-    only the intro, so it subtracts the timed part instead of counting words itself.
-    """
-    if exercise.kind == "guidance":
-        return int(exercise.duration_seconds)
-    blocks = exercise.sets * (2 if exercise.per_side else 1)
-    reps = exercise.repetitions
-    timed = blocks * (reps * exercise.hold_seconds + (reps - 1) * exercise.rep_gap_seconds)
-    timed += (blocks - 1) * exercise.rest_seconds
-    return max(0, int(exercise.duration_seconds) - timed)
+    """Time for reading the exercise out (the catalogue counts the words)."""
+    return int(exercise.intro_seconds)
 
 
 def _exercise_blocks(exercise: ExerciseLike, index: int, pace: float) -> list[Block]:

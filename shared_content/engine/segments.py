@@ -22,6 +22,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
+from shared_content.timing import (
+    GET_READY_SECONDS,
+    TRANSITION_SECONDS,
+    between_blocks_seconds,
+    get_ready_seconds,
+    intro_length,
+)
+
 from .plan import Side, check_pace, intro_seconds, paced_hold
 from .shapes import CatalogueLike, ExerciseLike, RoutineLike
 
@@ -29,19 +37,7 @@ SegmentKind = Literal["intro", "get_ready", "hold", "release", "rest", "switch_s
 Mode = Literal["lead", "wait"]
 MODES: tuple[str, ...] = ("lead", "wait")
 
-# Lead-in before a hold: long enough for "get ready" and a "3, 2, 1" countdown.
-GET_READY_SECONDS = 5
-# Extra lead-in at an exercise's first hold when the body must move between positions.
-POSITION_CHANGE_SECONDS: dict[frozenset[str], int] = {
-    frozenset({"floor", "standing"}): 10,
-    frozenset({"floor", "seated"}): 6,
-    frozenset({"seated", "standing"}): 4,
-}
-START_POSITION = "standing"  # where a person is when they start a routine (holding the phone)
-NEW_EQUIPMENT_SECONDS = 10  # fetching and placing a foam roller or bolster the last exercise didn't use
-LOAD_BEARING_SECONDS = 5  # a strengthening hold on the floor (a plank, ...) takes setting up
-SWITCH_SIDES_SECONDS = 5
-TRANSITION_SECONDS = 5
+# The numbers (and get_ready_seconds) are shared with the catalogue's durations: shared_content/timing.py.
 
 
 @dataclass(frozen=True)
@@ -138,19 +134,6 @@ class Template:
         return self.waits[i] if i < len(self.waits) else None
 
 
-def get_ready_seconds(spec: ExerciseSpec, previous: ExerciseSpec | None) -> int:
-    """Lead-in before an exercise's first hold: longer when the body or the kit has to change."""
-    seconds = GET_READY_SECONDS
-    before = previous.position if previous is not None else START_POSITION
-    if before != spec.position:
-        seconds += POSITION_CHANGE_SECONDS[frozenset({before, spec.position})]
-    if set(spec.equipment) - set(previous.equipment if previous is not None else ()):
-        seconds += NEW_EQUIPMENT_SECONDS
-    if spec.category == "strengthen" and spec.position == "floor":
-        seconds += LOAD_BEARING_SECONDS
-    return seconds
-
-
 class _Builder:
     def __init__(self) -> None:
         self.segments: list[Segment] = []
@@ -187,10 +170,11 @@ def _add_blocks(
         for side in sides:
             if not first:
                 b.new_step()
+                gap = between_blocks_seconds(spec, side)
                 if side == "right" and spec.per_side:
-                    b.add("switch_sides", SWITCH_SIDES_SECONDS, spec, index, side, set_no)
-                elif spec.rest_seconds > 0:
-                    b.add("rest", spec.rest_seconds, spec, index, side, set_no)
+                    b.add("switch_sides", gap, spec, index, side, set_no)
+                elif gap > 0:
+                    b.add("rest", gap, spec, index, side, set_no)
             lead = get_ready_seconds(spec, previous) if first else GET_READY_SECONDS
             if first:
                 b.new_step()  # the intro is its own step; the first block starts the next one
@@ -213,7 +197,7 @@ def _build(specs: tuple[ExerciseSpec, ...], pace: float, mode: str) -> Template:
                 b.add("wait", None, specs[index - 1], index - 1)
             b.add("transition", TRANSITION_SECONDS, spec, index)
         intros.append(len(b.segments))
-        b.add("intro", max(1, spec.intro_seconds), spec, index)
+        b.add("intro", intro_length(spec), spec, index)
         if spec.kind != "guidance":
             _add_blocks(b, spec, index, specs[index - 1] if index > 0 else None, pace)
     segments = tuple(b.segments)
@@ -259,6 +243,23 @@ def exercise_specs(routine: RoutineLike, catalogue: CatalogueLike) -> tuple[Exer
     return tuple(spec_of(catalogue.exercise(eid)) for eid in routine.exercise_ids)
 
 
+# Templates by (routine object, catalogue object, pace, mode): a command looks the template up
+# several times (settle, position, the legacy view, timeline data), and hashing the exercise specs
+# for `_build`'s cache each time cost more than the lookup. An entry holds the routine and the
+# catalogue, so the ids it is keyed by cannot be reused while it exists; the catalogue's models
+# are frozen, so a routine object's template never changes.
+_TEMPLATES: dict[tuple[int, int, float, str], tuple[RoutineLike, CatalogueLike, Template]] = {}
+_MAX_TEMPLATES = 1024
+
+
 def template_for(routine: RoutineLike, catalogue: CatalogueLike, pace: float, mode: str) -> Template:
     """The routine's segments at this pace and mode (cached: same inputs, same object)."""
-    return _build(exercise_specs(routine, catalogue), check_pace(pace), check_mode(mode))
+    key = (id(routine), id(catalogue), pace, mode)
+    found = _TEMPLATES.get(key)
+    if found is not None and found[0] is routine and found[1] is catalogue:
+        return found[2]
+    tpl = _build(exercise_specs(routine, catalogue), check_pace(pace), check_mode(mode))
+    if len(_TEMPLATES) >= _MAX_TEMPLATES:
+        _TEMPLATES.clear()
+    _TEMPLATES[key] = (routine, catalogue, tpl)
+    return tpl

@@ -36,6 +36,8 @@ class ExerciseLike(Protocol):
     @property
     def per_side(self) -> bool: ...
     @property
+    def intro_seconds(self) -> int: ...  # time for reading it out
+    @property
     def duration_seconds(self) -> int: ...
 
 

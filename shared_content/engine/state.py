@@ -38,6 +38,13 @@ class SessionState:
     started_at: float  # when this run began (start or start_over): identifies it in history
     finished_at: float | None
     outcome: Outcome | None
+    # When the speaker's current response audio ends (server clock), set by the voice's commands;
+    # the phone reads it to warn that the speaker may still be counting. None: not speaking.
+    voice_until: float | None = None
+    # The last applied command's origin ("phone" | "voice") and name, so each front end can say
+    # what the other one did since it last spoke ("You paused on your phone.").
+    last_source: str | None = None
+    last_command: str | None = None
 
     @property
     def paused(self) -> bool:
@@ -100,7 +107,15 @@ class SessionState:
             started_at=float(data["started_at"]),
             finished_at=_opt_float(data, "finished_at"),
             outcome=outcome,
+            voice_until=_opt_float(data, "voice_until"),
+            last_source=_opt_str(data, "last_source"),
+            last_command=_opt_str(data, "last_command"),
         )
+
+
+def _opt_str(data: dict[str, Any], key: str) -> str | None:
+    value = data.get(key)
+    return None if value is None else str(value)
 
 
 def _opt_float(data: dict[str, Any], key: str) -> float | None:

@@ -37,6 +37,28 @@ MIGRATION_BUSY_TIMEOUT_MS = 60000
 PG_MIGRATION_LOCK_KEY = 0x70736F6173
 _MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _WRITE_OPTION = "psoas_write"
+# PostgreSQL connections per process (gunicorn worker): a request holds one only while it runs a
+# transaction; live streams hold none while they wait (the bus has its own LISTEN connection).
+# So the pool bounds concurrent transactions, not phones: with 2 workers, 2 x (10 + 10) + 2
+# listeners = 42 of PostgreSQL's default 100 connections. Override per deployment with
+# PSOAS_DB_POOL_SIZE / PSOAS_DB_MAX_OVERFLOW (keep workers x (size + overflow + 1) < max_connections).
+PG_POOL_SIZE = 10
+PG_MAX_OVERFLOW = 10
+# A request waits this long for a connection (queued behind others) before failing.
+PG_POOL_TIMEOUT_SECONDS = 10.0
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, not {raw!r}.") from None
+    if value < 0:
+        raise ValueError(f"{name} must not be negative.")
+    return value
 
 
 def data_dir() -> str:
@@ -76,7 +98,14 @@ class Store:
         if self.dialect == "sqlite":
             self.engine = self._sqlite_engine(parsed)
         else:
-            self.engine = create_engine(parsed, pool_pre_ping=True, hide_parameters=True)
+            self.engine = create_engine(
+                parsed,
+                pool_pre_ping=True,
+                pool_size=_env_int("PSOAS_DB_POOL_SIZE", PG_POOL_SIZE),
+                max_overflow=_env_int("PSOAS_DB_MAX_OVERFLOW", PG_MAX_OVERFLOW),
+                pool_timeout=PG_POOL_TIMEOUT_SECONDS,
+                hide_parameters=True,
+            )
         private_errors.install(self.engine)  # no person's data in error messages (PostgreSQL's DETAIL)
 
     @staticmethod

@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, select, update
 
 from shared_content.store.dialect import upsert_insert
 from shared_content.store.tables import history
+
+
+@dataclass(frozen=True)
+class RunDetails:
+    """What the progress page and exports show about a run, beyond its routine and outcome."""
+
+    exercises_done: tuple[str, ...] = ()
+    exercises_skipped: tuple[str, ...] = ()
+    pace: float = 1.0
+    devices: tuple[str, ...] = ()
+    time_zone: str | None = None
+    pain_before: int | None = None
 
 
 @dataclass(frozen=True)
@@ -16,10 +29,18 @@ class HistoryRow:
     session_started_at: float
     finished_at: float
     outcome: str  # "completed" | "stopped" | "pain"
+    details: RunDetails = field(default_factory=RunDetails)
+    pain_after: int | None = None
 
 
 def record_once(
-    conn: Connection, person_id: int, routine_id: str, started_at: float, finished_at: float, outcome: str
+    conn: Connection,
+    person_id: int,
+    routine_id: str,
+    started_at: float,
+    finished_at: float,
+    outcome: str,
+    details: RunDetails | None = None,
 ) -> bool:
     """Record a finished run; True when this call wrote it.
 
@@ -27,6 +48,7 @@ def record_once(
     when two devices finish the same run at once, and it commits or rolls back with the caller's
     session change.
     """
+    d = details or RunDetails()
     written = conn.execute(
         upsert_insert(conn, history)
         .values(
@@ -35,20 +57,62 @@ def record_once(
             session_started_at=started_at,
             finished_at=finished_at,
             outcome=outcome,
+            exercises_done=json.dumps(list(d.exercises_done)),
+            exercises_skipped=json.dumps(list(d.exercises_skipped)),
+            pace=d.pace,
+            devices=json.dumps(list(d.devices)),
+            time_zone=d.time_zone,
+            pain_before=d.pain_before,
         )
         .on_conflict_do_nothing(index_elements=[history.c.person_id, history.c.session_started_at])
     ).rowcount
-    return written == 1
+    return bool(written == 1)
+
+
+def set_pain_after(conn: Connection, person_id: int, score: int | None) -> bool:
+    """The after check-in goes on the person's latest run; False when they have none."""
+    latest = conn.execute(
+        select(history.c.id)
+        .where(history.c.person_id == person_id)
+        .order_by(history.c.finished_at.desc(), history.c.id.desc())
+        .limit(1)
+    ).scalar()
+    if latest is None:
+        return False
+    conn.execute(update(history).where(history.c.id == latest).values(pain_after=score))
+    return True
+
+
+def _strings(raw: str | None) -> tuple[str, ...]:
+    value = json.loads(raw or "[]")
+    return tuple(str(v) for v in value) if isinstance(value, list) else ()
 
 
 def for_person(conn: Connection, person_id: int) -> list[HistoryRow]:
     """The person's finished runs, newest first."""
     rows = conn.execute(
-        select(history.c.routine_id, history.c.session_started_at, history.c.finished_at, history.c.outcome)
+        select(history)
         .where(history.c.person_id == person_id)
         .order_by(history.c.finished_at.desc(), history.c.id.desc())
     ).all()
-    return [HistoryRow(r.routine_id, r.session_started_at, r.finished_at, r.outcome) for r in rows]
+    return [
+        HistoryRow(
+            r.routine_id,
+            r.session_started_at,
+            r.finished_at,
+            r.outcome,
+            RunDetails(
+                _strings(r.exercises_done),
+                _strings(r.exercises_skipped),
+                r.pace,
+                _strings(r.devices),
+                r.time_zone,
+                r.pain_before,
+            ),
+            r.pain_after,
+        )
+        for r in rows
+    ]
 
 
-__all__ = ["HistoryRow", "record_once", "for_person"]
+__all__ = ["HistoryRow", "RunDetails", "record_once", "set_pain_after", "for_person"]

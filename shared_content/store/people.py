@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 
 from shared_content.store.tables import devices, people
 
@@ -66,14 +66,41 @@ _DEVICE_COLUMNS = (
 )
 
 
+# Built once with bound parameters: these run on every request (see store/sessions.py).
+_FIND_DEVICE = select(*_DEVICE_COLUMNS).where(
+    devices.c.kind == bindparam("b_kind"), devices.c.external_id == bindparam("b_external")
+)
+_PERSON_COLUMNS = (people.c.id, people.c.pace, people.c.safety_heard_at, people.c.mode)
+_FIND_PERSON = select(*_PERSON_COLUMNS).where(people.c.id == bindparam("b_person"))
+# The device and its person in one round trip (every request starts with it).
+_DEVICE_AND_PERSON = (
+    select(*_DEVICE_COLUMNS, *_PERSON_COLUMNS)
+    .join_from(devices, people, devices.c.person_id == people.c.id)
+    .where(devices.c.kind == bindparam("b_kind"), devices.c.external_id == bindparam("b_external"))
+)
+_SET_PACE = update(people).where(people.c.id == bindparam("b_person")).values(pace=bindparam("b_pace"))
+_TOUCH_DEVICE = (
+    update(devices).where(devices.c.id == bindparam("b_device")).values(last_seen_at=bindparam("b_now"))
+)
+
+
 def find_device(conn: Connection, kind: str, external_id: str) -> DeviceRow | None:
     """The device for (kind, raw id), or None."""
-    row = conn.execute(
-        select(*_DEVICE_COLUMNS).where(
-            devices.c.kind == kind, devices.c.external_id == stored_external_id(kind, external_id)
-        )
-    ).first()
+    params = {"b_kind": kind, "b_external": stored_external_id(kind, external_id)}
+    row = conn.execute(_FIND_DEVICE, params).first()
     return None if row is None else DeviceRow(*row)
+
+
+def find_device_and_person(
+    conn: Connection, kind: str, external_id: str
+) -> tuple[DeviceRow, PersonRow] | None:
+    """The device for (kind, raw id) and its person, or None when the device is unknown."""
+    params = {"b_kind": kind, "b_external": stored_external_id(kind, external_id)}
+    row = conn.execute(_DEVICE_AND_PERSON, params).first()
+    if row is None:
+        return None
+    n = len(_DEVICE_COLUMNS)
+    return DeviceRow(*row[:n]), PersonRow(*row[n:])
 
 
 def devices_of(conn: Connection, person_id: int) -> list[DeviceRow]:
@@ -87,11 +114,7 @@ def devices_of(conn: Connection, person_id: int) -> list[DeviceRow]:
 
 
 def find_person(conn: Connection, person_id: int) -> PersonRow | None:
-    row = conn.execute(
-        select(people.c.id, people.c.pace, people.c.safety_heard_at, people.c.mode).where(
-            people.c.id == person_id
-        )
-    ).first()
+    row = conn.execute(_FIND_PERSON, {"b_person": person_id}).first()
     return None if row is None else PersonRow(*row)
 
 
@@ -103,7 +126,7 @@ def create_person(conn: Connection, now: float) -> int:
 
 
 def set_pace(conn: Connection, person_id: int, pace: float) -> None:
-    conn.execute(update(people).where(people.c.id == person_id).values(pace=pace))
+    conn.execute(_SET_PACE, {"b_person": person_id, "b_pace": pace})
 
 
 def mark_safety_heard(conn: Connection, person_id: int, now: float) -> None:
@@ -154,7 +177,7 @@ def set_mode(conn: Connection, person_id: int, mode: str) -> bool:
 
 
 def touch_device(conn: Connection, device_id: int, now: float) -> None:
-    conn.execute(update(devices).where(devices.c.id == device_id).values(last_seen_at=now))
+    conn.execute(_TOUCH_DEVICE, {"b_device": device_id, "b_now": now})
 
 
 def move_device(conn: Connection, device_id: int, person_id: int, now: float) -> None:
@@ -170,6 +193,7 @@ __all__ = [
     "check_device",
     "stored_external_id",
     "find_device",
+    "find_device_and_person",
     "devices_of",
     "find_person",
     "create_person",

@@ -24,6 +24,9 @@ from shared_content.store.tables import (
     pain_reports,
     pairing_codes,
     people,
+    person_settings,
+    push_subscriptions,
+    run_notes,
     sessions,
 )
 
@@ -70,6 +73,21 @@ PERSON_TABLES: tuple[PersonTable, ...] = (
         key=("session_started_at",),
     ),
     PersonTable(pain_reports, Merge.REPOINT, "every report is kept"),
+    PersonTable(
+        person_settings, Merge.KEEP_SURVIVORS, "one settings row per person: the speaker's, else the phone's"
+    ),
+    PersonTable(
+        run_notes,
+        Merge.DEDUPE,
+        "notes about a run both recorded are the same notes",
+        key=("run_started_at", "kind", "value"),
+    ),
+    PersonTable(
+        push_subscriptions,
+        Merge.REPOINT,
+        "the phone keeps its push subscription",
+        secret=("endpoint", "p256dh", "auth"),
+    ),
     PersonTable(pairing_codes, Merge.DROP, "a code names the person who asked for it", secret=("code_hash",)),
     PersonTable(changes, Merge.DROP, "bus notices about the absorbed person; nobody listens to them now"),
 )

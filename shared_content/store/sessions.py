@@ -3,6 +3,10 @@
 The store does not interpret the state: it keeps the dict and the version beside it, so
 compare-and-set is a plain `UPDATE ... WHERE version = :old` in SQL. Every function runs in the
 caller's transaction.
+
+The statements are built once, at import, with bound parameters: building a Core statement per
+call and computing its cache key cost several times the round trip itself (bench/README.md,
+"after the engine rewrite").
 """
 
 from __future__ import annotations
@@ -11,9 +15,10 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
-from shared_content.store.tables import sessions
+from shared_content.store.people import PersonRow
+from shared_content.store.tables import people, sessions
 
 
 @dataclass(frozen=True)
@@ -22,49 +27,89 @@ class StoredSession:
     state: dict[str, Any]  # SessionState.to_dict()
 
 
+_LOAD = select(sessions.c.version, sessions.c.state).where(sessions.c.person_id == bindparam("b_person"))
+_VERSION = select(sessions.c.version).where(sessions.c.person_id == bindparam("b_person"))
+# The person and their session in one round trip (a command needs both).
+_PERSON_AND_SESSION = (
+    select(
+        people.c.id,
+        people.c.pace,
+        people.c.safety_heard_at,
+        people.c.mode,
+        sessions.c.version,
+        sessions.c.state,
+    )
+    .select_from(people.outerjoin(sessions, sessions.c.person_id == people.c.id))
+    .where(people.c.id == bindparam("b_person"))
+)
+_CREATE = insert(sessions).values(
+    person_id=bindparam("b_person"),
+    routine_id=bindparam("b_routine"),
+    version=bindparam("b_version"),
+    state=bindparam("b_state"),
+    updated_at=bindparam("b_now"),
+)
+_COMPARE_AND_SET = (
+    update(sessions)
+    .where(sessions.c.person_id == bindparam("b_person"), sessions.c.version == bindparam("b_expected"))
+    .values(
+        routine_id=bindparam("b_routine"),
+        version=bindparam("b_version"),
+        state=bindparam("b_state"),
+        updated_at=bindparam("b_now"),
+    )
+)
+
+
+def _stored(version: Any, state: Any) -> StoredSession | None:
+    return None if version is None else StoredSession(int(version), json.loads(state))
+
+
 def load(conn: Connection, person_id: int) -> StoredSession | None:
-    row = conn.execute(
-        select(sessions.c.version, sessions.c.state).where(sessions.c.person_id == person_id)
-    ).first()
+    row = conn.execute(_LOAD, {"b_person": person_id}).first()
+    return None if row is None else _stored(row.version, row.state)
+
+
+def load_with_person(conn: Connection, person_id: int) -> tuple[PersonRow, StoredSession | None] | None:
+    """The person and their session (None when they have none); None when there is no such person."""
+    row = conn.execute(_PERSON_AND_SESSION, {"b_person": person_id}).first()
     if row is None:
         return None
-    return StoredSession(int(row.version), json.loads(row.state))
+    person = PersonRow(row.id, row.pace, row.safety_heard_at, row.mode)
+    return person, _stored(row.version, row.state)
 
 
 def version(conn: Connection, person_id: int) -> int | None:
     """The person's session version, or None when they have no session."""
-    value = conn.execute(select(sessions.c.version).where(sessions.c.person_id == person_id)).scalar()
+    value = conn.execute(_VERSION, {"b_person": person_id}).scalar()
     return None if value is None else int(value)
+
+
+def _values(person_id: int, state: dict[str, Any], now: float) -> dict[str, Any]:
+    return {
+        "b_person": person_id,
+        "b_routine": str(state["routine_id"]),
+        "b_version": int(state["version"]),
+        "b_state": json.dumps(state),
+        "b_now": now,
+    }
 
 
 def create(conn: Connection, person_id: int, state: dict[str, Any], now: float) -> None:
     """The person's first session. Raises IntegrityError when a concurrent first start won the insert."""
-    conn.execute(
-        insert(sessions).values(
-            person_id=person_id,
-            routine_id=str(state["routine_id"]),
-            version=int(state["version"]),
-            state=json.dumps(state),
-            updated_at=now,
-        )
-    )
+    conn.execute(_CREATE, _values(person_id, state, now))
 
 
 def compare_and_set(
     conn: Connection, person_id: int, expected_version: int, state: dict[str, Any], now: float
 ) -> bool:
-    """Replace the session only if it is still at `expected_version`; False when another writer won."""
-    updated = conn.execute(
-        update(sessions)
-        .where(sessions.c.person_id == person_id, sessions.c.version == expected_version)
-        .values(
-            routine_id=str(state["routine_id"]),
-            version=int(state["version"]),
-            state=json.dumps(state),
-            updated_at=now,
-        )
-    ).rowcount
-    return updated == 1
+    """Replace the session only if it is still at `expected_version`; False when another writer won.
+
+    One round trip: the database checks the version and writes in the same statement, and its
+    row count says which happened (no RETURNING needed, the new version is ours)."""
+    values = _values(person_id, state, now)
+    values["b_expected"] = expected_version
+    return conn.execute(_COMPARE_AND_SET, values).rowcount == 1
 
 
-__all__ = ["StoredSession", "load", "version", "create", "compare_and_set"]
+__all__ = ["StoredSession", "load", "load_with_person", "version", "create", "compare_and_set"]

@@ -81,6 +81,14 @@ history = Table(
     Column("session_started_at", Float, nullable=False),
     Column("finished_at", Float, nullable=False),
     Column("outcome", String(16), nullable=False),  # "completed" | "stopped" | "pain"
+    # What the progress page and the exports show about the run (migration 0004).
+    Column("pain_before", Integer, nullable=True),  # check-in score 0-10 before the run, if given
+    Column("pain_after", Integer, nullable=True),  # check-in score 0-10 after the run, if given
+    Column("exercises_done", Text, nullable=False, server_default="[]"),  # JSON list of exercise ids
+    Column("exercises_skipped", Text, nullable=False, server_default="[]"),  # JSON list of exercise ids
+    Column("pace", Float, nullable=False, server_default="1.0"),
+    Column("devices", Text, nullable=False, server_default="[]"),  # JSON list: "phone", "voice"
+    Column("time_zone", String(64), nullable=True),  # the person's zone when the run finished
     UniqueConstraint("person_id", "session_started_at", name="uq_history_person_id_session_started_at"),
 )
 
@@ -92,6 +100,62 @@ pain_reports = Table(
     Column("at", Float, nullable=False),
     Column("exercise_id", String(100), nullable=True),
     Column("source", String(16), nullable=False),  # "phone" | "voice"
+    # Graded pain (migration 0004): the score comes after the stop, so it is filled in later.
+    Column("score", Integer, nullable=True),  # 0-10, or None when skipped / not yet given
+    Column("side", String(8), nullable=True),  # "left" | "right" | None
+    Column("rep", Integer, nullable=True),
+    Column("red_flags", Text, nullable=False, server_default="[]"),  # JSON list of pain.toml red flag ids
+)
+
+# Per person, one row: the pain check-in setting, the red-flag screen and where they live (0003).
+person_settings = Table(
+    "person_settings",
+    metadata,
+    Column("person_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), primary_key=True),
+    Column("checkins_on", Integer, nullable=False, server_default="1"),  # 1/0: both sides ask, or neither
+    Column("screen_answered_at", Float, nullable=True),  # the once-only red-flag screen
+    Column("screen_flags", Text, nullable=False, server_default="[]"),  # red flag ids ticked then
+    Column("time_zone", String(64), nullable=True),  # from the browser; the voice's fallback
+    Column("pending_before", Integer, nullable=True),  # the before check-in, until the run is recorded
+    Column("followup_done_at", Float, nullable=True),  # the next-visit question was asked
+)
+
+# What happened during the run still in progress: devices used, exercises skipped (0003). Folded
+# into its history row when it finishes.
+run_notes = Table(
+    "run_notes",
+    metadata,
+    Column("person_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), nullable=False),
+    Column("run_started_at", Float, nullable=False),
+    Column("kind", String(16), nullable=False),  # "device" | "skipped"
+    Column("value", String(100), nullable=False),
+    UniqueConstraint("person_id", "run_started_at", "kind", "value", name="uq_run_notes_person_id"),
+)
+
+# Web Push subscriptions of the installed phone app (0003). The endpoint URL is a bearer secret.
+push_subscriptions = Table(
+    "push_subscriptions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("person_id", Integer, ForeignKey("people.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("endpoint", Text, nullable=False),
+    Column("p256dh", String(200), nullable=False),
+    Column("auth", String(100), nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("daily_at", String(5), nullable=True),  # "HH:MM" local, the daily reminder
+    Column("sitting_minutes", Integer, nullable=True),  # desk-break nudge after this long
+    Column("last_sent_at", Float, nullable=True),
+    Column("last_nudge_at", Float, nullable=True),
+    UniqueConstraint("endpoint", name="uq_push_subscriptions_endpoint"),
+)
+
+# Which process sends push messages: a lease row claimed with compare-and-set (0003).
+push_lease = Table(
+    "push_lease",
+    metadata,
+    Column("name", String(32), primary_key=True),
+    Column("holder", String(64), nullable=False),
+    Column("until", Float, nullable=False),
 )
 
 # One-time codes; only a hash of the six digits is kept.
@@ -137,3 +201,8 @@ changes = Table(
     sqlite_autoincrement=True,
 )
 Index("ix_changes_person_id_seq", changes.c.person_id, changes.c.seq)
+
+# Housekeeping finds old rows by an index range, never by scanning the table (migration 0005).
+Index("ix_changes_at", changes.c.at)
+Index("ix_pairing_codes_expires_at", pairing_codes.c.expires_at)
+Index("ix_rate_limits_window_start", rate_limits.c.window_start)

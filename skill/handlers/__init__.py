@@ -8,7 +8,9 @@ questions.py  questions and small talk mid-session: WhatsNext, WhichSide, TellMe
 answers.py    Yes / No to the pending question, and a misunderstood answer
 info.py       ListRoutines, DescribeExercise, HowMuchLonger, Help, Fallback
 progress.py   HowAmIDoing, RemindMe, StopReminders
-safety.py     PainIntent
+safety.py     PainIntent (stops the count, then asks how bad)
+pain_flow.py  PainScoreIntent: the 0-10 answer and its advice
+checkins.py   before/after check-ins, the next-launch follow-up, the red-flag screen, CheckinsOff/On
 linking.py    LinkPhoneIntent, UnlinkPhoneIntent
 privacy.py    ForgetMeIntent (yes/no, then everything of the person is deleted)
 lifecycle.py  Stop/Cancel, NavigateHome, SessionEnded, SkillDisabled, errors
@@ -19,6 +21,15 @@ carry.py      around the count: cues, cautions once, missing equipment, carrying
 from __future__ import annotations
 
 from .answers import NoHandler, YesHandler
+from .checkins import (
+    AfterAnswerHandler,
+    BeforeAnswerHandler,
+    CheckinsOffHandler,
+    CheckinsOnHandler,
+    FollowupAnswerHandler,
+    ScreenNoHandler,
+    ScreenYesHandler,
+)
 from .info import (
     DescribeExerciseHandler,
     FallbackHandler,
@@ -35,6 +46,7 @@ from .lifecycle import (
     StopHandler,
 )
 from .linking import LinkPhoneHandler, UnlinkPhoneHandler
+from .pain_flow import ScoreHandler, StrayScoreHandler
 from .privacy import ForgetMeHandler
 from .progress import HowAmIDoingHandler, RemindMeHandler, StopRemindersHandler
 from .questions import (
@@ -67,6 +79,16 @@ def request_handlers() -> list:
     """Every request handler, safety first (a pain report must never be shadowed)."""
     return [
         PainHandler(),
+        # answers to an open 0-10 or yes/no question, ahead of the intents "skip" and "no" also match
+        ScoreHandler(),
+        BeforeAnswerHandler(),
+        AfterAnswerHandler(),
+        FollowupAnswerHandler(),
+        ScreenYesHandler(),
+        ScreenNoHandler(),
+        StrayScoreHandler(),
+        CheckinsOffHandler(),
+        CheckinsOnHandler(),
         LaunchHandler(),
         StartRoutineHandler(),
         NextHandler(),

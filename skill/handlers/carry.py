@@ -1,28 +1,19 @@
-"""What the voice says around the count, and how it carries on after an answer: the short cue for
-an exercise done before, each caution once per session, equipment the person lacks, and
-`keep_on` (after a question, a running count goes on from where the timeline is now).
-
-Kept apart from flow.py, whose counting and leading the segment timeline will replace: these
-build on flow's public pieces (present, holding, prompt_for, exercise_intro) only.
+"""Who the person is, around the leading voice: the short cue for an exercise done before, each
+caution once per session, equipment the person lacks, and `keep_on` (after a question, a running
+routine goes on from where its timeline is now). flow.py leads; this module adapts what it says.
 """
 
 from __future__ import annotations
 
 import re
 import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from skill.interaction_model import equipment_id
-from skill.speech.ssml import Timeline, escape
+from skill.speech.ssml import Timeline
 
 from . import flow
-
-
-def intro_for(turn, ex) -> str:
-    """The full steps the first time a person does an exercise; afterwards its short cue, and
-    "tell me more" for the steps (TellMeMoreIntent)."""
-    if not ex.cue or ex.id not in seen_before(turn):
-        return flow.exercise_intro(turn, ex)
-    return turn.t("exercise.cue", exercise=ex.name, cue=ex.cue)
 
 
 def seen_before(turn) -> frozenset[str]:
@@ -46,16 +37,34 @@ def new_cautions(exercise) -> list[str]:
     return out
 
 
-def cautions_once(turn, ex) -> str:
-    """This exercise's own cautions, each said once per session (the same words are not repeated
-    for the next exercise that shares them)."""
-    out = []
-    for caution in new_cautions(ex):
-        key = zlib.crc32(caution.encode())
-        if key not in turn.said:
-            turn.said.append(key)
-            out.append(escape(caution))
-    return " ".join(out)
+@dataclass(frozen=True)
+class SpokenExercise:
+    """An exercise as the voice introduces it to this person (skill/speech/lead.py's ExerciseWords):
+    the short cue instead of the full steps for one done before, its cautions once per session."""
+
+    name: str
+    summary: str
+    steps: tuple[str, ...]
+    hold_cue: str
+
+
+def exercise_words(turn) -> Callable[[str], SpokenExercise]:
+    def words(exercise_id: str) -> SpokenExercise:
+        ex = turn.catalogue.exercise(exercise_id)
+        cautions = tuple(c for c in new_cautions(ex) if _first_time(turn, c))
+        if ex.cue and ex.id in seen_before(turn):
+            return SpokenExercise(ex.name, ex.cue, cautions, ex.hold_cue)
+        return SpokenExercise(ex.name, ex.summary, (*cautions, *ex.steps), ex.hold_cue)
+
+    return words
+
+
+def _first_time(turn, caution: str) -> bool:
+    key = zlib.crc32(caution.encode())
+    if key in turn.said:
+        return False
+    turn.said.append(key)
+    return True
 
 
 def lacking(turn, ex) -> list[str]:
@@ -77,9 +86,9 @@ def skip_if_lacking(turn, view, tl: Timeline, *, depth: int = 0):
 
 
 def keep_on(turn, view, tl: Timeline):
-    """After an answer that changes nothing: a running count goes on from where the timeline is
-    now (the remaining reps of this hold are spoken again from position()); otherwise the prompt."""
-    if view is not None and view.state.phase == "holding" and not view.position.paused:
-        return flow.holding(turn, view, tl)
+    """After an answer that changes nothing: a running routine goes on leading from where its
+    timeline is now (no "resume" needed); otherwise the prompt."""
+    if flow.active(view) and not view.position.paused:
+        return flow.present(turn, view, tl)
     tl.say(flow.prompt_for(turn, view))
     return turn.ask(tl, flow.prompt_for(turn, view), view)

@@ -1,20 +1,16 @@
-"""How the voice walks a session: what to say for each phase, and when the voice leads.
+"""How the voice walks a session: it leads the engine's timeline, hands-free.
 
-`present(turn, view, tl)` speaks the session as it is now. Where the voice must lead, it
-takes the command itself, timed so the engine's timeline matches the speech:
+`present(turn, view, tl)` speaks the session as it is now: finished, paused, or running, when
+the voice leads (`lead`): each response carries as much of the timeline as fits Alexa's limits
+(skill/speech/lead.py builds it from the engine's cues), and before answering the voice halts the
+timeline (a `barrier`) at the segment where its speech stops, with `voice_until` = when the
+audio ends, so the phone shows "waiting" exactly when the speaker falls silent. Any short
+answer ("go on", "ready", "next", "yes", "continue") continues from there. In "wait for me"
+mode the engine itself halts after each exercise. Every jump the voice makes starts the
+jumped-to segment when its opening words have been said (`at` = now + latency + opening).
 
-* instructions of a timed exercise: read the steps, "Ready? Begin.", then `next` with
-  at = now + the estimated speaking time so far, and count the set;
-* holding: count from the current rep, rewinding the block (`repeat`, or `previous` from a
-  rest) so that rep starts exactly when the voice starts counting it;
-* resting: say how long is left, wait it out (when it fits) and ask for "next".
-
-"next" (or "yes") always means the next side, set or exercise now (`move_on`): while the
-engine is still holding (the person spoke during the count) the voice applies "next" twice,
-holding -> resting -> the next block, in one turn.
-
-A set whose count does not fit in one response (RESPONSE_BUDGET_SECONDS) stops after a
-rep with "say next to keep going"; `turn.cont` remembers the next rep.
+The phone may have acted since the voice last spoke: the next turn begins with what it did
+(`phone_news`), and a pain stop on the phone is never answered with an offer to start again.
 """
 
 from __future__ import annotations
@@ -24,20 +20,16 @@ from typing import TYPE_CHECKING
 from ask_sdk_model import Response
 
 from shared_content.catalogue import about_minutes
-from shared_content.engine import plan_for
 from shared_content.service import SessionView
-from skill.speech.counting import hold_into
-from skill.speech.ssml import RESPONSE_BUDGET_SECONDS, Raw, Timeline, escape, estimate_seconds
+from skill.speech.lead import MIN_GAP, script_for
+from skill.speech.ssml import Raw, Timeline, escape, estimate_seconds
 
 from .turn import Turn
 
 if TYPE_CHECKING:
     from typing_extensions import TypeIs  # typing.TypeIs is Python 3.13
 
-LEAD_PAD_MAX = 6.0  # silence we accept before a count to meet an `at` chosen before the command
-CLOSING_RESERVE = 12.0  # seconds kept free at the end of a response for the closing prompt
 SPEECH_START_DELAY = 0.3  # from our reply to the first word on the device (network + TTS start)
-MIN_REST_TO_WAIT = 2.0  # shorter rests are not worth a silence
 
 
 # --- words about a position -----------------------------------------------------------
@@ -96,73 +88,77 @@ def exercise_intro(turn: Turn, ex) -> str:
     return turn.t("exercise.intro", exercise=ex.name, summary=ex.summary) + " " + steps
 
 
-def lead(turn: Turn, p, rep: int) -> str:
-    """What is said right before rep `rep` of this block starts: set, side, cue."""
-    parts = []
-    if rep == 1:
-        if p.side:
-            parts.append(side_phrase(turn, p.side))
-        if p.sets > 1:
-            parts.append(turn.t("block.set", set_no=p.set_no, sets=p.sets))
-        if first_block(p):
-            parts.append(turn.t("block.begin"))
-    else:  # picking a set up part way: the first words of a response
-        parts.append(turn.t("count.from", rep=rep, reps=p.reps))
-    parts.append(escape(p.exercise.hold_cue))
-    return " ".join(x for x in parts if x)
-
-
-def rep_words(turn: Turn, rep: int, reps: int) -> str:
-    """ "Rep 3 of 5." (varied), and "Last one: rep 5 of 5." for the last rep of a set."""
-    return turn.t("count.last" if rep == reps > 2 else "count.rep", seed=rep, rep=rep, reps=reps)
-
-
-def lead_budget(turn: Turn, view: SessionView) -> float:
-    """How long the lead-in of the block "next"/"previous"/"repeat" may start in this exercise
-    takes to say: the longest of the exact lead-ins (same request seed, so the same variants)
-    of the blocks around this one. The count then starts right after it, without a long silence."""
-    state, p = view.state, view.position
-    plan = plan_for(view.routine, turn.catalogue, state.pace)
-    here = state.block_index
-    longest = 0.0
-    for index in range(max(0, here - 1), min(len(plan), here + 2)):
-        block = plan[index]
-        if block.exercise_id != p.exercise.id or block.is_guidance:
-            continue
-        candidate = _BlockView(p.exercise, block.side, block.set_no, block.sets)
-        longest = max(longest, estimate_seconds(lead(turn, candidate, 1), tail=False))
-    return longest + 0.2
-
-
-class _BlockView:
-    """The bits of a Position that `lead` reads, for a block that is not the current one."""
-
-    def __init__(self, exercise, side, set_no, sets):
-        self.exercise, self.side, self.set_no, self.sets = exercise, side, set_no, sets
-
-
 def at_for(turn: Turn, seconds_into_speech: float) -> float:
     return turn.now + SPEECH_START_DELAY + seconds_into_speech
 
 
-# --- presenting each phase ---------------------------------------------------------------
+# --- presenting the session ---------------------------------------------------------------
 
 
 def present(turn: Turn, view: SessionView | None, tl: Timeline | None = None, *, depth: int = 0) -> Response:
     tl = tl or Timeline()
     if view is None:
         return offer_routines(turn, tl)
-    state, p = view.state, view.position
-    turn.version = state.version  # from here on the voice speaks about this version
-    if state.phase == "done":
+    turn.version = view.state.version  # from here on the voice speaks about this version
+    tl = with_news(turn, view, tl)
+    if view.state.done:
         return finished(turn, view, tl)
-    if p.paused:
+    if view.position.paused:
         return paused(turn, view, tl)
-    if state.phase == "instructions":
-        return instructions(turn, view, tl, depth=depth)
-    if state.phase == "holding":
-        return holding(turn, view, tl, depth=depth)
-    return resting(turn, view, tl)
+    return lead(turn, view, tl, depth=depth)
+
+
+def phone_news(turn: Turn, view: SessionView) -> str:
+    """What the phone did since the voice last spoke ("You paused on your phone."), or ""."""
+    state = view.state
+    if state.last_source != "phone" or not state.last_command:
+        return ""
+    key = f"phone_news.{state.last_command}"
+    return turn.t(key) if key in turn.phrases.keys() else ""
+
+
+def with_news(turn: Turn, view: SessionView, tl: Timeline) -> Timeline:
+    news = phone_news(turn, view)
+    if not news or (tl.parts and tl.parts[0] == news):
+        return tl
+    return Timeline(parts=[news, *tl.parts], at=tl.at + estimate_seconds(news, tail=False))
+
+
+def lead(turn: Turn, view: SessionView, tl: Timeline, *, depth: int = 0) -> Response:
+    """Speak the timeline from now for as long as one response may last (skill/speech/lead.py),
+    then halt it (a barrier) where the speech stops, so the phone shows "waiting" exactly when
+    the speaker falls silent."""
+    audio_start = turn.now + SPEECH_START_DELAY
+    speech_at = audio_start + tl.at + MIN_GAP
+    p = view.position
+    if p.waiting:  # halted at a barrier or a "wait for me" stop: the halted part starts as we speak
+        outcome = turn.command("continue", at=speech_at)
+        if not outcome.applied:
+            return refused(turn, outcome, tl, depth)
+        view = outcome.view or view
+    elif p.kind == "intro" and p.segment_started_at is not None and p.segment_started_at < speech_at - 0.5:
+        if (
+            p.step == 0 and p.segment is not None and p.segment.index == 0
+        ):  # a routine just started: its first intro begins as it is read
+            outcome = turn.command("repeat", at=speech_at)
+            view = outcome.view or view
+    from . import carry  # who the person is: cues for exercises done before, cautions once, equipment
+
+    if carry.lacking(turn, p.exercise) and depth <= len(view.routine.exercise_ids):
+        return carry.skip_if_lacking(turn, view, tl, depth=depth + 1)
+    script = script_for(
+        turn.coach.timeline_of(view),
+        turn.t,
+        carry.exercise_words(turn),
+        audio_start=audio_start,
+        opening=tl.ssml(),
+    )
+    outcome = turn.command("barrier", segment=script.barrier, voice_until=audio_start + script.length)
+    view = outcome.view or view
+    if script.end == "done":
+        return turn.tell_script(script, view)
+    key = "lead.reprompt_wait" if script.end == "wait" else "lead.reprompt_go_on"
+    return turn.ask_script(script, turn.t(key), view)
 
 
 def offer_routines(turn: Turn, tl: Timeline, *, suggest: str | None = None) -> Response:
@@ -174,123 +170,6 @@ def offer_routines(turn: Turn, tl: Timeline, *, suggest: str | None = None) -> R
     return turn.ask(tl, turn.t("reprompt.offer", routine=routine.name))
 
 
-def instructions(turn: Turn, view: SessionView, tl: Timeline, *, depth: int = 0) -> Response:
-    p = view.position
-    ex = p.exercise
-    from . import carry  # cues, cautions and equipment around the count (carry.py)
-
-    if carry.lacking(turn, ex) and depth <= len(view.routine.exercise_ids):
-        return carry.skip_if_lacking(turn, view, tl, depth=depth + 1)
-    tl.say(carry.intro_for(turn, ex)).say(carry.cautions_once(turn, ex))
-    if ex.kind == "guidance":
-        key = "guidance.next" if p.next_exercise is not None else "guidance.last"
-        tl.say(turn.t(key, exercise=p.next_exercise.name if p.next_exercise else ""))
-        return turn.ask(tl, turn.t("reprompt.next"), view)
-    tl.say(lead(turn, p, 1))
-    outcome = turn.command("next", at=at_for(turn, tl.at))
-    if not outcome.applied:
-        return refused(turn, outcome, tl, depth)
-    return count_block(turn, outcome.view or view, tl, 1)
-
-
-def holding(
-    turn: Turn, view: SessionView, tl: Timeline, *, from_rep: int | None = None, depth: int = 0
-) -> Response:
-    """Count the block from `from_rep` (default: the rep the timeline is in now)."""
-    state, p = view.state, view.position
-    rep = from_rep or p.rep
-    cycle = p.hold_seconds + p.exercise.rep_gap_seconds
-    tl.say(lead(turn, p, rep))
-    slack = None
-    if state.phase == "holding" and state.phase_started_at is not None:
-        slack = state.phase_started_at + (rep - 1) * cycle - at_for(turn, tl.at)
-    if slack is None or not 0 <= slack <= LEAD_PAD_MAX:
-        rewind = "repeat" if state.phase == "holding" else "previous"
-        # The rewind restarts this block at the session's pace, which is not the running
-        # hold's after a mid-hold "slower"/"faster": place rep `rep` with the new block's cycle.
-        outcome = turn.command(rewind, at=at_for(turn, tl.at) - (rep - 1) * restart_cycle(turn, view))
-        if not outcome.applied:
-            return refused(turn, outcome, tl, depth)
-        view, slack = outcome.view or view, 0.0
-        if view.state.phase != "holding":
-            return present(turn, view, tl, depth=depth + 1)
-    tl.wait(slack)
-    return count_block(turn, view, tl, rep)
-
-
-def restart_cycle(turn: Turn, view: SessionView) -> float:
-    """Seconds from one rep's start to the next in this block once it is (re)started now:
-    "repeat" (holding) and "previous" (from its rest) start it at the session's pace, while
-    the position's hold is the one the running block was started with (engine: block_pace)."""
-    block = plan_for(view.routine, turn.catalogue, view.state.pace)[view.state.block_index]
-    return block.hold_seconds + block.rep_gap_seconds
-
-
-def count_block(turn: Turn, view: SessionView, tl: Timeline, from_rep: int) -> Response:
-    """The counted reps of this block from `from_rep` (tl is at that rep's start), then what comes after."""
-    p = view.position
-    hold, gap = p.hold_seconds, p.exercise.rep_gap_seconds
-    block_start = tl.at - (from_rep - 1) * (hold + gap)
-    for rep in range(from_rep, p.reps + 1):
-        rep_start = block_start + (rep - 1) * (hold + gap)
-        if rep > from_rep:
-            if rep_start + hold + CLOSING_RESERVE > RESPONSE_BUDGET_SECONDS:
-                return split(turn, view, tl, rep)
-            tl.say(gap_words(turn, p, rep, rep_start - tl.at))
-            tl.wait_until(rep_start)
-        hold_into(tl, hold, turn.t("count.release", seed=rep))
-    return block_end(turn, view, tl)
-
-
-def gap_words(turn: Turn, p, rep: int, room: float) -> str:
-    """The longest announcement of the next rep that fits in the release gap."""
-    for option in (rep_words(turn, rep, p.reps), turn.t("count.again", seed=rep)):
-        if estimate_seconds(option, tail=False) <= room - 0.2:
-            return option
-    return ""
-
-
-def split(turn: Turn, view: SessionView, tl: Timeline, next_rep: int) -> Response:
-    turn.cont = {"v": view.state.version, "block": view.state.block_index, "rep": next_rep}
-    tl.say(turn.t("count.split", rep=next_rep - 1, reps=view.position.reps))
-    return turn.ask(tl, turn.t("reprompt.keep_going"), view)
-
-
-def block_end(turn: Turn, view: SessionView, tl: Timeline) -> Response:
-    p = view.position
-    if not last_block_of_exercise(p):
-        return rest_then_ask(turn, view, tl, float(p.exercise.rest_seconds), praise=True)
-    if p.next_exercise is not None:
-        tl.say(turn.t("block.exercise_done", exercise=p.exercise.name, next=p.next_exercise.name))
-        return turn.ask(tl, turn.t("reprompt.next"), view)
-    tl.say(turn.t("block.routine_last"))
-    return turn.ask(tl, turn.t("reprompt.finish"), view)
-
-
-def rest_then_ask(
-    turn: Turn, view: SessionView, tl: Timeline, seconds: float, *, praise: bool = False
-) -> Response:
-    what = next_what(turn, view.position)
-    if praise:
-        tl.say(turn.t("praise.any"))
-    if seconds < MIN_REST_TO_WAIT:
-        tl.say(turn.t("rest.ready", what=what))
-    elif tl.at + seconds + CLOSING_RESERVE <= RESPONSE_BUDGET_SECONDS:
-        tl.say(turn.t("rest.start", seconds=round(seconds)))
-        tl.wait(seconds)
-        tl.say(turn.t("rest.over", what=what))
-    else:
-        tl.say(turn.t("rest.then_next", seconds=round(seconds), what=what))
-    return turn.ask(tl, turn.t("reprompt.rest", what=what), view)
-
-
-def resting(turn: Turn, view: SessionView, tl: Timeline) -> Response:
-    p = view.position
-    if last_block_of_exercise(p):
-        return block_end(turn, view, tl)
-    return rest_then_ask(turn, view, tl, p.seconds_left_in_phase or 0.0)
-
-
 def paused(turn: Turn, view: SessionView, tl: Timeline) -> Response:
     tl.say(turn.t("pause.is_paused", where=Raw(where(turn, view.position))))
     return turn.ask(tl, turn.t("reprompt.paused"), view)
@@ -298,7 +177,15 @@ def paused(turn: Turn, view: SessionView, tl: Timeline) -> Response:
 
 def finished(turn: Turn, view: SessionView, tl: Timeline) -> Response:
     key = {"completed": "done.completed", "pain": "done.pain"}.get(view.state.outcome or "", "done.stopped")
-    tl.say(turn.t(key, routine=view.routine.name))
+    if not (view.state.outcome == "pain" and phone_news(turn, view)):  # the news already says why
+        tl.say(turn.t(key, routine=view.routine.name))
+    if view.state.outcome == "pain":
+        tl.say(turn.t("pain.advice"))
+    if view.state.outcome == "completed":
+        from .checkins import ask_after  # checkins builds on flow
+
+        if (question := ask_after(turn, view, tl)) is not None:
+            return question
     return turn.tell(tl, view)
 
 
@@ -316,61 +203,40 @@ def refused(turn: Turn, outcome, tl: Timeline, depth: int = 0) -> Response:
 
 
 def advance(turn: Turn, name: str, *, opening: str = "", allow_done: bool = False) -> Response:
-    """next / previous / repeat / start_over from the voice, then speak the new state."""
+    """next / previous / repeat / start_over from the voice, then lead from the new place; the
+    jumped-to segment starts when the opening (and any news from the phone) has been said."""
     view = turn.current()
     if view is None:
         return no_session(turn)
-    if view.state.phase == "done" and not allow_done:
+    if view.state.done and not allow_done:
         return finished_already(turn, view)
-    budget = lead_budget(turn, view) + estimate_seconds(opening, tail=False)
-    outcome = turn.command(name, at=at_for(turn, budget))
+    tl = with_news(turn, view, Timeline().say(opening))
+    outcome = turn.command(name, at=at_for(turn, tl.at + MIN_GAP))
     if not outcome.applied:
-        return refused(turn, outcome, Timeline())
-    return present(turn, outcome.view, Timeline().say(opening))
+        return refused(turn, outcome, tl)
+    return present(turn, outcome.view, tl)
 
 
 def move_on(turn: Turn) -> Response:
-    """ "next" (or "yes" meaning next) from the voice: the person wants what follows now.
-
-    In a rest (running or over) one engine "next" starts the next block, as `advance` does.
-    While the engine is still holding (the person spoke during the count, before the stored
-    timeline reached the end of the set) one engine "next" would only end the set early and
-    start its rest, so a second "next" would be needed: instead the voice applies "next" and,
-    when that left the session resting, "next" again, in the same turn, chaining the expected
-    versions (each applied command is published, so the phone follows both steps). Then it
-    speaks the next side, set or exercise, opened with "Moving on.". A duplicate (the phone
-    moved first) joins the session where it is now, as any refused command does.
-    The engine is unchanged: the phone's Next still ends a hold in its rest."""
+    """ "next", "ready", "yes" from the voice: at a halt (barrier or "wait for me") carry on from
+    there; otherwise the next step (side, set or exercise) starts as the voice leads it."""
     view = turn.current()
     if view is None:
         return no_session(turn)
-    if view.state.phase != "holding":
-        return advance(turn, "next")
-    opening = turn.t("nav.next")
-    at = at_for(turn, lead_budget(turn, view) + estimate_seconds(opening, tail=False))
-    outcome = turn.command("next", at=at)
-    if outcome.applied and outcome.view and outcome.view.state.phase == "resting":
-        outcome = turn.command("next", at=at)
-    if not outcome.applied:
-        return refused(turn, outcome, Timeline())
-    view = outcome.view or view
-    if view.state.phase == "done":
-        opening = ""  # "Moving on. That's the routine complete." - the finish speaks for itself
-    return present(turn, view, Timeline().say(opening))
+    if view.state.done:
+        return finished_already(turn, view)
+    if view.position.waiting or view.position.paused:
+        return carry_on(turn, view, Timeline())
+    return advance(turn, "next", opening=turn.t("nav.next"))
 
 
 def carry_on(turn: Turn, view: SessionView | None, tl: Timeline) -> Response:
-    """Continue a session as it stands: resume it if paused, then speak it."""
-    if view is not None and view.position.paused and view.state.phase != "done":
+    """Continue a session as it stands: resume it if paused, then lead it (a halt is continued there)."""
+    if view is not None and view.position.paused and not view.state.done:
+        tl = with_news(turn, view, tl)  # "You paused on your phone." before the resume is ours
         outcome = turn.command("resume", versioned=False)
         view = outcome.view or view
     return present(turn, view, tl)
-
-
-def continue_split(turn: Turn, view: SessionView) -> Response:
-    """ "next" after a split count: carry on at the rep the last response stopped before."""
-    cont = turn.cont_in or {}
-    return holding(turn, view, Timeline(), from_rep=int(cont["rep"]))
 
 
 def no_session(turn: Turn, opening: str = "") -> Response:
@@ -379,13 +245,15 @@ def no_session(turn: Turn, opening: str = "") -> Response:
 
 
 def finished_already(turn: Turn, view: SessionView) -> Response:
+    if view.state.outcome == "pain":  # never offer the routine again after it hurt
+        return finished(turn, view, with_news(turn, view, Timeline()))
     tl = Timeline().say(turn.t("done.already", routine=view.routine.name))
     return offer_routines(turn, tl, suggest=view.routine.id)
 
 
 def active(view: SessionView | None) -> TypeIs[SessionView]:
     """A session is running, paused or not (so there is something to act on)."""
-    return view is not None and view.state.phase != "done"
+    return view is not None and not view.state.done
 
 
 def not_running(turn: Turn, view: SessionView | None) -> Response:
@@ -398,13 +266,15 @@ def not_running(turn: Turn, view: SessionView | None) -> Response:
 def phase_key(view: SessionView | None) -> str:
     if view is None:
         return "none"
-    if view.state.phase == "done":
+    if view.state.done:
         return "done"
     if view.position.paused:
         return "paused"
-    if view.state.phase == "instructions" and view.position.exercise.kind == "guidance":
+    if view.position.phase == "instructions" and view.position.exercise.kind == "guidance":
         return "guidance"
-    return view.state.phase
+    if view.position.waiting:  # halted where the voice stopped: "next" carries on
+        return "resting"
+    return view.position.phase
 
 
 def prompt_for(turn: Turn, view: SessionView | None) -> str:

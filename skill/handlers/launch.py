@@ -13,7 +13,7 @@ from shared_content.vocabulary import MAX_ROUTINE_MINUTES, MIN_ROUTINE_MINUTES, 
 from skill.interaction_model import POSITION_WORDS
 from skill.speech.ssml import Raw, Timeline, escape
 
-from . import flow
+from . import checkins, flow
 from .base import IntentHandler, RequestTypeHandler, slot
 from .turn import Turn
 
@@ -29,6 +29,8 @@ class LaunchHandler(RequestTypeHandler):
         if first:
             tl.say(escape(turn.catalogue.safety.full))
             turn.coach.acknowledge_safety(turn.person.id)
+        elif (question := checkins.ask_followup(turn, tl)) is not None:
+            return question
         view = turn.current()
         if view is not None and view.state.phase != "done":
             return offer_continue(turn, view, tl)
@@ -148,8 +150,10 @@ def fit_notes(
 
 
 def start_routine(
-    turn: Turn, routine: Routine, *, notes: Sequence[str] = (), fitted: bool = False
+    turn: Turn, routine: Routine, *, notes: Sequence[str] = (), fitted: bool = False, checked: bool = False
 ) -> Response:
+    if not checked and (question := checkins.gate(turn, routine)) is not None:
+        return question  # the red-flag screen or the before check-in first; it starts the routine
     outcome = turn.command("start", routine_id=routine.id, versioned=False)
     # A first routine asked for straight away ("ask psoas coach to start ..."), before any launch
     # greeting: the full safety notice is read out in this response, which the Coach takes as heard.

@@ -38,9 +38,9 @@ class NavigateHomeHandler(IntentHandler):
 
 def stop(turn: Turn, kind: str) -> Response:
     view = turn.current()
-    if view is None or view.state.phase == "done":
+    if view is None or view.state.done:
         return turn.tell(Timeline().say(turn.t(f"{kind}.bye")), view)
-    if view.state.phase == "holding" and not view.position.paused:
+    if not view.position.paused and not view.position.waiting:  # the timeline would run on unheard
         view = turn.command("pause", versioned=False).view or view
     return turn.tell(Timeline().say(turn.t(f"{kind}.saved")), view)
 

@@ -1,17 +1,13 @@
 """Progress and reminders by voice: "how am I doing?", "remind me to stretch every day at 8",
 "stop my reminders".
 
-The words are in skill/locales/progress.en.toml (one file for every English locale until the
-locale files are restructured). The Reminders API calls use the request's apiEndpoint and
+The words are in skill/locales/en.toml ([progress], [reminders]). The Reminders API calls use the request's apiEndpoint and
 apiAccessToken (skill/reminders.py).
 """
 
 from __future__ import annotations
 
-import tomllib
 from datetime import datetime, time
-from functools import cache
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from ask_sdk_model.ui import AskForPermissionsConsentCard
@@ -26,24 +22,10 @@ from skill.reminders import (
     permission_status,
     slot_time,
 )
-from skill.speech.phrases import Phrases, _flatten
 from skill.speech.ssml import Raw, Timeline
 
 from . import flow
 from .base import IntentHandler, slot
-
-PHRASES_FILE = Path(__file__).resolve().parent.parent / "locales" / "progress.en.toml"
-
-
-@cache
-def progress_phrases() -> Phrases:
-    with open(PHRASES_FILE, "rb") as handle:
-        return Phrases("en", _flatten(tomllib.load(handle)))
-
-
-def line(turn, key: str, **values) -> str:
-    """One phrase from progress.en.toml, its variant picked by the request id like turn.t()."""
-    return progress_phrases().say(key, seed=turn.seed, **values)
 
 
 def _client(turn) -> RemindersClient | None:
@@ -70,24 +52,24 @@ class HowAmIDoingHandler(IntentHandler):
 
 def summary_words(turn, summary: Progress) -> str:
     if not summary.total_sessions:
-        return line(turn, "progress.none")
+        return turn.t("progress.none")
     week = summary.this_week
     time_said = Raw(flow.duration(turn, week.minutes * 60))
     words = [
-        line(turn, "progress.week_none")
+        turn.t("progress.week_none")
         if week.sessions == 0
-        else line(turn, "progress.week_one", time=time_said)
+        else turn.t("progress.week_one", time=time_said)
         if week.sessions == 1
-        else line(turn, "progress.week", sessions=week.sessions, time=time_said)
+        else turn.t("progress.week", sessions=week.sessions, time=time_said)
     ]
     if summary.streak == 0:
-        words.append(line(turn, "progress.streak_none"))
+        words.append(turn.t("progress.streak_none"))
     elif summary.streak == 1:
-        words.append(line(turn, "progress.streak_one"))
+        words.append(turn.t("progress.streak_one"))
     else:
-        words.append(line(turn, "progress.streak", days=summary.streak))
+        words.append(turn.t("progress.streak", days=summary.streak))
     if summary.trend is not None:
-        words.append(line(turn, f"progress.trend_{summary.trend}"))
+        words.append(turn.t(f"progress.trend_{summary.trend}"))
     return " ".join(words)
 
 
@@ -98,7 +80,7 @@ class RemindMeHandler(IntentHandler):
         said, _ = slot(turn, "time")
         at = slot_time(said)
         if at is None:
-            return turn.ask(line(turn, "reminders.ask_time"), line(turn, "reminders.reprompt_time"))
+            return turn.ask(turn.t("reminders.ask_time"), turn.t("reminders.reprompt_time"))
         client = _client(turn)
         if client is None:
             return permission_card(turn, "reminders.need_permission")
@@ -106,10 +88,10 @@ class RemindMeHandler(IntentHandler):
             return permission_card(turn, "reminders.refused")
         now = datetime.fromtimestamp(turn.now, ZoneInfo(zone := client.time_zone()))
         try:
-            client.create_daily(at, zone, line(turn, "reminders.spoken"), now)
+            client.create_daily(at, zone, turn.t("reminders.spoken"), now)
         except ReminderError as exc:
             return reminder_failure(turn, exc)
-        return turn.tell(line(turn, "reminders.created", time=clock_words(turn, at)))
+        return turn.tell(turn.t("reminders.created", time=clock_words(turn, at)))
 
 
 class StopRemindersHandler(IntentHandler):
@@ -124,31 +106,31 @@ class StopRemindersHandler(IntentHandler):
         except ReminderError as exc:
             return reminder_failure(turn, exc)
         key = {0: "reminders.removed_none", 1: "reminders.removed_one"}.get(count, "reminders.removed")
-        return turn.tell(line(turn, key, count=count))
+        return turn.tell(turn.t(key, count=count))
 
 
 def permission_card(turn, key: str):
     """The answer plus the card Amazon documents for asking a person to grant the reminders permission."""
     turn.hi.response_builder.set_card(AskForPermissionsConsentCard(permissions=[REMINDERS_SCOPE]))
-    return turn.tell(line(turn, key))
+    return turn.tell(turn.t(key))
 
 
 def reminder_failure(turn, exc: ReminderError):
     if exc.failure == "permission":
         # 401 with the permission GRANTED in the envelope: the token expired; otherwise consent is missing.
         if permission_status(turn.hi.request_envelope) == "GRANTED":
-            return turn.tell(line(turn, "reminders.expired"))
+            return turn.tell(turn.t("reminders.expired"))
         return permission_card(turn, "reminders.need_permission")
     key = "reminders.not_allowed" if exc.failure == "forbidden" else "reminders.unavailable"
-    return turn.tell(line(turn, key))
+    return turn.tell(turn.t(key))
 
 
 def clock_words(turn, at: time) -> str:
     """8:00 -> "8 AM", 19:30 -> "7:30 PM", 12:00 -> "noon"."""
     if (at.hour, at.minute) == (12, 0):
-        return line(turn, "reminders.noon")
+        return turn.t("reminders.noon")
     if (at.hour, at.minute) == (0, 0):
-        return line(turn, "reminders.midnight")
+        return turn.t("reminders.midnight")
     hour = at.hour % 12 or 12
     said = f"{hour}" if at.minute == 0 else f"{hour}:{at.minute:02d}"
-    return line(turn, "reminders.time_am" if at.hour < 12 else "reminders.time_pm", time=said)
+    return turn.t("reminders.time_am" if at.hour < 12 else "reminders.time_pm", time=said)

@@ -8,7 +8,7 @@ from ask_sdk_model import Response
 from shared_content.engine import paced_hold, plan_for
 from shared_content.service import SessionView
 from skill.interaction_model import equipment_id
-from skill.speech.ssml import Timeline
+from skill.speech.ssml import Timeline, estimate_seconds
 
 from . import carry, flow
 from .base import IntentHandler, slot
@@ -19,19 +19,6 @@ class NextHandler(IntentHandler):
     intents = ("AMAZON.NextIntent",)
 
     def reply(self, turn: Turn) -> Response:
-        if ready_answers(turn.pending_in):  # "ready", "let's go" answer "shall we start/continue?"
-            from .answers import answer_yes
-
-            return answer_yes(turn)
-        view, cont = turn.current(), turn.cont_in or {}
-        if (
-            flow.active(view)
-            and not view.position.paused
-            and cont.get("v") == view.state.version
-            and cont.get("block") == view.state.block_index
-            and view.state.phase in ("holding", "resting")
-        ):
-            return flow.continue_split(turn, view)
         return flow.move_on(turn)
 
 
@@ -49,14 +36,11 @@ class PreviousHandler(IntentHandler):
 
 
 class RepeatHandler(IntentHandler):
-    """Holding: the set again from rep 1. Instructions: read them again. Resting: say the rest again."""
+    """This step again from its start (the set from its get-ready; an exercise's instructions)."""
 
     intents = ("AMAZON.RepeatIntent",)
 
     def reply(self, turn: Turn) -> Response:
-        view = turn.current()
-        if flow.active(view) and view.state.phase == "resting":
-            return flow.present(turn, view)
         return flow.advance(turn, "repeat", opening=turn.t("nav.repeat"))
 
 
@@ -71,14 +55,15 @@ class SkipExerciseHandler(IntentHandler):
         if not flow.active(view):
             return flow.not_running(turn, view)
         skipped = view.position.exercise
-        outcome = turn.command("skip")
+        opening = turn.t("skip.done", exercise=skipped.name)
+        outcome = turn.command("skip", at=flow.at_for(turn, estimate_seconds(opening, tail=False)))
         if not outcome.applied:
             return flow.refused(turn, outcome, Timeline())
         view = outcome.view or view
-        if view.state.phase == "done":
+        if view.state.done:
             tl = Timeline().say(turn.t("skip.last", exercise=skipped.name, routine=view.routine.name))
             return turn.tell(tl, view)
-        return flow.present(turn, view, Timeline().say(turn.t("skip.done", exercise=skipped.name)))
+        return flow.present(turn, view, Timeline().say(opening))
 
 
 class SkipSetHandler(IntentHandler):

@@ -1,8 +1,7 @@
-"""Pain: stop at once, give the safety advice, end the session. Nothing about it is logged.
-
-A red-flag symptom (numbness, tingling, weakness, dizziness, loss of bladder or bowel control:
-shared_content.vocabulary.RED_FLAG_SYMPTOMS, the PainSymptom slot's ids) gets the see-a-clinician-now
-advice from the catalogue's safety notice instead of the advice to rest."""
+"""Pain: stop at once. A red-flag symptom (numbness, tingling, weakness, dizziness, loss of bladder
+or bowel control: shared_content.vocabulary.RED_FLAG_SYMPTOMS, the PainSymptom slot's ids) gets the
+see-a-clinician-now advice at once; anything else is asked how bad (pain_flow.py grades it).
+Nothing about it is logged."""
 
 from __future__ import annotations
 
@@ -12,6 +11,7 @@ from shared_content.vocabulary import RED_FLAG_SYMPTOMS
 from skill.speech.ssml import Timeline, escape
 
 from .base import IntentHandler, slot
+from .pain_flow import ask_score
 from .turn import Turn
 
 
@@ -24,11 +24,9 @@ class PainHandler(IntentHandler):
             # unversioned: whatever the phone did meanwhile, pain stops the session
             view = turn.command("pain", versioned=False).view or view
         _, symptom = slot(turn, "symptom")
-        tl = Timeline().say(turn.t("pain.stop"))
-        if symptom in RED_FLAG_SYMPTOMS:
-            signs = ", ".join(s.lower() for s in turn.catalogue.safety.see_clinician)
-            tl.say(turn.t("pain.see_clinician", signs=signs))
-        else:
-            tl.say(turn.t("pain.advice"))
+        if symptom not in RED_FLAG_SYMPTOMS:
+            return ask_score(turn, view)
+        signs = ", ".join(s.lower() for s in turn.catalogue.safety.see_clinician)
+        tl = Timeline().say(turn.t("pain.stop")).say(turn.t("pain.see_clinician", signs=signs))
         # the catalogue's own safety notice, word for word, after the stop
         return turn.tell(tl.say(escape(turn.catalogue.safety.full)), view)

@@ -18,10 +18,13 @@ from typing import Any
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_core.response_helper import ResponseFactory
 from ask_sdk_model import Request, Response
+from ask_sdk_model.interfaces.alexa.presentation.apla import RenderDocumentDirective
 from ask_sdk_model.ui import SsmlOutputSpeech
 
 from shared_content.service import Coach, CommandOutcome, Person, SessionView
 from skill import apl
+from skill.speech import apla
+from skill.speech.lead import Script
 from skill.speech.phrases import phrases, resolve_locale
 from skill.speech.ssml import Timeline, estimate_seconds
 
@@ -58,6 +61,7 @@ class Turn:
         self.now: float = coach.clock()
         self.catalogue = coach.catalogue
         self.apl = apl.supported(envelope)
+        self.apla_audio = apla.enabled()  # led responses as APLA documents (skill/speech/apla.py)
         self.view: SessionView | None = None  # the session view the response speaks about, for APL and `v`
 
     # --- words -------------------------------------------------------------------------
@@ -83,6 +87,8 @@ class Turn:
         routine_id: str | None = None,
         versioned: bool = True,
         safety_acknowledged: bool = False,
+        segment: int | None = None,
+        voice_until: float | None = None,
     ) -> CommandOutcome:
         outcome = self.coach.command(
             self.person.id,
@@ -92,6 +98,8 @@ class Turn:
             at=at,
             source="voice",
             safety_acknowledged=safety_acknowledged,
+            segment=segment,
+            voice_until=voice_until,
         )
         if outcome.view is not None:
             self.version = outcome.view.state.version
@@ -108,6 +116,19 @@ class Turn:
     def tell(self, body: str | Timeline, view: SessionView | None = None) -> Response:
         rb = self.hi.response_builder.speak(self._speech(body)).set_should_end_session(True)
         return self._finish(rb, view)
+
+    def ask_script(self, script: Script, reprompt: str, view: SessionView | None = None) -> Response:
+        """A led response (skill/speech/lead.py): SSML, or an APLA document where configured."""
+        return self._finish(self._script(script).ask(reprompt), view)
+
+    def tell_script(self, script: Script, view: SessionView | None = None) -> Response:
+        return self._finish(self._script(script).set_should_end_session(True), view)
+
+    def _script(self, script: Script) -> ResponseFactory:
+        rb = self.hi.response_builder
+        if self.apla_audio:
+            return rb.add_directive(RenderDocumentDirective(**apla.directive_fields(script)))
+        return rb.speak(script.ssml())
 
     def _finish(self, rb: ResponseFactory, view: SessionView | None) -> Response:
         if view is not None:

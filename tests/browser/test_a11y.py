@@ -101,7 +101,7 @@ def test_offline_session_panel_has_no_serious_violations(page, live_server):
     for _ in range(100):
         if page.evaluate(
             "() => { const d = window.PsoasOffline && window.PsoasOffline.load();"
-            f" return !!(d && d.plans['{ROUTINE_ID}'] && d.snapshot && d.snapshot.session); }}"
+            f" return !!(d && d.timeline && d.timeline.routine_id === '{ROUTINE_ID}'); }}"
         ):
             break
         page.wait_for_timeout(100)
@@ -111,7 +111,7 @@ def test_offline_session_panel_has_no_serious_violations(page, live_server):
         page.locator("[data-offline-mode]").wait_for()
         check(page, "/session offline (instructions)")
         page.locator("#btn-next").click()
-        page.locator("#session-panel [role=timer]").wait_for()
-        check(page, "/session offline (holding)")
+        page.locator("#session-panel .sp:not([data-kind=intro]) [role=timer]").wait_for()
+        check(page, "/session offline (get ready)")
     finally:
         page.context.set_offline(False)

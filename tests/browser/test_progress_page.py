@@ -64,3 +64,29 @@ def test_chart_follows_the_page_colours_in_dark_mode(page, live_server) -> None:
     dark = page.evaluate(COLOURS)
     assert light["bar"] == light["page"] and dark["bar"] == dark["page"]
     assert dark["page"] != light["page"]  # the colour really changed with the scheme
+
+
+def rate(page, live_server, when: str, score: int) -> None:
+    page.goto(live_server + f"/checkin?when={when}")
+    page.get_by_role("button", name=str(score), exact=True).click()
+    page.wait_for_load_state()
+
+
+def test_two_sessions_with_pain_scores_show_in_the_pain_chart_and_table(page, live_server) -> None:
+    for before, after in ((6, 4), (5, 2)):
+        rate(page, live_server, "before", before)
+        run_and_finish(page, live_server)
+        rate(page, live_server, "after", after)
+    page.goto(live_server + "/progress?tz=Europe/London")
+    expect(page.locator("#pain-figure")).to_be_visible()
+    rows = page.evaluate(
+        "() => [...document.querySelectorAll('#pain-figure table tbody tr')]"
+        ".map(tr => [...tr.children].map(c => c.textContent.trim()))"
+    )
+    marks = page.evaluate(
+        "() => [...document.querySelectorAll('#pain-figure svg [data-value]')].map(m => m.dataset.value)"
+    )
+    assert len(rows) == 2
+    cells = [cell for row in rows for cell in row]
+    for score in ("6", "4", "5", "2"):
+        assert score in cells and score in marks

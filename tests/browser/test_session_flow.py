@@ -27,6 +27,12 @@ def tap(page, name: str):
     expect(page.locator(changed).first).to_be_attached()
 
 
+def settled(page):
+    """Let the panel settle after a tap: its answer swaps the panel."""
+    page.wait_for_timeout(600)
+    expect(page.locator("#session-panel.htmx-settling, #session-panel.htmx-swapping")).to_have_count(0)
+
+
 def start_from_home(page, live_server):
     page.goto(live_server + "/")
     page.get_by_role("link", name=ROUTINE_NAME, exact=True).click()
@@ -64,15 +70,15 @@ def test_start_step_through_to_the_end(page, live_server):
 
 def test_pause_resume_and_reload_mid_session(page, live_server):
     start_from_home(page, live_server)
-    tap(page, "Next")  # into the first hold: the countdown ring runs
+    tap(page, "Next")  # into the first get-ready: the count runs by itself
     timer = page.locator("[role=timer]")
     expect(timer).to_be_visible()
-    digits = page.locator("[data-seconds]")
+    digits = page.locator("[data-field=big]")
     expect(digits).to_have_text(re.compile(r"^\d+$"))
 
     tap(page, "Pause")
     expect(page.get_by_role("button", name="Resume", exact=True)).to_be_visible()
-    expect(page.locator("[data-label]")).to_have_text("Paused")
+    expect(page.locator("[data-field=label]")).to_have_text("Paused")
     frozen = digits.inner_text()
     page.wait_for_timeout(1500)
     assert digits.inner_text() == frozen  # a paused countdown stands still
@@ -81,11 +87,11 @@ def test_pause_resume_and_reload_mid_session(page, live_server):
     expect(page.get_by_role("button", name="Pause", exact=True)).to_be_visible()
 
     name = page.locator(".exercise-name").inner_text()
-    where = page.locator(".where").inner_text()
+    where = page.locator(".sp-detail").inner_text()
     version = panel_version(page)
     page.reload()
     expect(page.locator("[aria-live=polite] .exercise-name")).to_have_text(name)
-    expect(page.locator(".where")).to_have_text(where)
+    expect(page.locator(".sp-detail")).to_have_text(where)
     assert panel_version(page) == version
     assert not [e for e in page.console_errors if "Content Security Policy" in e], page.console_errors
 
@@ -93,7 +99,7 @@ def test_pause_resume_and_reload_mid_session(page, live_server):
 def test_change_from_elsewhere_arrives_live(page, browser, live_server):
     """Another device of the same person (same cookie) taps Next; this page follows without a reload."""
     start_from_home(page, live_server)
-    expect(page.locator("#session-panel")).to_have_attribute("sse-connect", "/session/events")
+    page.evaluate("window.__marker = 'not reloaded'")
     page.wait_for_timeout(500)  # the event stream is open
     before = panel_version(page)
     other = page.context.new_page()
@@ -103,6 +109,7 @@ def test_change_from_elsewhere_arrives_live(page, browser, live_server):
         before, timeout=10_000
     )
     expect(page.locator("[role=timer]")).to_be_visible()
+    assert page.evaluate("window.__marker") == "not reloaded"  # the timeline was taken in place
     other.close()
 
 

@@ -100,9 +100,69 @@ def document_problems(document: dict[str, Any]) -> list[str]:
     graphics = document.get("graphics") or {}
     for name, graphic in graphics.items():
         problems += avg_problems(graphic, f"graphics.{name}")
-    for component in _components(template):
+    components = list(_components(template))
+    problems += _command_problems(document, components)
+    for component in components:
         if component.get("type") == "VectorGraphic":
             source = component.get("source")
             if not (isinstance(source, str) and (source in graphics or source.startswith("https://"))):
                 problems.append(f"VectorGraphic {component.get('id')!r}: source {source!r} is not defined")
+    return problems
+
+
+# The commands the skill's documents use, with the properties each one takes (APL standard
+# commands: https://developer.amazon.com/docs/alexa-presentation-language/apl-standard-commands.html).
+BASE_COMMAND = {"type", "description", "delay", "screenLock", "sequencer", "when"}
+COMMANDS = {
+    "SetValue": {"componentId", "property", "value"},
+    "Sequential": {"commands", "catch", "finally", "repeatCount", "data"},
+    "Parallel": {"commands", "data"},
+    "Idle": set(),
+}
+
+
+def _command_problems(document: dict[str, Any], components: list[dict[str, Any]]) -> list[str]:
+    """onMount commands: known types and properties, delays whole non-negative milliseconds, and
+    each SetValue aimed at a component id that exists and, for a name that is not a built-in
+    dynamic property, at one of that component's `bind` names."""
+    user = set(document.get("commands") or {})
+    by_id = {c["id"]: c for c in components if isinstance(c.get("id"), str)}
+    problems: list[str] = []
+
+    def check(command: Any, where: str) -> None:
+        if not isinstance(command, dict):
+            problems.append(f"{where}: a command must be an object")
+            return
+        kind = command.get("type")
+        if kind in user:
+            return
+        if kind not in COMMANDS:
+            problems.append(f"{where}: unknown command type {kind!r}")
+            return
+        problems.extend(
+            f"{where}: {kind}: unknown property {k!r}"
+            for k in command
+            if k not in BASE_COMMAND | COMMANDS[kind]
+        )
+        delay = command.get("delay", 0)
+        if not (isinstance(delay, int) and not isinstance(delay, bool) and delay >= 0):
+            problems.append(f"{where}: {kind}: delay must be a non-negative integer, not {delay!r}")
+        if kind == "SetValue":
+            target = by_id.get(command.get("componentId"))
+            if target is None:
+                problems.append(f"{where}: SetValue: no component with id {command.get('componentId')!r}")
+            elif command.get("property") not in {"text", "opacity", "display"} | {
+                b.get("name") for b in target.get("bind", [])
+            }:
+                problems.append(
+                    f"{where}: SetValue: {command.get('property')!r} is not bound on {target['id']!r}"
+                )
+            if "value" not in command:
+                problems.append(f"{where}: SetValue needs a value")
+        for key in ("commands", "catch", "finally"):
+            for i, child in enumerate(command.get(key, [])):
+                check(child, f"{where}.{key}[{i}]")
+
+    for i, command in enumerate(document.get("onMount") or []):
+        check(command, f"onMount[{i}]")
     return problems

@@ -39,6 +39,8 @@ def _fillings(model, intent):
     for name, stype in slot_types.items():
         if stype == "AMAZON.NUMBER":
             out[name] = NUMBERS
+        elif stype == "AMAZON.TIME":
+            out[name] = [("eight am", "08:00"), ("seven thirty pm", "19:30")]
         else:
             out[name] = [
                 (spoken, v["id"])

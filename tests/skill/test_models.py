@@ -297,7 +297,7 @@ def test_manifest_is_publishable_for_a_health_skill():
         "privacyPolicyUrl": "https://coach.example.org/privacy",
         "termsOfUseUrl": "https://coach.example.org/terms",
     }
-    assert m["permissions"] == []
+    assert m["permissions"] == [{"name": "alexa::alerts:reminders:skill:readwrite"}]  # reminders
     assert m["events"]["subscriptions"] == [{"eventName": "SKILL_DISABLED"}]
     assert m["events"]["endpoint"]["uri"] == "https://coach.example.org/alexa"
     custom = m["apis"]["custom"]

@@ -77,7 +77,8 @@ def test_the_launch_offer_is_a_yes_no_question_and_its_reprompt_says_so(voice):
 def test_pain_speaks_the_catalogues_safety_notice_word_for_word(voice, catalogue):
     voice.launch()
     voice.say("StartRoutineIntent", {"routine": ("morning stretch", "morning-stretch")})
-    reply = voice.say("PainIntent")
+    voice.say("PainIntent")
+    reply = voice.say("PainScoreIntent", {"score": "8"})
     assert reply.ends_session
     assert " ".join(catalogue.safety.full.split()) in reply.text
 

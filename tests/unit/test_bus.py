@@ -205,9 +205,22 @@ def test_postgres_listener_reconnects_after_its_connection_is_killed(postgres_ur
             publish(store, bus, 6, version)
             seen = sub.wait(0.3)
         assert seen is not None and seen >= 1
+        # Its stream is told to re-read (what was sent while it was away is gone), once.
+        assert sub.may_have_missed() is True
+        assert sub.may_have_missed() is False
     finally:
         bus.close()
         store.dispose()
+
+
+def test_a_quiet_subscription_has_missed_nothing(store, bus):
+    """A stream's heartbeat needs no database read while the bus delivered everything."""
+    sub = bus.subscribe(8)
+    publish(store, bus, 8, 1)
+    assert sub.wait(2.0) == 1
+    assert sub.wait(0.2) is None
+    assert sub.may_have_missed() is False
+    sub.close()
 
 
 def test_works_under_gevent_monkey_patching(store):

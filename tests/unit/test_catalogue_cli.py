@@ -8,6 +8,7 @@ import pytest
 
 from shared_content.catalogue import load_catalogue
 from shared_content.catalogue.cli import main
+from shared_content.engine import template_for
 
 
 def _list(capsys, *args: str) -> str:
@@ -24,12 +25,13 @@ def test_json_listing_has_every_exercise_with_computed_durations(capsys):
         assert exercise["duration_seconds"] > 0
 
 
-def test_json_listing_has_routines_whose_durations_add_up(capsys):
+def test_json_listing_gives_each_routine_the_length_its_timeline_runs(capsys):
     data = json.loads(_list(capsys, "--format", "json"))
-    durations = {e["id"]: e["duration_seconds"] for e in data["exercises"]}
+    cat = load_catalogue()
     assert len(data["routines"]) >= 5
     for routine in data["routines"]:
-        assert routine["duration_seconds"] == sum(durations[i] for i in routine["exercise_ids"])
+        timeline = template_for(cat.routine(routine["id"]), cat, 1.0, "lead")
+        assert routine["duration_seconds"] == timeline.total
         assert routine["duration_minutes"] == pytest.approx(routine["duration_seconds"] / 60, abs=0.05)
         assert routine["positions"] == sorted(routine["positions"]) and routine["positions"]
         assert routine["name"] and routine["focus"]

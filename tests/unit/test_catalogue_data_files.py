@@ -171,6 +171,14 @@ BREAKAGES = [
         "routines.toml: routine 'custom-desk': field 'id': ids starting with 'custom-' are kept for assembled routines",
         id="reserved-routine-id",
     ),
+    pytest.param(
+        "routines.toml",
+        "desk-break",
+        'id = "desk-break"',
+        'id = "single-desk"',
+        "routines.toml: routine 'single-desk': field 'id': ids starting with 'single-' are kept for single-exercise routines",
+        id="reserved-single-routine-id",
+    ),
 ]
 
 

@@ -19,10 +19,14 @@ def test_only_idle_people_with_nothing_stored_are_purged(any_coach, clock):
     coach = any_coach
     idle = coach.person_for_device("phone", "flood-browser")  # loaded a page once
     with_history = coach.person_for_device("phone", "finished-a-run")
-    coach.command(with_history.id, "start", routine_id="morning-stretch", source="phone")
+    coach.command(
+        with_history.id, "start", routine_id="morning-stretch", source="phone", safety_acknowledged=True
+    )
     coach.command(with_history.id, "finish", source="phone")
     with_session = coach.person_for_device("alexa", "amzn1.ask.account.MID-SESSION")
-    coach.command(with_session.id, "start", routine_id="morning-stretch", source="voice")
+    coach.command(
+        with_session.id, "start", routine_id="morning-stretch", source="voice", safety_acknowledged=True
+    )
     clock.advance(31 * DAY)
     recently_seen = coach.person_for_device("phone", "back-today")  # created now: too young
     assert housekeeping.purge_idle_people(coach.store, clock()) == 1

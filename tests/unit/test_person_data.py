@@ -15,6 +15,7 @@ from shared_content.store.tables import (
     changes,
     history,
     people,
+    push_subscriptions,
 )
 
 ROUTINE = "quick-release"
@@ -77,7 +78,19 @@ def _fill(coach: Coach, kind: str, device: str, *, runs: int) -> int:
         assert coach.command(person, "pain").finished  # a pain report, and a finished run
         coach.clock.advance(5)
     coach.command(person, "start", routine_id=ROUTINE, safety_acknowledged=True)  # the live session
+    coach.command(person, "next")  # a run note: which device the live run used
     coach.create_pairing_code(person)
+    coach.set_checkins(person, False)
+    with coach.store.write() as conn:
+        conn.execute(
+            push_subscriptions.insert().values(
+                person_id=person,
+                endpoint=f"https://push.example/{device}",
+                p256dh="p",
+                auth="a",
+                created_at=coach.clock(),
+            )
+        )
     return person
 
 
@@ -127,6 +140,9 @@ def test_merging_keeps_every_row_of_every_declared_table(coach_, store):
         "sessions": 1,  # the speaker's own live session wins
         "pairing_codes": before_speaker["pairing_codes"],
         "changes": before_speaker["changes"],
+        "person_settings": 1,  # the speaker's settings win
+        "run_notes": before_speaker["run_notes"] + before_phone["run_notes"],
+        "push_subscriptions": before_speaker["push_subscriptions"] + before_phone["push_subscriptions"],
     }
     assert after == expected
     assert moved is False

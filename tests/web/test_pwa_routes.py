@@ -226,8 +226,10 @@ def test_session_json_reports_state_version_and_a_csrf_token(client):
     assert body["session"] is None and body["csrf_token"] and isinstance(body["server_time"], float)
     v = _start(client)
     s = client.get("/api/session.json").get_json()["session"]
-    assert s["version"] == v and s["state"]["phase"] == "instructions" and s["routine"]["id"] == ROUTINE
+    assert s["version"] == v and s["state"]["anchor_index"] == 0 and s["routine"]["id"] == ROUTINE
     assert s["position"]["exercise_name"]
+    timeline = client.get("/api/session.json").get_json()["timeline"]
+    assert timeline["version"] == v and timeline["current"] == 0 and timeline["segments"]
 
 
 # --- the batch endpoint ------------------------------------------------------------------------
@@ -241,9 +243,8 @@ def test_batch_applies_commands_in_order(client, clock):
     assert [x["status"] for x in body["results"]] == ["applied"] * 3
     assert [x["version"] for x in body["results"]] == [v + 1, v + 2, v + 3]
     assert body["applied"] == 3
-    # instructions -> holding -> resting (ended early) -> the second side's hold
-    state = body["session"]["state"]
-    assert state["version"] == v + 3 and state["block_index"] == 1 and state["phase"] == "holding"
+    # three steps on: the intro, the first set, then the step after it
+    assert _step(body) == 3 and body["session"]["state"]["version"] == v + 3
 
 
 def test_replayed_batch_is_not_applied_twice(client):
@@ -278,7 +279,7 @@ def test_stale_version_is_a_duplicate_and_stops_the_rest(client, coach):
     # The second one's version matches now, but it was made on top of the first: not applied.
     assert [x["status"] for x in r["results"]] == ["duplicate", "skipped"]
     assert r["applied"] == 0 and r["session"]["version"] == v + 1
-    assert r["session"]["state"]["phase"] == "holding"
+    assert _step(r) == 1  # where the speaker's next left it
 
 
 def test_illegal_command_stops_the_batch(client):
@@ -347,8 +348,8 @@ def test_finishing_offline_records_history_once(client, coach):
     state = client.get("/api/session.json").get_json()["session"]["state"]
     from shared_content.engine import Command, SessionState, apply
 
-    s = SessionState.from_dict(state)
-    while s.phase != "done":
+    s = SessionState.from_dict(state, routine, coach.catalogue)
+    while not s.done:
         n += 1
         commands.append(_cmd(n, "next", s.version))
         s = apply(s, Command("next", s.version), routine, coach.catalogue, s.started_at).state
@@ -364,28 +365,32 @@ def test_finishing_offline_records_history_once(client, coach):
 
 
 def test_hold_elapsed_keeps_the_phones_timeline(client, coach):
-    """On the phone the first hold ran out (it became a rest by itself) before Next was pressed:
-    the server must see the same, so Next goes to the second side, not into the rest."""
+    """Offline, the phone jumped with Next and the timeline then ran on by itself past the whole
+    set before the next Next: the server must see the same, so that Next starts the step after."""
     v = _start(client)
-    block = plan_for(coach.catalogue.routine(ROUTINE), coach.catalogue, 1.0)[0]
-    active = block.reps * block.hold_seconds + (block.reps - 1) * block.rep_gap_seconds
-    r = _post(client, [_cmd(1, "next", v, hold_elapsed=active + 2), _cmd(2, "next", v + 1)]).get_json()
+    timeline = client.get("/api/session.json").get_json()["timeline"]
+    step1 = sum(seg["duration"] for seg in timeline["segments"] if seg["step"] == 1)
+    r = _post(client, [_cmd(1, "next", v, hold_elapsed=step1 + 1), _cmd(2, "next", v + 1)]).get_json()
     assert [x["status"] for x in r["results"]] == ["applied", "applied"]
-    s = r["session"]["state"]
-    assert (s["block_index"], s["phase"]) == (1, "holding")
+    assert _step(r) == 3
 
-    # Without it (Next pressed mid-hold), the second Next ends the hold early: a rest.
+    # Without it (Next pressed a moment ago), the second Next goes to the following step only.
     v2 = _start(client)
     r = _post(client, [_cmd(3, "next", v2, hold_elapsed=1), _cmd(4, "next", v2 + 1)]).get_json()
-    s = r["session"]["state"]
-    assert (s["block_index"], s["phase"]) == (0, "resting")
+    assert _step(r) == 2
 
 
-def test_hold_elapsed_keeps_the_countdown_where_the_phone_left_it(client, clock):
+def test_hold_elapsed_starts_the_segment_when_the_phone_did(client, clock):
     v = _start(client)
     r = _post(client, [_cmd(1, "next", v, hold_elapsed=4)]).get_json()
     s = r["session"]["state"]
-    assert s["phase"] == "holding" and s["phase_started_at"] == pytest.approx(clock() - 4)
+    assert s["anchor_at"] == pytest.approx(clock() - 4)
+
+
+def _step(body: dict) -> int:
+    """The step the server's timeline is in now."""
+    timeline = body["timeline"]
+    return timeline["segments"][timeline["current"]]["step"]
 
 
 def test_start_in_a_batch_needs_the_safety_notice_first(client):

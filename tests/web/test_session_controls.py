@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import math
 import re
 
 import pytest
@@ -40,35 +42,41 @@ def test_no_session_page_is_friendly(phone):
     assert "No session running" in html and 'href="/"' in html
 
 
+def island(html: str) -> dict:
+    found = re.search(r'<script type="application/json" id="session-data">(.*?)</script>', html, re.S)
+    assert found, "the page embeds the timeline"
+    return json.loads(found.group(1))
+
+
 def test_session_page_shows_exercise_in_aria_live_region_with_controls(phone):
     view = phone.start()
     html = phone.get("/session").get_data(as_text=True)
-    live = re.search(
-        r'<section id="session-panel"[^>]*aria-live="polite"[^>]*>(.*?)aria-live="off"', html, re.S
-    )
+    live = re.search(r'<div class="sp-name" aria-live="polite"[^>]*>(.*?)</div>', html, re.S)
     assert live and view.position.exercise.name in live.group(1)
+    assert re.search(r'role="timer"', html)
     for label in ["Next", "Back", "Pause", "Repeat", "Slower", "Faster", "Finish", "It hurts"]:
         assert re.search(rf"<button[^>]*>{label}</button>", html), label
     assert f'name="expected_version" value="{view.state.version}"' in html
     assert "Next up:" in html
-    assert 'sse-connect="/session/events"' in html and 'sse-swap="session"' in html
 
 
-def test_countdown_carries_the_timeline_for_a_page_opened_mid_hold(phone, coach, clock):
+def test_page_embeds_the_timeline_the_player_plays(phone, coach, clock):
     phone.start()
     phone.post("/session/next", {"expected_version": phone.version()})
     view = coach.current(phone.person.id)
-    assert view.state.phase == "holding"
-    clock.advance(view.position.hold_seconds + 0.5)  # into the gap after rep 1
+    clock.advance(2.5)
     html = phone.get("/session").get_data(as_text=True)
-    attrs = dict(re.findall(r'data-([a-z-]+)="([^"]*)"', html))
-    assert float(attrs["server-now"]) == pytest.approx(clock.now, abs=0.01)
-    assert float(attrs["phase-started-at"]) == pytest.approx(view.state.phase_started_at, abs=0.01)
-    assert int(attrs["hold"]) == view.position.hold_seconds
-    assert int(attrs["reps"]) == view.position.reps
-    assert "rep-gap" in attrs and "phase-ends-at" in attrs
-    if view.position.reps > 1:
-        assert re.search(r"Rep <span data-rep>\d+</span> of", html)
+    data = island(html)
+    t = data["timeline"]
+    assert t["server_now"] == pytest.approx(clock.now, abs=0.01)
+    assert t["version"] == view.state.version and t["segments"] and t["cues"]
+    assert set(data["exercises"]) == set(view.routine.exercise_ids)
+    pos = coach.current(phone.person.id).position
+    # the count shown is the engine's: seconds left (or, in a hold, the count heard)
+    shown = re.search(r'data-field="big">([^<]*)<', html).group(1)
+    expected = pos.count if pos.kind == "hold" else math.ceil(pos.seconds_left_in_phase - 1e-9)
+    assert shown == str(expected)
+    assert f'data-kind="{pos.kind}"' in html
 
 
 COMMAND_CHECKS = {
@@ -110,7 +118,8 @@ def test_back_and_resume(phone, coach):
     assert coach.current(phone.person.id).state.version == moved.state.version + 1
     phone.post("/session/pause", {"expected_version": phone.version()})
     html = phone.get("/session").get_data(as_text=True)
-    assert ">Resume</button>" in html and ">Pause</button>" not in html
+    assert re.search(r"<form[^>]*control-resume[^>]*>", html).group(0).count("hidden") == 0
+    assert "hidden" in re.search(r"<form[^>]*control-pause[^>]*>", html).group(0)
     phone.post("/session/resume", {"expected_version": phone.version()})
     assert coach.current(phone.person.id).state.paused_at is None
 
@@ -250,5 +259,6 @@ def test_paused_session_offers_resume_as_the_main_button(phone):
     phone.start()
     phone.post("/session/pause", {"expected_version": phone.version()})
     html = phone.get("/session").get_data(as_text=True)
-    assert re.search(r'id="btn-resume" class="btn primary"', html)
-    assert "Paused. Tap Resume" in html
+    assert re.search(r'id="btn-resume" class="btn primary main-control"', html)
+    assert "hidden" in re.search(r"<form[^>]*control-pause[^>]*>", html).group(0)
+    assert 'data-field="label">Paused<' in html

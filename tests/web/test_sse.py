@@ -63,13 +63,13 @@ def test_stream_sends_current_state_then_changes(phone, coach, monkeypatch):
     try:
         first = next_session_event(q)
         assert view.position.exercise.name in first
-        assert f'name="expected_version" value="{view.state.version}"' in first
+        assert '"timeline":{"format":1' in first and f'"version":{view.state.version},' in first
         assert "<html" not in first
 
         coach.command(phone.person.id, "next", view.state.version, source="voice")
         changed = next_session_event(q)
-        assert f'name="expected_version" value="{view.state.version + 1}"' in changed
-        assert "data-countdown" in changed  # now holding, with the timer
+        assert f'"version":{view.state.version + 1},' in changed
+        assert '"current":0,' not in changed and '"current":' in changed  # it moved on
 
         # heartbeat comments keep the connection alive
         seen = [q.get(timeout=5) for _ in range(2)]
@@ -104,7 +104,7 @@ def test_stream_with_no_session_sends_the_friendly_panel(phone):
     chunks = [next(it), next(it)]
     response.close()
     text = b"".join(c if isinstance(c, bytes) else c.encode() for c in chunks).decode()
-    assert "event: session" in text and "No session running" in text
+    assert "event: session" in text and '"timeline":null' in text
 
 
 def test_a_lost_notification_is_repaired_at_the_next_heartbeat(phone, coach, monkeypatch):
@@ -121,7 +121,7 @@ def test_a_lost_notification_is_repaired_at_the_next_heartbeat(phone, coach, mon
         monkeypatch.setattr(coach.bus, "publish", lambda *args, **kwargs: None)  # the notification is lost
         coach.command(phone.person.id, "next", view.state.version, source="voice")
         repaired = next_session_event(q, timeout=5)
-        assert f'name="expected_version" value="{view.state.version + 1}"' in repaired
+        assert f'"version":{view.state.version + 1},' in repaired
     finally:
         stop.set()
         monkeypatch.undo()

@@ -127,3 +127,25 @@ self.addEventListener('fetch', (event) => {
     event.respondWith(networkFirst(request));
   }
 });
+
+/* Web Push (shared_content/push_scheduler.py): the daily reminder and the desk-break nudge. */
+self.addEventListener('push', (event) => {
+  let data = {};
+  try { data = event.data ? event.data.json() : {}; } catch (e) { data = {}; }
+  const title = data.title || 'Psoas Coach';
+  event.waitUntil(self.registration.showNotification(title, {
+    body: data.body || '',
+    icon: '/static/icons/icon-192.png',
+    tag: data.topic || 'psoas-coach',
+    data: { url: data.url || '/' },
+  }));
+});
+
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  const url = (event.notification.data && event.notification.data.url) || '/';
+  event.waitUntil(self.clients.matchAll({ type: 'window' }).then((windows) => {
+    for (const w of windows) { if ('focus' in w) { w.navigate(url); return w.focus(); } }
+    return self.clients.openWindow(url);
+  }));
+});
