@@ -22,6 +22,7 @@ def create_app(settings: Settings | None = None, coach=None, alexa_verifiers=Non
         catalogue = load_catalogue(settings.catalogue_dir) if settings.catalogue_dir else None
         coach = Coach.from_url(settings.database_url, catalogue=catalogue)
     app = create_web_app(coach=coach, secret_key=settings.secret_key, dev=settings.dev)
+    app.config["PSOAS_VAPID_KEYS"] = settings.vapid_keys
     app.register_blueprint(
         alexa_blueprint(
             coach, skill_id=settings.alexa_skill_id, verify=settings.verify_alexa, verifiers=alexa_verifiers

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from shared_content.store import data_dir
+from shared_content.webpush import VapidKeys, dev_vapid_keys
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,7 @@ class Settings:
     dev: bool
     proxy_hops: int = 0  # reverse proxies in front whose X-Forwarded-For/-Proto we trust
     catalogue_dir: str | None = None  # a folder of catalogue data files instead of the packaged ones
+    vapid_keys: VapidKeys | None = None  # Web Push (reminders, desk-break nudges); None: push is off
 
 
 def is_loopback(host: str) -> bool:
@@ -59,7 +61,17 @@ def settings_from_env(dev: bool = False) -> Settings:
     catalogue_dir = os.environ.get("PSOAS_CATALOGUE_DIR") or None
     if catalogue_dir is not None and not Path(catalogue_dir).is_dir():
         raise SystemExit(f"PSOAS_CATALOGUE_DIR must be a folder of catalogue files (got {catalogue_dir!r}).")
+    # Web Push identifies us to push services by a contact (RFC 8292): a mailto: or https: URL.
+    subject = (
+        os.environ.get("PSOAS_VAPID_SUBJECT")
+        or os.environ.get("PSOAS_PUBLIC_URL")
+        or "mailto:admin@localhost"
+    )
+    vapid = VapidKeys.from_env(os.environ, subject)
+    if vapid is None and dev:
+        vapid = dev_vapid_keys(Path(data_dir()), subject)
     return Settings(
+        vapid_keys=vapid,
         proxy_hops=int(hops),
         catalogue_dir=catalogue_dir,
         database_url=os.environ.get("DATABASE_URL") or None,

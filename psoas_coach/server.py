@@ -9,7 +9,8 @@ Limits that keep one client from taking the service down (docs/architecture.md, 
 - request line, header count and header size are bounded by gunicorn;
 - `BodyDeadline` reads every request body within BODY_DEADLINE_SECONDS (else 408) before the
   app sees it, so a slow body holds a connection for seconds, not forever;
-- each worker runs housekeeping (shared_content.housekeeping) in a background greenlet.
+- each worker runs housekeeping (shared_content.housekeeping) in a background greenlet, and, with
+  VAPID keys configured, the Web Push scheduler (one sender at a time, by a lease).
 """
 
 from __future__ import annotations
@@ -103,6 +104,11 @@ def post_worker_init(worker: Any) -> None:
         from shared_content.housekeeping import run_forever
 
         threading.Thread(target=run_forever, args=(coach.store,), name="housekeeping", daemon=True).start()
+        keys = app.config.get("PSOAS_VAPID_KEYS")
+        if keys is not None:  # one sender at a time across workers and machines (a lease in the database)
+            from shared_content.push_scheduler import PushScheduler
+
+            PushScheduler(coach.store, keys, coach.clock).start()
 
 
 class _Gunicorn(BaseApplication):
