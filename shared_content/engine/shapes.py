@@ -9,34 +9,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
+from shared_content.timing import Timed
 
-class ExerciseLike(Protocol):
+
+class ExerciseLike(Timed, Protocol):
+    """An exercise as the engine reads it: what timing reads (kind, position, equipment, dose),
+    plus its id, name and computed length."""
+
     @property
     def id(self) -> str: ...
     @property
     def name(self) -> str: ...
-    @property
-    def kind(self) -> str: ...  # "timed" | "guidance"
-    @property
-    def category(self) -> str: ...  # "stretch" | "strengthen" | "release" | "posture"
-    @property
-    def position(self) -> str: ...  # "floor" | "seated" | "standing"
-    @property
-    def equipment(self) -> Sequence[str]: ...
-    @property
-    def hold_seconds(self) -> int: ...
-    @property
-    def repetitions(self) -> int: ...
-    @property
-    def rep_gap_seconds(self) -> int: ...
-    @property
-    def sets(self) -> int: ...
-    @property
-    def rest_seconds(self) -> int: ...
-    @property
-    def per_side(self) -> bool: ...
-    @property
-    def intro_seconds(self) -> int: ...  # time for reading it out
     @property
     def duration_seconds(self) -> int: ...
 
