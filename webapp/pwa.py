@@ -43,7 +43,17 @@ STATIC = Path(__file__).resolve().parent / "static"
 # The service worker stores every GET route of the app when it installs (routes taking a routine or
 # exercise id once per catalogue entry), so a new page works offline without being listed anywhere.
 # Never stored at all (the worker passes them straight to the network): live streams and state, itself.
-NEVER_CACHED_ENDPOINTS = ("session.events", "pwa.session_json", "pwa.service_worker")
+# Nor are a person's data downloads and the data page (kept off the device's caches on purpose).
+NEVER_CACHED_ENDPOINTS = (
+    "session.events",
+    "pwa.session_json",
+    "pwa.service_worker",
+    "progress.export_csv",
+    "progress.export_json",
+    "privacy.data",
+    "privacy.export_json",
+    "privacy.deleted",
+)
 # Not stored at install: a form's answer (it needs the form's fields) and the static route (below).
 # Figures are stored under their versioned URLs (`?v=`, as the pages link them), not bare.
 # A download that needs a ?time= and a key that exists only with VAPID configured are no pages to keep.
@@ -55,6 +65,8 @@ NOT_PRECACHED_ENDPOINTS = (
     "figures.poses",
     "progress.reminder_ics",
     "push.key",
+    "api_docs.openapi",  # for tools, not for the phone
+    "alexa.alexa_wrong_method",  # the skill endpoint answers POST only
 )
 
 BATCH_LIMIT = 200
