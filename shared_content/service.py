@@ -449,7 +449,8 @@ class Coach:
         return data
 
     def history(self, person_id: int) -> list[HistoryEntry]:
-        """Finished sessions, newest first."""
+        """Finished sessions, newest first (a routine whose timeline has just run out included)."""
+        self.current(person_id)  # records a run that finished by time and was not read since
         with self.store.read() as conn:
             rows = history_db.for_person(conn, _check_person_id(person_id))
         entries = []

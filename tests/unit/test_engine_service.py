@@ -164,3 +164,15 @@ def test_start_over_records_the_run_it_replaces_as_stopped(store, catalogue, clo
         first.view.state.started_at,
         clock.now,
     )
+
+
+def test_history_includes_a_run_that_ran_out_unread(any_coach, clock):
+    """ "How am I doing?" straight after the voice led a routine to its end: nobody read the
+    session since its timeline ran out, yet the run is in the history."""
+    coach = any_coach
+    p = coach.person_for_device("alexa", "amzn1.ask.account.HISTORY-UNREAD")
+    started = coach.command(p.id, "start", routine_id="desk-break", safety_acknowledged=True)
+    assert started.applied
+    clock.advance(coach.catalogue.routine("desk-break").duration_seconds + 5)
+    entries = coach.history(p.id)
+    assert [(e.routine_id, e.outcome) for e in entries] == [("desk-break", "completed")]
