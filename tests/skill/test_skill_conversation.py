@@ -165,8 +165,10 @@ def test_pain_however_said_stops_the_routine(voice, talk, coach, said):
     start_morning_stretch(voice, talk)
     assert talk.intent(said) == "PainIntent"
     reply = talk(said)
-    assert reply.ends_session and coach.current(person(coach, voice)).state.outcome == "pain"
-    assert "Sorry" not in reply.text
+    # stopped at once, then graded pain asks how bad (tests/skill/test_skill_pain_score.py)
+    assert coach.current(person(coach, voice)).state.outcome == "pain"
+    assert "How bad is it, from zero to ten?" in reply.text and "Sorry" not in reply.text
+    assert voice.attributes.get("pending") == "painscore"
 
 
 @pytest.mark.parametrize(
