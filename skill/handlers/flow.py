@@ -149,7 +149,7 @@ def lead(turn: Turn, view: SessionView, tl: Timeline, *, depth: int = 0) -> Resp
     script = script_for(
         turn.coach.timeline_of(view),
         turn.t,
-        carry.exercise_words(turn),
+        carry.exercise_words(turn, p.exercise.id),
         audio_start=audio_start,
         opening=tl.ssml(),
     )
