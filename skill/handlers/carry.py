@@ -81,6 +81,18 @@ def lacking(turn, ex) -> list[str]:
     return [n for n in ex.equipment if equipment_id(n) in turn.lacks]
 
 
+def stop_before_lacking(turn, data: dict) -> int | None:
+    """The voice leads ahead of the timeline: it must not read out an exercise left out for
+    want of equipment. Its intro segment and all after it are blanked from `data` (the script
+    halts there) and returned, so the barrier goes there and the next turn skips it."""
+    for seg in data["segments"][int(data["current"]) + 1 :]:
+        if seg["kind"] == "intro" and lacking(turn, turn.catalogue.exercise(seg["exercise_id"])):
+            cut = int(seg["index"])
+            data["segments"] = [dict(s, start=None) if s["index"] >= cut else s for s in data["segments"]]
+            return cut
+    return None
+
+
 def skip_if_lacking(turn, view, tl: Timeline, *, depth: int = 0):
     """Leave out the current exercise when it needs what the person lacks, then carry on."""
     if view is None or view.state.phase == "done":
