@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from functools import cached_property
 
 from skill.interaction_model import equipment_id
 from skill.speech.ssml import Timeline
@@ -37,39 +37,60 @@ def new_cautions(exercise) -> list[str]:
     return out
 
 
-@dataclass(frozen=True)
 class SpokenExercise:
     """An exercise as the voice introduces it to this person (skill/speech/lead.py's ExerciseWords):
-    the short cue instead of the full steps for one done before, its cautions once per session."""
+    the short cue instead of the full steps for one done before, its cautions once per session.
+    Only an intro reads `steps`, so a caution is counted then, not when a "next up" merely names
+    the exercise; and it is kept as said for the session only for the exercise under way, since
+    a later one may never be heard (the person skips or asks before the speaker reaches it)."""
 
-    name: str
-    summary: str
-    steps: tuple[str, ...]
-    hold_cue: str
+    def __init__(self, turn, ex, in_this_response: set[int], under_way: bool) -> None:
+        self.turn, self.ex, self.in_this_response, self.under_way = turn, ex, in_this_response, under_way
+        self.name, self.hold_cue = ex.name, ex.hold_cue
+        self.short = bool(ex.cue) and ex.id in seen_before(turn)
+        self.summary = ex.cue if self.short else ex.summary
+
+    @cached_property  # read several times while one intro is worded
+    def steps(self) -> tuple[str, ...]:
+        cautions = tuple(c for c in new_cautions(self.ex) if self._first_time(c))
+        return cautions if self.short else (*cautions, *self.ex.steps)
+
+    def _first_time(self, caution: str) -> bool:
+        key = zlib.crc32(caution.encode())
+        if key in self.turn.said or key in self.in_this_response:
+            return False
+        self.in_this_response.add(key)
+        if self.under_way:
+            self.turn.said.append(key)
+        return True
 
 
-def exercise_words(turn) -> Callable[[str], SpokenExercise]:
+def exercise_words(turn, under_way: str) -> Callable[[str], SpokenExercise]:
+    """`under_way`: the id of the exercise the timeline is in as this response starts."""
+    in_this_response: set[int] = set()
+
     def words(exercise_id: str) -> SpokenExercise:
         ex = turn.catalogue.exercise(exercise_id)
-        cautions = tuple(c for c in new_cautions(ex) if _first_time(turn, c))
-        if ex.cue and ex.id in seen_before(turn):
-            return SpokenExercise(ex.name, ex.cue, cautions, ex.hold_cue)
-        return SpokenExercise(ex.name, ex.summary, (*cautions, *ex.steps), ex.hold_cue)
+        return SpokenExercise(turn, ex, in_this_response, exercise_id == under_way)
 
     return words
-
-
-def _first_time(turn, caution: str) -> bool:
-    key = zlib.crc32(caution.encode())
-    if key in turn.said:
-        return False
-    turn.said.append(key)
-    return True
 
 
 def lacking(turn, ex) -> list[str]:
     """The equipment this exercise needs that the person said they don't have."""
     return [n for n in ex.equipment if equipment_id(n) in turn.lacks]
+
+
+def stop_before_lacking(turn, data: dict) -> int | None:
+    """The voice leads ahead of the timeline: it must not read out an exercise left out for
+    want of equipment. Its intro segment and all after it are blanked from `data` (the script
+    halts there) and returned, so the barrier goes there and the next turn skips it."""
+    for seg in data["segments"][int(data["current"]) + 1 :]:
+        if seg["kind"] == "intro" and lacking(turn, turn.catalogue.exercise(seg["exercise_id"])):
+            cut = int(seg["index"])
+            data["segments"] = [dict(s, start=None) if s["index"] >= cut else s for s in data["segments"]]
+            return cut
+    return None
 
 
 def skip_if_lacking(turn, view, tl: Timeline, *, depth: int = 0):

@@ -146,13 +146,14 @@ def lead(turn: Turn, view: SessionView, tl: Timeline, *, depth: int = 0) -> Resp
 
     if carry.lacking(turn, p.exercise) and depth <= len(view.routine.exercise_ids):
         return carry.skip_if_lacking(turn, view, tl, depth=depth + 1)
+    data = turn.coach.timeline_of(view)
+    cut = carry.stop_before_lacking(turn, data)
     script = script_for(
-        turn.coach.timeline_of(view),
-        turn.t,
-        carry.exercise_words(turn),
-        audio_start=audio_start,
-        opening=tl.ssml(),
+        data, turn.t, carry.exercise_words(turn, p.exercise.id), audio_start=audio_start, opening=tl.ssml()
     )
+    if cut is not None and script.end == "halt":  # halted before an exercise left out: "go on" skips it
+        script.barrier = cut
+        script.add(script.length, turn.t("lead.go_on"))
     outcome = turn.command("barrier", segment=script.barrier, voice_until=audio_start + script.length)
     view = outcome.view or view
     if script.end == "done":

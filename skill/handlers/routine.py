@@ -19,6 +19,10 @@ class NextHandler(IntentHandler):
     intents = ("AMAZON.NextIntent",)
 
     def reply(self, turn: Turn) -> Response:
+        if ready_answers(turn.pending_in):  # "ready", "let's go" answer "shall we start/continue?"
+            from .answers import answer_yes  # answers builds on the session's commands
+
+            return answer_yes(turn)
         return flow.move_on(turn)
 
 
