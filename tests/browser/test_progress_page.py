@@ -22,7 +22,9 @@ def run_and_finish(page, live_server) -> None:
         safety.click()
     page.wait_for_url(re.compile(r"/session$"))
     page.get_by_role("button", name="Finish", exact=True).click()
-    expect(page.locator(".done, h2:has-text('Session finished')").first).to_be_attached()
+    # Finish is held for 5 s with an Undo; only then does the command go and the end screen show.
+    expect(page.get_by_role("status").filter(has_text="Finishing in")).to_be_visible()
+    expect(page.locator(".done, h2:has-text('Session finished')").first).to_be_attached(timeout=15_000)
 
 
 CHART_VS_TABLE = """() => {

@@ -126,7 +126,10 @@
     segment = d.segment || null;
     if (!segment) return;
     if (segment.exercise_id && segment.exercise_id !== exerciseId) return load(segment.exercise_id);
-    if (!previous || previous.index !== segment.index) settle(QUICK_MS);
+    // The first segment the page hears of cuts to its pose: the figure had no pose to move from
+    // (its still before a timeline is known); a jump between segments moves quickly.
+    if (!previous) settle(0);
+    else if (previous.index !== segment.index) settle(QUICK_MS);
   }
 
   function onCue(event) {
