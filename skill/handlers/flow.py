@@ -237,6 +237,8 @@ def carry_on(turn: Turn, view: SessionView | None, tl: Timeline) -> Response:
         tl = with_news(turn, view, tl)  # "You paused on your phone." before the resume is ours
         outcome = turn.command("resume", versioned=False)
         view = outcome.view or view
+        if view.position.kind in ("hold", "release"):  # stopped mid-rep: that rep is done again, whole
+            view = turn.command("repeat", at=at_for(turn, tl.at + MIN_GAP)).view or view
     return present(turn, view, tl)
 
 

@@ -65,7 +65,12 @@ def reach(phase: str, coach, clock, voice: Voice) -> None:
     if phase == "gap":
         clock.advance(6)  # the 3 s release after rep 1 of 5 s
     if phase in ("resting", "rest_over"):
-        clock.advance(40 + (30 if phase == "rest_over" else 0))
+        # the timeline runs on by itself: to the rest after set 1, or just past it (set 2 under way)
+        while coach.current(pid).position.segment.kind != "rest":
+            clock.advance(1)
+        if phase == "rest_over":
+            while coach.current(pid).position.segment.kind == "rest":
+                clock.advance(1)
     if phase == "paused":
         coach.command(pid, "pause")
     if phase == "done":
@@ -103,7 +108,7 @@ def test_help_fits_the_moment(phase, make_voice, coach, clock):
         "holding": "counting your holds",
         "gap": "counting your holds",
         "resting": "resting between sets",
-        "rest_over": "resting between sets",
+        "rest_over": "counting your holds",  # the rest ended by itself: set 2 is being counted
         "paused": "is paused",
         "done": "finished",
         "pain": "finished",
