@@ -13,6 +13,7 @@ import pytest
 from shared_content.bus import ENDED, ChangeBus
 from shared_content.service import Coach
 from shared_content.store import person_data
+from shared_content.store import push as push_db
 from shared_content.store.person_data import PERSON_TABLES, SECRET_PRESENT
 from shared_content.store.tables import people
 
@@ -76,7 +77,11 @@ def test_forget_person_says_what_went_and_is_a_no_op_for_an_unknown_person(coach
 def test_the_export_covers_every_person_table_and_every_column_without_secrets(coach_, store):
     speaker = _linked_household(coach_)
     coach_.command(speaker, "start", routine_id=ROUTINE, safety_acknowledged=True)
+    coach_.command(speaker, "pause")  # a run note: the device used
     coach_.create_pairing_code(speaker)
+    coach_.set_checkins(speaker, False)  # the person's settings row
+    with store.write() as conn:  # a push subscription as the phone would save it
+        push_db.save(conn, speaker, "https://push.test/sub-1", "p256dh-key", "auth-key", 1.0, "08:00", None)
     exported = coach_.export_person(speaker)
     assert exported is not None
     assert set(exported["tables"]) == {entry.name for entry in PERSON_TABLES}

@@ -29,6 +29,11 @@ class PublishRecorder:
         with self.lock:
             self.published.append((person_id, version))
 
+    def publish_ended(self, conn, person_id):
+        assert conn.in_transaction(), "the 'ended' notice must go out with the delete or merge"
+        with self.lock:
+            self.published.append((person_id, -1))
+
 
 class FailingBus(PublishRecorder):
     def publish(self, conn, person_id, version):
@@ -423,14 +428,16 @@ def test_forget_device_deletes_everything_when_it_was_the_only_device(coach_, st
     assert coach_.forget_device("alexa", "A") is False
 
 
-def test_forget_device_keeps_the_person_while_another_device_is_linked(coach_):
+def test_forget_device_deletes_the_person_with_every_linked_phone(coach_):
+    """SkillDisabled deletes the person the speaker belongs to, the linked phone's device and runs
+    included; the phone starts again as a new, empty person."""
     speaker = _linked_pair(coach_)
     coach_.command(speaker.id, "start", safety_acknowledged=True, routine_id=ROUTINE)
     coach_.command(speaker.id, "finish")
     assert coach_.forget_device("alexa", "A") is True
-    assert [d.kind for d in coach_.devices(speaker.id)] == ["phone"]
-    assert coach_.person_for_device("phone", "phone-tok").id == speaker.id
-    assert len(coach_.history(speaker.id)) == 1
+    assert coach_.person(speaker.id) is None
+    fresh = coach_.person_for_device("phone", "phone-tok")
+    assert fresh.id != speaker.id and coach_.history(fresh.id) == []
 
 
 def test_from_url_migrates_and_publishes_on_the_real_bus(any_coach):
