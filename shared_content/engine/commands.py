@@ -143,7 +143,10 @@ def _continue_from_halt(s: SessionState, x: _Ctx) -> SessionState:
 def _cmd_next(s: SessionState, x: _Ctx) -> Outcome:
     if x.cursor.waiting:
         return _continue_from_halt(s, x)
-    return _to_step(s, x, x.tpl.segments[x.cursor.index].step + 1)
+    here = x.tpl.segments[x.cursor.index]
+    if here.gap and x.cursor.index + 1 < len(x.tpl):  # a rest: its block starts now
+        return jump(s, x.cursor.index + 1, x.at)
+    return _to_step(s, x, here.step + 1)
 
 
 def _cmd_continue(s: SessionState, x: _Ctx) -> Outcome:

@@ -36,6 +36,9 @@ from .shapes import CatalogueLike, ExerciseLike, RoutineLike
 SegmentKind = Literal["intro", "get_ready", "hold", "release", "rest", "switch_sides", "transition", "wait"]
 Mode = Literal["lead", "wait"]
 MODES: tuple[str, ...] = ("lead", "wait")
+# Pauses between blocks. Each opens the step of the block it leads to, so "next" during one
+# starts that block at once rather than jumping past it (the player reads `gap` from the data).
+GAP_KINDS: frozenset[str] = frozenset({"rest", "switch_sides", "transition"})
 
 # The numbers (and get_ready_seconds) are shared with the catalogue's durations: shared_content/timing.py.
 
@@ -54,6 +57,10 @@ class Segment:
     reps: int
     step: int
 
+    @property
+    def gap(self) -> bool:
+        return self.kind in GAP_KINDS
+
     def to_dict(self) -> dict[str, object]:
         return {
             "index": self.index,
@@ -67,6 +74,7 @@ class Segment:
             "rep": self.rep,
             "reps": self.reps,
             "step": self.step,
+            "gap": self.gap,
         }
 
 

@@ -104,11 +104,6 @@ def test_the_hold_cue_is_said_once_per_set_not_before_every_rep(voice, catalogue
     assert "Number " not in text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine: a rest opens its set's step, so 'next' during the rest after set 1 jumps to the "
-    "rest before set 3 (set 2 is skipped, then ~9 s of silence); needs a fix in engine/commands.py",
-)
 def test_next_from_a_rest_starts_the_count_without_a_long_silence(voice, coach, clock):
     voice.listen = False  # said over the speaker during the rest after set 1
     voice.launch()

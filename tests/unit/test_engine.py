@@ -217,6 +217,11 @@ def test_next_during_a_hold_ends_the_set_early_into_the_rest():
     s = do(s, "next", now)
     p = pos(s, now)
     assert (p.kind, p.set_no, p.seconds_left_in_phase) == ("rest", 2, 10)
+    # "next" during that rest cuts it short: set 2 gets ready now (it is not skipped).
+    s = do(s, "next", now + 2)
+    p = pos(s, now + 2)
+    assert (p.kind, p.set_no) == ("get_ready", 2)
+    assert s.anchor_index == 8 and s.anchor_at == now + 2
 
 
 def test_next_and_previous_land_on_step_starts_at_the_given_time():

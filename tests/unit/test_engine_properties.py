@@ -168,9 +168,19 @@ def test_next_previous_and_repeat_land_on_step_starts(routine_and_catalogue, pac
         ):
             continue
         tpl = template_for(routine, catalogue, result.state.pace, result.state.mode)
-        if command.name == "next" and locate(before, routine, catalogue, now).waiting:
+        was = locate(before, routine, catalogue, now)
+        if command.name == "next" and was.waiting:
             continue  # at a halt "next" continues from there instead
-        assert result.state.anchor_index in tpl.step_starts
+        if command.name == "next" and tpl.segments[was.index].gap:
+            # a rest, a switch or a transition: the block it leads to starts, nothing is skipped
+            assert result.state.anchor_index == was.index + 1
+            assert tpl.segments[was.index + 1].kind in ("get_ready", "intro")
+        else:
+            assert result.state.anchor_index in tpl.step_starts
+        if command.name == "next":
+            # "next" only cuts short what is left of the current step: never a hold of another one
+            skipped = tpl.segments[was.index + 1 : result.state.anchor_index]
+            assert all(seg.kind != "hold" or seg.step == tpl.segments[was.index].step for seg in skipped)
         assert result.state.anchor_at == (command.at if command.at is not None else now)
 
 

@@ -4,7 +4,7 @@
  *
  * It knows segments, durations, step numbers and the anchor, nothing else: no sets, sides,
  * reps or pace rules. Offline it pauses and resumes by shifting the anchor and jumps for
- * next / previous / repeat / continue along step numbers, exactly as the engine does, so when
+ * next / previous / repeat / continue along step numbers and the engine's `gap` flag, exactly as the engine does, so when
  * the server answers again both agree (tests/unit/test_player_parity.py checks this).
  *
  * Loads as a browser global (`PsoasPlayer`) or a CommonJS module (Node).
@@ -229,6 +229,8 @@
       next = withState(player, { pausedAt: null, anchorAt: a === null ? null : a + (now - player.state.pausedAt) });
     } else if (name === "continue" || (name === "next" && isWaiting(c))) {
       next = continueFromHalt(player, c, now, when);
+    } else if (name === "next" && player.segments[c.index].gap && c.index + 1 < player.segments.length) {
+      next = jump(player, c.index + 1, when); // a rest or a switch: the block it leads to starts now
     } else if (name === "next") {
       next = toStep(player, step + 1, now, when);
     } else if (name === "previous") {
