@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 
-import pytest
 from voice_helpers import plain
 
 from skill.speech.counting import count_hold
