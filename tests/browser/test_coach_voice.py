@@ -97,7 +97,7 @@ def test_sound_off_silences_speech_and_tones_at_once_and_is_remembered(page, liv
     last_step = load_catalogue().exercise("pelvic-tilt").steps[-1]
     assert last_step not in " ".join(s["text"] for s in heard), "the rest of the guidance is not read"
     before = len(heard)
-    play(page, one_hold_set())
+    play(page, one_hold_set()[:9])  # up to the first hold
     rec = record(page)
     assert len(spoken(rec)) == before and rec["tones"] == []
 
@@ -106,7 +106,7 @@ def test_sound_off_silences_speech_and_tones_at_once_and_is_remembered(page, liv
     toggle = page.get_by_role("button", name=re.compile("sound", re.I))
     assert toggle.get_attribute("aria-pressed") == "false"
     gesture(page)
-    play(page, one_hold_set())
+    play(page, one_hold_set()[:9])  # up to the first hold
     rec = record(page)
     assert spoken(rec) == [] and rec["tones"] == []
     # And on again: the next cue is heard.
