@@ -16,6 +16,7 @@ with the reason.
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -93,7 +94,7 @@ def live_server(tmp_path_factory):
             time.sleep(0.2)
         yield base
     finally:
-        proc.terminate()
+        proc.send_signal(signal.SIGINT)  # gunicorn's quick shutdown: no wait for open streams
         try:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
@@ -138,6 +139,16 @@ def wait_until():
 
 @pytest.fixture
 def page(browser):
+    yield from _phone_page(browser)
+
+
+@pytest.fixture
+def second_page(browser):
+    """Another phone (its own cookies: another person), for tests that run two at once."""
+    yield from _phone_page(browser)
+
+
+def _phone_page(browser):
     context = browser.new_context(**PHONE)
     context.set_default_timeout(15_000)
     pg = context.new_page()

@@ -6,6 +6,7 @@ with a tiny catalogue (PSOAS_CATALOGUE_DIR), real Chromium."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -68,7 +69,7 @@ def tiny_server(tmp_path_factory):
             time.sleep(0.2)
         yield base
     finally:
-        proc.terminate()
+        proc.send_signal(signal.SIGINT)  # gunicorn's quick shutdown: no wait for open streams
         proc.wait(timeout=10)
         log.close()
 
@@ -111,43 +112,48 @@ def history_rows(page, base) -> str:
     return response.text()
 
 
-def test_one_tap_runs_the_routine_to_the_end_and_records_it(page, tiny_server):
-    one_tap_start(page, tiny_server)
-    expect(page.locator(".done .celebration-title")).to_be_visible(timeout=(RUN_SECONDS + 20) * 1000)
-    assert page.evaluate("window.__marker") == "not reloaded"
-    events = page.evaluate("window.__events")
+def test_one_tap_runs_the_routine_to_the_end_online_and_offline_and_records_each_once(
+    page, second_page, tiny_server
+):
+    """Two phones (two people) at once, to play the routine's real-time timeline only once: one
+    online, the other offline from its first seconds with a pause, a resume and a Next queued."""
+    online, offline = page, second_page
+    one_tap_start(online, tiny_server)
+    one_tap_start(offline, tiny_server)
+    offline.context.set_offline(True)
+    offline.locator("[data-offline-mode]").wait_for()
+    offline.get_by_role("button", name="Pause").click()  # applied by the player, queued
+    expect(offline.get_by_role("button", name="Resume")).to_be_visible()
+    offline.get_by_role("button", name="Resume").click()
+    offline.get_by_role("button", name="Next").click()  # the intro's step: on to the first set
+    queued = offline.evaluate("window.PsoasOffline.load().queue.map((c) => c.name)")
+    assert queued == ["pause", "resume", "next"]
+
+    # Online: no further tap, and it lands on the celebration with every cue heard once, in order.
+    expect(online.locator(".done .celebration-title")).to_be_visible(timeout=(RUN_SECONDS + 20) * 1000)
+    assert online.evaluate("window.__marker") == "not reloaded"
+    events = online.evaluate("window.__events")
     cues = [key for name, key in events if name == "psoas:cue"]
     assert "hold_start" in cues and "release" in cues and "rest" in cues and "well_done" in cues
-    # never the same cue twice: each (key, time) once
-    fired = page.evaluate("window.__cueTimes")
-    assert len(fired) == len(set(fired))
+    fired = online.evaluate("window.__cueTimes")
+    assert len(fired) == len(set(fired))  # never the same cue twice: each (key, time) once
     segments = [i for name, i in events if name == "psoas:segment"]
     assert len(segments) >= 10 and segments == sorted(segments)  # it ran forward through the timeline
-    href = page.locator(".done .celebration a[data-field=tomorrow]").get_attribute("href")
+    href = online.locator(".done .celebration a[data-field=tomorrow]").get_attribute("href")
     assert href.startswith("/reminders.ics?time=")
-    assert history_rows(page, tiny_server).count(ROUTINE_NAME) == 1
+    assert history_rows(online, tiny_server).count(ROUTINE_NAME) == 1
 
-
-def test_a_whole_routine_offline_is_recorded_once_and_never_reloads(page, tiny_server):
-    one_tap_start(page, tiny_server)
-    page.context.set_offline(True)
-    page.locator("[data-offline-mode]").wait_for()
-    page.get_by_role("button", name="Pause").click()  # applied by the player, queued
-    expect(page.get_by_role("button", name="Resume")).to_be_visible()
-    page.get_by_role("button", name="Resume").click()
-    page.get_by_role("button", name="Next").click()  # the intro's step: on to the first set
-    queued = page.evaluate("window.PsoasOffline.load().queue.map((c) => c.name)")
-    assert queued == ["pause", "resume", "next"]
-    expect(page.locator(".sp-done .celebration-title")).to_be_visible(timeout=(RUN_SECONDS + 20) * 1000)
-    page.context.set_offline(False)
-    page.evaluate("window.dispatchEvent(new Event('online'))")
+    # Offline: it played to its own end too, and once back online the queue syncs once, in place.
+    expect(offline.locator(".sp-done .celebration-title")).to_be_visible(timeout=20_000)
+    offline.context.set_offline(False)
+    offline.evaluate("window.dispatchEvent(new Event('online'))")
     deadline = time.monotonic() + 20
-    while page.evaluate("window.PsoasOffline.load().queue.length") and time.monotonic() < deadline:
-        page.wait_for_timeout(200)
-    assert page.evaluate("window.PsoasOffline.load().queue.length") == 0
-    page.wait_for_timeout(1000)
-    assert page.evaluate("window.__marker") == "not reloaded"
-    assert history_rows(page, tiny_server).count(ROUTINE_NAME) == 1
+    while offline.evaluate("window.PsoasOffline.load().queue.length") and time.monotonic() < deadline:
+        offline.wait_for_timeout(200)
+    assert offline.evaluate("window.PsoasOffline.load().queue.length") == 0
+    offline.wait_for_timeout(1000)
+    assert offline.evaluate("window.__marker") == "not reloaded"
+    assert history_rows(offline, tiny_server).count(ROUTINE_NAME) == 1
 
 
 def test_a_dropped_stream_catches_up_in_place_keeping_focus_and_scroll(page, tiny_server):

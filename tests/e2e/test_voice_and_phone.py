@@ -371,7 +371,7 @@ def test_production_gunicorn_config_serves_and_verifies(server_factory):
     )
     assert r.status_code == 400 and "verification" in r.json()["error"], r.text
     pids = srv.pids()
-    srv.stop()
+    srv.stop(graceful=True)
     assert not [
         p
         for p in pids

@@ -243,8 +243,8 @@ def test_batch_applies_commands_in_order(client, clock):
     assert [x["status"] for x in body["results"]] == ["applied"] * 3
     assert [x["version"] for x in body["results"]] == [v + 1, v + 2, v + 3]
     assert body["applied"] == 3
-    # three steps on: the intro, the first set, then the step after it
-    assert _step(body) == 3 and body["session"]["state"]["version"] == v + 3
+    # past the intro, through the left side into the switch, then out of it: the right gets ready
+    assert _segment(body) == ("get_ready", "right") and body["session"]["state"]["version"] == v + 3
 
 
 def test_replayed_batch_is_not_applied_twice(client):
@@ -366,18 +366,19 @@ def test_finishing_offline_records_history_once(client, coach):
 
 def test_hold_elapsed_keeps_the_phones_timeline(client, coach):
     """Offline, the phone jumped with Next and the timeline then ran on by itself past the whole
-    set before the next Next: the server must see the same, so that Next starts the step after."""
+    set before the next Next: the server must see the same, so that Next, pressed in the rest
+    after that side, starts the other side."""
     v = _start(client)
     timeline = client.get("/api/session.json").get_json()["timeline"]
     step1 = sum(seg["duration"] for seg in timeline["segments"] if seg["step"] == 1)
     r = _post(client, [_cmd(1, "next", v, hold_elapsed=step1 + 1), _cmd(2, "next", v + 1)]).get_json()
     assert [x["status"] for x in r["results"]] == ["applied", "applied"]
-    assert _step(r) == 3
+    assert _segment(r) == ("get_ready", "right")
 
-    # Without it (Next pressed a moment ago), the second Next goes to the following step only.
+    # Without it (Next pressed a moment ago, on the left side), the second Next ends that side.
     v2 = _start(client)
     r = _post(client, [_cmd(3, "next", v2, hold_elapsed=1), _cmd(4, "next", v2 + 1)]).get_json()
-    assert _step(r) == 2
+    assert _segment(r) == ("switch_sides", "right")
 
 
 def test_hold_elapsed_starts_the_segment_when_the_phone_did(client, clock):
@@ -387,8 +388,15 @@ def test_hold_elapsed_starts_the_segment_when_the_phone_did(client, clock):
     assert s["anchor_at"] == pytest.approx(clock() - 4)
 
 
+def _segment(body: dict) -> tuple[str, str | None]:
+    """The kind and side of the segment the server's timeline is in now (the routine's first
+    exercise is one set per side)."""
+    timeline = body["timeline"]
+    segment = timeline["segments"][timeline["current"]]
+    return segment["kind"], segment["side"]
+
+
 def _step(body: dict) -> int:
-    """The step the server's timeline is in now."""
     timeline = body["timeline"]
     return timeline["segments"][timeline["current"]]["step"]
 
