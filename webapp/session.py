@@ -11,6 +11,7 @@ from flask import Blueprint, Response, abort, flash, redirect, request, stream_w
 
 from webapp.errors import error_response
 from webapp.limits import STREAM_RETRY_AFTER_SECONDS, client_network, live_streams
+from webapp.pain import store_before, take_start_answers
 from webapp.security import csrf_token
 from webapp.web import current_person, get_catalogue, get_coach, render_page
 
@@ -163,6 +164,9 @@ def start():
     routine_id = request.form.get("routine_id", "")
     routine = _routine_or_404(routine_id)
     person = current_person()
+    instead, before = take_start_answers(person.id, request.form)  # the screen and check-in
+    if instead is not None:
+        return instead
     acknowledged = request.form.get("safety_ack") == "yes"  # sent by the safety page's start button
     outcome = get_coach().command(
         person.id, "start", routine_id=routine.id, source="phone", safety_acknowledged=acknowledged
@@ -171,6 +175,8 @@ def start():
         return redirect(url_for("safety.notice", start=routine.id), 303)
     if outcome.status != "applied":
         flash(outcome.message)
+    else:
+        store_before(person.id, before)
     return redirect(url_for("session.view"), 303)
 
 
