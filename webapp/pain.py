@@ -61,7 +61,7 @@ def start_checks() -> StartChecks:
             screen=coach.red_flag_screen(person_id)[0] is None,
             checkin=coach.settings(person_id).checkins_on,
         )
-    return g.start_checks  # type: ignore[no-any-return]
+    return g.start_checks
 
 
 @bp.app_template_global()
