@@ -52,6 +52,9 @@ LAST_SEEN_RESOLUTION_SECONDS = 60.0
 
 NO_SESSION = "There's no routine in progress."
 SAFETY_NOTICE_FIRST = "Read the safety notice before your first routine."
+NOT_STOPPED_FOR_PAIN = "There's no routine stopped for pain to pick up."
+NOT_OFFERED = "Not after that pain report: rest today, and start a routine another time."
+NOTHING_LEFT = "That was the last exercise, so the routine is done for today."
 
 
 @dataclass(frozen=True)
@@ -728,6 +731,44 @@ class Coach:
             # Skipped: no number to grade, so the generic stop advice (the count has already stopped).
             return PainAdvice("stop", guide.band_for(guide.scale_max).advice, ("stop",))
         return advise(reading, guide)
+
+    def carry_on_after_pain(self, person_id: int, how: str, source: Source = "phone") -> CommandOutcome:
+        """After "it hurts" and a graded score, the choice the advice offered: "continue" (the set
+        that hurt starts again), "ease_off" (the same, with shorter holds) or "skip_exercise" (the
+        next exercise). Refused unless the latest run stopped for pain within the grading window
+        and its graded score's band offers that choice (never after a red flag or an ungraded stop).
+        """
+        if how not in engine.PICK_UPS:
+            raise ValueError(f"how must be one of {engine.PICK_UPS}, not {how!r}")
+        guide = load_pain_guide()
+        _check_person_id(person_id)
+        now = self.clock()
+        with self.store.write() as conn:
+            _, loaded = self._load_with_person(conn, person_id)
+            state = loaded.state if loaded is not None else None
+            if loaded is None or loaded.routine is None or state is None or state.outcome != "pain":
+                return CommandOutcome("illegal", NOT_STOPPED_FOR_PAIN, self._loaded_view(loaded, now))
+            report = pain_db.latest(conn, person_id)
+            offered = (
+                report is not None
+                and report.score is not None
+                and not report.red_flags
+                and state.finished_at is not None
+                and now - state.finished_at <= GRADE_WINDOW_SECONDS
+                and how in guide.band_for(report.score).choices
+            )
+            if not offered:
+                return CommandOutcome("illegal", NOT_OFFERED, self._loaded_view(loaded, now))
+            new = engine.pick_up(state, how, loaded.routine, self.catalogue, now)  # type: ignore[arg-type]
+            if new is None:
+                return CommandOutcome("illegal", NOTHING_LEFT, self._loaded_view(loaded, now))
+            new = replace(new, last_source=source, last_command=how)
+            self._compare_and_set(conn, person_id, loaded.version, new, now)
+            if new.pace != state.pace:
+                people_db.set_pace(conn, person_id, new.pace)
+            settings_db.note(conn, person_id, new.started_at, "device", source)
+            self._publish(conn, person_id, new.version)
+            return CommandOutcome("applied", "", self._view(new, loaded.routine, now))
 
     def pain_reports(self, person_id: int) -> list[PainReport]:
         """Every "it hurts", newest first, with the exercise's name where the catalogue still has it."""

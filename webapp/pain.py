@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from flask import Blueprint, Response, g, redirect, request, url_for
 from werkzeug.datastructures import MultiDict
 
+from shared_content.engine import PICK_UPS
 from shared_content.pain import load_pain_guide
 from webapp.errors import error_response
 from webapp.web import current_person, get_coach, render_page
@@ -127,6 +128,17 @@ def score():
         return _bad_score()
     advice = get_coach().record_pain(current_person().id, value, words)
     return render_page("pain/score.html", guide=load_pain_guide(), advice=advice, skipped=value is None)
+
+
+@bp.post("/pain/carry-on")
+def carry_on():
+    how = request.form.get("how", "")
+    if how not in PICK_UPS:
+        return error_response(400, "Unknown choice", "Choose carry on, ease off or skip this exercise.")
+    outcome = get_coach().carry_on_after_pain(current_person().id, how, source="phone")
+    if outcome.status != "applied":
+        return error_response(409, "Can't pick the routine up", outcome.message)
+    return redirect(url_for("session.view"), 303)
 
 
 @bp.get("/checkin")

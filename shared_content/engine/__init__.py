@@ -6,6 +6,7 @@ segments.py  the timeline template: segments and steps (cached per routine, pace
 state.py     SessionState (frozen, JSON round-trip; converts the old engine's stored states)
 timeline.py  locate / settle / position: where the session is at `now`
 commands.py  start, Command, Result, apply
+pick_up.py   a stopped run picked up again (carry on, ease off, skip the exercise after pain)
 cues.py      the cue schedule both front ends speak or show
 playback.py  the timeline as JSON-safe data for the phone's player
 """
@@ -14,6 +15,7 @@ from shared_content.vocabulary import count_marks
 
 from .commands import COMMAND_NAMES, Command, Result, apply, start
 from .cues import CUE_KEYS, Cue, cues
+from .pick_up import PICK_UPS, PickUp, pick_up
 from .plan import PACE_LEVELS, Block, paced_hold, plan_for
 from .playback import timeline_data
 from .segments import MODES, Mode, Segment, SegmentKind, Template, template_for
@@ -51,4 +53,7 @@ __all__ = [
     "CatalogueLike",
     "ExerciseLike",
     "RoutineLike",
+    "pick_up",
+    "PickUp",
+    "PICK_UPS",
 ]

@@ -149,3 +149,30 @@ def test_any_pain_before_value_is_kept_for_that_run_or_refused(phone, clock, raw
         assert r.status_code == 400
         assert phone.coach.current(phone.person.id) == running
         assert len(phone.coach.history(phone.person.id)) == runs
+
+
+def test_after_a_mild_score_carry_on_picks_the_routine_up_on_the_phone(phone, clock) -> None:
+    start_with(phone, screen="yes")
+    clock.advance(40)
+    phone.post("/session/pain", {"expected_version": phone.version()})
+    advice = phone.post("/pain", {"score": "2"}).get_data(as_text=True)
+    assert 'name="how" value="continue"' in advice and 'name="how" value="ease_off"' in advice
+    assert "Rest for today" in advice
+    r = phone.post("/pain/carry-on", {"how": "continue"})
+    assert r.status_code == 303 and r.headers["Location"].endswith("/session")
+    view = phone.coach.current(phone.person.id)
+    assert not view.state.done and view.position.kind in ("get_ready", "intro")
+
+
+def test_too_much_pain_offers_no_carry_on_and_a_forged_one_is_refused(phone, clock) -> None:
+    start_with(phone, screen="yes")
+    clock.advance(40)
+    phone.post("/session/pain", {"expected_version": phone.version()})
+    advice = phone.post("/pain", {"score": "8"}).get_data(as_text=True)
+    assert 'name="how"' not in advice
+    stopped = phone.coach.current(phone.person.id).state
+    r = phone.post("/pain/carry-on", {"how": "continue"})
+    assert r.status_code == 409 and "rest today" in page_text(r).lower()
+    assert phone.post("/pain/carry-on", {"how": "sprint"}).status_code == 400
+    assert phone.post("/pain/carry-on", {"how": "continue"}, with_token=False).status_code in (400, 403)
+    assert phone.coach.current(phone.person.id).state == stopped
