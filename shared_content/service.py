@@ -759,7 +759,7 @@ class Coach:
             )
             if not offered:
                 return CommandOutcome("illegal", NOT_OFFERED, self._loaded_view(loaded, now))
-            new = engine.pick_up(state, how, loaded.routine, self.catalogue, now)  # type: ignore[arg-type]
+            new = engine.pick_up(state, how, loaded.routine, self.catalogue, now)
             if new is None:
                 return CommandOutcome("illegal", NOTHING_LEFT, self._loaded_view(loaded, now))
             new = replace(new, last_source=source, last_command=how)

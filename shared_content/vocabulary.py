@@ -26,6 +26,10 @@ FOCUSES: Final[tuple[Focus, ...]] = get_args(Focus)
 Position = Literal["floor", "seated", "standing"]
 POSITIONS: Final[tuple[Position, ...]] = get_args(Position)
 
+# --- Picking a run up after "it hurts" (pain.toml's choices other than "stop") -------------------
+PickUp = Literal["continue", "ease_off", "skip_exercise"]
+PICK_UPS: Final[tuple[PickUp, ...]] = get_args(PickUp)
+
 # --- Hold lengths (seconds) ---------------------------------------------------------------------
 # A timed exercise in the catalogue holds MIN_AUTHORED..MAX; pace ("faster", "slower") then scales
 # a hold, clamped to MIN_PACED..MAX, so the fastest pace can still shorten the shortest hold.

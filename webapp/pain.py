@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from flask import Blueprint, Response, g, redirect, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from shared_content.engine import PICK_UPS
 from shared_content.pain import load_pain_guide
+from shared_content.vocabulary import PICK_UPS
 from webapp.errors import error_response
 from webapp.web import current_person, get_coach, render_page
 

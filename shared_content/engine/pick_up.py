@@ -6,7 +6,8 @@ makes the new run that goes on from there.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Literal
+
+from shared_content.vocabulary import PICK_UPS, PickUp
 
 from .commands import jump, start
 from .plan import faster
@@ -15,8 +16,7 @@ from .shapes import CatalogueLike, RoutineLike
 from .state import SessionState
 from .timeline import locate_in, template_of
 
-PickUp = Literal["continue", "ease_off", "skip_exercise"]
-PICK_UPS: tuple[str, ...] = ("continue", "ease_off", "skip_exercise")
+__all__ = ["PICK_UPS", "PickUp", "pick_up"]
 
 
 def pick_up(
