@@ -49,6 +49,7 @@ class StartChecks:
 
     screen: bool
     checkin: bool
+    safety_heard: bool  # until then a start goes to the safety page first, which asks these itself
 
 
 bp.add_app_template_global(load_pain_guide, "pain_guide")
@@ -57,10 +58,11 @@ bp.add_app_template_global(load_pain_guide, "pain_guide")
 @bp.app_template_global()
 def start_checks() -> StartChecks:
     if "start_checks" not in g:
-        coach, person_id = get_coach(), current_person().id
+        coach, person = get_coach(), current_person()
         g.start_checks = StartChecks(
-            screen=coach.red_flag_screen(person_id)[0] is None,
-            checkin=coach.settings(person_id).checkins_on,
+            screen=coach.red_flag_screen(person.id)[0] is None,
+            checkin=coach.settings(person.id).checkins_on,
+            safety_heard=person.safety_heard,
         )
     return g.start_checks
 

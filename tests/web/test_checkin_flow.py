@@ -75,9 +75,16 @@ def test_a_bad_answer_on_the_start_form_is_a_400_and_stores_nothing(phone, field
 
 
 def test_before_on_the_start_form_and_after_on_the_done_panel_reach_history(phone, clock) -> None:
-    page = phone.get(f"/routines/{ROUTINE}").get_data(as_text=True)
+    # A first start goes through the safety page, which asks; the routine page leaves it to it.
+    assert 'id="start-checkin"' not in phone.get(f"/routines/{ROUTINE}").get_data(as_text=True)
+    page = phone.get(f"/safety?start={ROUTINE}").get_data(as_text=True)
     assert 'id="start-checkin"' in page and page.count('name="pain_before"') == GUIDE.scale_max + 1
     assert start_with(phone, screen="yes", pain_before="6").status_code == 303
+    run_to_the_end(phone, clock)
+    phone.get("/session")
+    # Once the notice is heard, the routine page's own Start form asks.
+    assert 'id="start-checkin"' in phone.get(f"/routines/{ROUTINE}").get_data(as_text=True)
+    assert start_with(phone, pain_before="6").status_code == 303
     run_to_the_end(phone, clock)
     done = phone.get("/session").get_data(as_text=True)
     assert 'id="after-checkin"' in done and "How is your back now?" in done
@@ -176,3 +183,15 @@ def test_too_much_pain_offers_no_carry_on_and_a_forged_one_is_refused(phone, clo
     assert phone.post("/pain/carry-on", {"how": "sprint"}).status_code == 400
     assert phone.post("/pain/carry-on", {"how": "continue"}, with_token=False).status_code in (400, 403)
     assert phone.coach.current(phone.person.id).state == stopped
+
+
+def test_someone_who_heard_the_notice_but_never_answered_the_screen_is_asked_on_the_routine_page(
+    phone,
+) -> None:
+    phone.get("/")
+    phone.coach.acknowledge_safety(phone.person.id)  # heard it by voice, say, before the screen existed
+    page = phone.get(f"/routines/{ROUTINE}").get_data(as_text=True)
+    assert 'id="start-screen"' in page
+    r = start_with(phone, screen="yes", flag=["bladder-bowel"])
+    assert GUIDE.red_flags.advice.format(flag=GUIDE.flag("bladder-bowel").name) in page_text(r)
+    assert phone.coach.current(phone.person.id) is None
