@@ -191,6 +191,10 @@ def pain_trend(points: Sequence[PainPoint]) -> Trend | None:
     return "steady"
 
 
+Side = Literal["left", "right"]
+SIDES: tuple[Side, ...] = ("left", "right")
+
+
 @dataclass(frozen=True)
 class HurtExercise:
     exercise_id: str
@@ -198,6 +202,7 @@ class HurtExercise:
     reports: int
     worst: int | None
     last_at: float
+    sides: tuple[Side, ...] = ()  # the sides it hurt on, left before right; () when none was said
 
 
 def exercises_that_hurt(reports: Iterable[PainReport]) -> list[HurtExercise]:
@@ -217,6 +222,7 @@ def exercises_that_hurt(reports: Iterable[PainReport]) -> list[HurtExercise]:
                 len(items),
                 max(scores) if scores else None,
                 max(r.at for r in items),
+                tuple(side for side in SIDES if any(r.side == side for r in items)),
             )
         )
     return sorted(out, key=lambda h: (-h.reports, -(h.worst or 0), h.name))
@@ -253,4 +259,93 @@ def progress(
         trend=pain_trend(points),
         hurts=exercises_that_hurt(reports),
         total_sessions=len(records),
+    )
+
+
+# --- the printable report for a physiotherapist ------------------------------------------------
+
+# Adherence over the last four weeks: long enough to be fair, short enough to be "lately".
+REPORT_WEEKS = 4
+# The report's pain table: the latest sessions with a score, few enough for one printed page.
+REPORT_PAIN_ROWS = 8
+
+
+@dataclass(frozen=True)
+class RoutineOutcomes:
+    """How the sessions of one routine ended."""
+
+    routine_id: str
+    name: str
+    completed: int
+    stopped: int
+    pain: int
+
+    @property
+    def sessions(self) -> int:
+        return self.completed + self.stopped + self.pain
+
+
+def outcomes_by_routine(records: Iterable[SessionRecord]) -> list[RoutineOutcomes]:
+    """Completed / stopped / stopped-for-pain counts per routine; most sessions first, then by name."""
+    counts: dict[str, dict[Outcome, int]] = {}
+    names: dict[str, tuple[float, str]] = {}
+    for record in records:
+        counts.setdefault(record.routine_id, dict.fromkeys(OUTCOMES, 0))[record.outcome] += 1
+        # The latest name wins, as in exercises_that_hurt: a renamed routine shows its current name.
+        if record.routine_id not in names or record.started_at >= names[record.routine_id][0]:
+            names[record.routine_id] = (record.started_at, record.routine_name)
+    out = [
+        RoutineOutcomes(routine_id, names[routine_id][1], c["completed"], c["stopped"], c["pain"])
+        for routine_id, c in counts.items()
+    ]
+    return sorted(out, key=lambda r: (-r.sessions, r.name, r.routine_id))
+
+
+@dataclass(frozen=True)
+class Period:
+    """The local times of the first and the last session."""
+
+    first: datetime
+    last: datetime
+
+
+def period(records: Iterable[SessionRecord], tz: ZoneInfo) -> Period | None:
+    """From the first session's start to the last one's, in local time; None with no sessions."""
+    starts = [r.started_at for r in records]
+    if not starts:
+        return None
+    return Period(datetime.fromtimestamp(min(starts), tz), datetime.fromtimestamp(max(starts), tz))
+
+
+@dataclass(frozen=True)
+class Report:
+    """What the printable report shows: the period, each routine's outcomes, adherence, pain."""
+
+    period: Period | None
+    routines: list[RoutineOutcomes]
+    summary: Progress  # over the last REPORT_WEEKS weeks
+    pain_rows: list[PainPoint]  # the latest REPORT_PAIN_ROWS sessions with a score
+    made_at: datetime  # `now`, local
+
+    @property
+    def sessions_per_week(self) -> float:
+        return sum(w.sessions for w in self.summary.weeks) / len(self.summary.weeks)
+
+    @property
+    def minutes_per_week(self) -> float:
+        return sum(w.minutes for w in self.summary.weeks) / len(self.summary.weeks)
+
+
+def physio_report(
+    records: Sequence[SessionRecord], reports: Sequence[PainReport], tz_name: str, now: float
+) -> Report:
+    """Everything the printable report shows, in the person's time zone (ValueError for an unknown one)."""
+    summary = progress(records, reports, tz_name, now, weeks=REPORT_WEEKS)
+    tz = zone(tz_name)
+    return Report(
+        period=period(records, tz),
+        routines=outcomes_by_routine(records),
+        summary=summary,
+        pain_rows=summary.pain[-REPORT_PAIN_ROWS:],
+        made_at=datetime.fromtimestamp(now, tz),
     )

@@ -1,4 +1,5 @@
-"""Is it helping? The progress page (streak, minutes per week, pain over time), exports and the .ics reminder.
+"""Is it helping? The progress page (streak, minutes per week, pain over time), the printable report
+for a physiotherapist, exports and the .ics reminder.
 
 Days and weeks are the person's: the page takes the browser's IANA time zone as `?tz=` (UTC when
 none is given) and says which one it used.
@@ -14,7 +15,7 @@ from flask import Blueprint, current_app, make_response, request
 from markupsafe import Markup
 
 from shared_content import charts, export, ics
-from shared_content.progress import SessionRecord, progress, record_from_history, zone
+from shared_content.progress import SessionRecord, physio_report, progress, record_from_history, zone
 from webapp.errors import error_response
 from webapp.web import current_person, get_coach, render_page
 
@@ -64,6 +65,20 @@ def index():
         minutes_svg=Markup(minutes_chart.svg),  # built from escaped parts in shared_content.charts
         pain_chart=pain_chart,
         pain_svg=Markup(pain_chart.svg),
+    )
+
+
+@bp.get("/progress/report")
+def report():
+    """One printable page for a physiotherapist: what was done, how it ended, and the pain."""
+    tz = _time_zone()
+    if tz is None:
+        return _bad_zone()
+    person_id = current_person().id
+    summary = physio_report(_records(person_id), get_coach().pain_reports(person_id), tz, get_coach().clock())
+    pain_chart = charts.pain_chart(summary.summary.pain)
+    return render_page(
+        "progress/report.html", report=summary, tz=tz, pain_chart=pain_chart, pain_svg=Markup(pain_chart.svg)
     )
 
 

@@ -69,6 +69,7 @@ def test_the_checker_itself_finds_problems(page, live_server):
         "/pair",
         "/devices",
         "/history",
+        "/progress/report",
         "/session",
         "/offline",
     ],

@@ -37,6 +37,7 @@ PAGES = (
         for name in ("pair", "devices", "history", "progress", "safety", "privacy", "terms")
     ]
     + [("safety-before-start", "/safety?start=single-plank")]
+    + [("progress-report", "/progress/report")]
 )
 
 # Each visible link, button and field, with its rendered box (hidden inputs have none).

@@ -9,10 +9,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from shared_content.progress import (
+    OUTCOMES,
+    REPORT_PAIN_ROWS,
     PainReport,
     SessionRecord,
     exercises_that_hurt,
+    outcomes_by_routine,
     pain_trend,
+    period,
+    physio_report,
     progress,
     record_from_history,
     streak,
@@ -196,3 +201,97 @@ def test_old_sessions_do_not_change_the_recent_weeks() -> None:
     recent = [session("2026-03-02 08:00")]
     now = at("2026-03-04 08:00")
     assert weekly(old + recent, LONDON, now, weeks=2) == weekly(recent, LONDON, now, weeks=2)
+
+
+# --- the printable report ------------------------------------------------------------------------
+
+
+def routine_session(
+    routine_id: str, name: str, start: str, outcome: str, minutes: float = 10
+) -> SessionRecord:
+    started = at(start)
+    return SessionRecord(routine_id, name, started, started + minutes * 60, outcome, minutes)
+
+
+def test_outcomes_by_routine_counts_each_ending_most_sessions_first() -> None:
+    records = [
+        routine_session("desk", "Desk break", "2026-03-01 08:00", "completed"),
+        routine_session("quick", "Quick release", "2026-03-02 08:00", "pain"),
+        routine_session("quick", "Quick release", "2026-03-03 08:00", "completed"),
+        routine_session("quick", "Quick release", "2026-03-04 08:00", "stopped"),
+        routine_session("quick", "Quick release", "2026-03-05 08:00", "pain"),
+    ]
+    rows = outcomes_by_routine(records)
+    assert [(r.routine_id, r.completed, r.stopped, r.pain, r.sessions) for r in rows] == [
+        ("quick", 1, 1, 2, 4),
+        ("desk", 1, 0, 0, 1),
+    ]
+
+
+def test_outcomes_by_routine_shows_a_renamed_routine_under_its_latest_name() -> None:
+    records = [
+        routine_session("quick", "Five-minute release", "2026-03-05 08:00", "completed"),
+        routine_session("quick", "Quick release", "2026-03-01 08:00", "completed"),
+    ]
+    [row] = outcomes_by_routine(records)
+    assert (row.name, row.sessions) == ("Five-minute release", 2)
+
+
+@given(
+    sessions=st.lists(
+        st.tuples(st.sampled_from(["a", "b", "c"]), st.sampled_from(OUTCOMES), st.integers(0, 10**9)),
+        max_size=40,
+    )
+)
+def test_outcome_counts_add_up_to_the_sessions(sessions: list[tuple[str, str, int]]) -> None:
+    records = [SessionRecord(rid, rid.upper(), s, s + 60, out, 1) for rid, out, s in sessions]
+    rows = outcomes_by_routine(records)
+    assert sum(r.sessions for r in rows) == len(records)
+    assert len({r.routine_id for r in rows}) == len(rows) == len({rid for rid, _, _ in sessions})
+    for outcome in OUTCOMES:
+        assert sum(getattr(r, outcome) for r in rows) == sum(1 for _, out, _ in sessions if out == outcome)
+    assert [r.sessions for r in rows] == sorted((r.sessions for r in rows), reverse=True)
+
+
+def test_period_is_first_to_last_start_in_local_time() -> None:
+    records = [session("2026-03-10 23:30"), session("2026-03-01 08:00"), session("2026-03-05 12:00")]
+    found = period(records, zone("Asia/Tokyo"))
+    assert found is not None
+    assert (found.first.date(), found.last.date()) == (date(2026, 3, 1), date(2026, 3, 11))
+    assert period([], LONDON) is None
+
+
+def test_exercises_that_hurt_say_which_sides() -> None:
+    reports = [
+        PainReport(at("2026-03-01 08:00"), "lunge", "Kneeling lunge", 4, "right"),
+        PainReport(at("2026-03-02 08:00"), "lunge", "Kneeling lunge", 6, "left"),
+        PainReport(at("2026-03-02 08:00"), "lunge", "Kneeling lunge", 3, "right"),
+        PainReport(at("2026-03-03 08:00"), "bridge", "Glute bridge", 2),
+    ]
+    assert [(h.exercise_id, h.sides) for h in exercises_that_hurt(reports)] == [
+        ("lunge", ("left", "right")),
+        ("bridge", ()),
+    ]
+
+
+def test_physio_report_averages_the_last_four_weeks() -> None:
+    records = [session("2026-01-05 08:00", minutes=30)]  # long before the four weeks: not averaged
+    records += [session(f"2026-03-{day:02d} 08:00", minutes=15, before=day % 7) for day in range(1, 15)]
+    reports = [PainReport(at("2026-03-02 08:05"), "lunge", "Kneeling lunge", 5, "left")]
+    result = physio_report(records, reports, "Europe/London", at("2026-03-14 20:00"))
+    assert len(result.summary.weeks) == 4
+    assert result.sessions_per_week == 14 / 4
+    assert result.minutes_per_week == 14 * 15 / 4
+    assert result.summary.streak == 14 and result.summary.total_sessions == 15
+    assert result.period is not None and result.period.first.date() == date(2026, 1, 5)
+    assert [r.sessions for r in result.routines] == [15]
+    assert [p.at.day for p in result.pain_rows] == list(range(15 - REPORT_PAIN_ROWS, 15))
+    assert result.summary.hurts[0].worst == 5 and result.made_at.date() == date(2026, 3, 14)
+
+
+def test_physio_report_with_no_history_is_empty_not_an_error() -> None:
+    result = physio_report([], [], "UTC", at("2026-03-14 20:00"))
+    assert result.period is None and result.routines == [] and result.pain_rows == []
+    assert result.sessions_per_week == 0 and result.minutes_per_week == 0
+    with pytest.raises(ValueError, match="unknown time zone"):
+        physio_report([], [], "Nowhere/Land", 0)

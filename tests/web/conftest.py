@@ -15,6 +15,7 @@ ALL_GET_PAGES = [
     "/safety",
     "/session",
     "/history",
+    "/progress/report",
     "/pair",
     "/devices",
     "/privacy",
