@@ -64,7 +64,22 @@ def where(turn: Turn, p) -> str:
 
 
 def next_what(turn: Turn, p) -> str:
-    """What "next" leads to after this block: "the right side", "set 2 of 3", the next exercise."""
+    """What comes after what is running now: "the right side", "set 2 of 3", the next exercise.
+
+    A rest or a switch leads into the block it opens; an exercise's introduction into its first block.
+    """
+    if p.kind in ("rest", "switch_sides"):
+        return (
+            turn.t("what.right_side")
+            if p.side == "right"
+            else turn.t("what.set", set_no=p.set_no, sets=p.sets)
+        )
+    if p.kind in ("intro", "transition") and p.exercise.kind != "guidance":
+        if p.exercise.per_side:
+            return turn.t("what.left_side")
+        if p.exercise.sets > 1:
+            return turn.t("what.set", set_no=1, sets=p.exercise.sets)
+        return turn.t("what.first_hold")
     if not last_block_of_exercise(p):
         if p.side == "left":
             return turn.t("what.right_side")
