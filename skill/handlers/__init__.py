@@ -9,7 +9,7 @@ answers.py    Yes / No to the pending question, and a misunderstood answer
 info.py       ListRoutines, DescribeExercise, HowMuchLonger, Help, Fallback
 progress.py   HowAmIDoing, RemindMe, StopReminders
 safety.py     PainIntent (stops the count, then asks how bad)
-pain_flow.py  PainScoreIntent: the 0-10 answer and its advice
+pain_flow.py  PainScoreIntent: the 0-10 answer and its advice; carrying on, easing off or skipping after it
 checkins.py   before/after check-ins, the next-launch follow-up, the red-flag screen, CheckinsOff/On
 linking.py    LinkPhoneIntent, UnlinkPhoneIntent
 privacy.py    ForgetMeIntent (yes/no, then everything of the person is deleted)
@@ -46,7 +46,7 @@ from .lifecycle import (
     StopHandler,
 )
 from .linking import LinkPhoneHandler, UnlinkPhoneHandler
-from .pain_flow import ScoreHandler, StrayScoreHandler
+from .pain_flow import PickUpHandler, ScoreHandler, StrayScoreHandler
 from .privacy import ForgetMeHandler
 from .progress import HowAmIDoingHandler, RemindMeHandler, StopRemindersHandler
 from .questions import (
@@ -81,6 +81,7 @@ def request_handlers() -> list:
         PainHandler(),
         # answers to an open 0-10 or yes/no question, ahead of the intents "skip" and "no" also match
         ScoreHandler(),
+        PickUpHandler(),
         BeforeAnswerHandler(),
         AfterAnswerHandler(),
         FollowupAnswerHandler(),

@@ -2,7 +2,9 @@
 (PainScoreIntent, AMAZON.NUMBER; "skip" allowed), then the band's advice from pain.toml, the same
 words the phone shows. Nothing about it is logged.
 
-Session attribute `pending` = "painscore" while the question is open.
+Session attribute `pending` = "painscore" while the question is open; after mild or moderate
+advice, "pickup:<choices>" while its offer is open: carry on, ease off or skip the exercise that
+hurt (Coach.carry_on_after_pain), then the voice leads on from there.
 """
 
 from __future__ import annotations
@@ -15,6 +17,15 @@ from .base import IntentHandler, slot
 from .turn import TURN_KEY
 
 PENDING = "painscore"
+PICKUP = "pickup:"
+# What each answer to the pick-up offer asks for; "carry on", "yes" and "next" take the first choice
+# the advice offered (mild: carry on, moderate: ease off).
+PICKUP_ANSWERS = {
+    "EasierIntent": "ease_off",
+    "SlowerIntent": "ease_off",
+    "SkipExerciseIntent": "skip_exercise",
+}
+FIRST_CHOICE_INTENTS = ("AMAZON.ResumeIntent", "AMAZON.YesIntent", "AMAZON.NextIntent")
 # Said instead of a number while a 0-10 question is open: "skip", "next", "no".
 SKIP_INTENTS = ("AMAZON.NextIntent", "SkipExerciseIntent", "AMAZON.NoIntent", "AMAZON.CancelIntent")
 
@@ -78,8 +89,29 @@ def speak_advice(turn, advice, *, skipped: bool = False):
     tl = Timeline().say(turn.t("painscore.skipped") if skipped else escape(advice.text))
     if advice.level in ("stop", "red_flag") or skipped:
         return turn.tell(tl.say(escape(turn.catalogue.safety.full)), turn.current())
-    tl.say(turn.t("painscore.carry_on"))
-    return turn.ask(tl, turn.t("reprompt.choose"), turn.current())
+    offered = [c for c in advice.choices if c != "stop"]
+    turn.pending = PICKUP + ",".join(offered)
+    choices = turn.t("painscore.or").join(turn.t(f"painscore.say_{c}") for c in offered)
+    tl.say(turn.t("painscore.offer", choices=choices))
+    return turn.ask(tl, turn.t("painscore.offer", choices=choices), turn.current())
+
+
+class PickUpHandler(IntentHandler):
+    """The answer to the pick-up offer after mild or moderate pain: the routine goes on from where it
+    stopped (or from the next exercise), led by the voice as before."""
+
+    def can_handle(self, handler_input) -> bool:
+        return open_question(handler_input, PICKUP, (*FIRST_CHOICE_INTENTS, *PICKUP_ANSWERS))
+
+    def reply(self, turn):
+        from . import flow
+
+        offered = (turn.pending_in or "")[len(PICKUP) :].split(",")
+        how = PICKUP_ANSWERS.get(_intent(turn) or "", offered[0])
+        outcome = turn.coach.carry_on_after_pain(turn.person.id, how, source="voice")
+        if not outcome.applied or outcome.view is None:
+            return turn.tell(Timeline().say(escape(outcome.message)).say(turn.t("painscore.rest")))
+        return flow.lead(turn, outcome.view, Timeline().say(turn.t(f"painscore.picked_{how}")))
 
 
 def _intent(turn) -> str | None:
