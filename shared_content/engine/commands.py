@@ -58,7 +58,9 @@ SAME_MODE = "That's already how the routine runs."
 class Command:
     name: str
     expected_version: int | None = None
-    at: float | None = None  # when the jumped-to segment should start (voice: now + lead-in); default now
+    # When the jumped-to segment should start (voice: now + lead-in); for pause and resume, when the
+    # phone tapped it offline (at most now). Default now.
+    at: float | None = None
     mode: str | None = None  # set_mode: "lead" | "wait"
     segment: int | None = None  # barrier: halt at the start of this segment index (None clears it)
     # Who sent it ("phone" | "voice"), stored with the name as the state's last_source/last_command.
@@ -204,14 +206,21 @@ def _cmd_pain(s: SessionState, x: _Ctx) -> Outcome:
     return done(s, x.now, "pain")
 
 
+def _tapped_at(s: SessionState, x: _Ctx, earliest: float | None) -> float:
+    """When a pause or resume took effect: `at` when the phone tapped it offline a while ago (never
+    in the future, never before the run's anchor or the pause it ends), else now."""
+    lowest = max(t for t in (earliest, s.anchor_at, s.started_at) if t is not None)
+    return min(x.now, max(x.at, lowest))
+
+
 def _cmd_pause(s: SessionState, x: _Ctx) -> Outcome:
-    return ALREADY_PAUSED if s.paused else replace(s, paused_at=x.now)
+    return ALREADY_PAUSED if s.paused else replace(s, paused_at=_tapped_at(s, x, None))
 
 
 def _cmd_resume(s: SessionState, x: _Ctx) -> Outcome:
     if s.paused_at is None:
         return NOT_PAUSED
-    shift = x.now - s.paused_at
+    shift = _tapped_at(s, x, s.paused_at) - s.paused_at
     return replace(s, paused_at=None, anchor_at=None if s.anchor_at is None else s.anchor_at + shift)
 
 

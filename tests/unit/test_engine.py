@@ -587,3 +587,17 @@ def test_the_old_engines_fields_are_derived_for_todays_front_ends():
     assert legacy_view(s, R, C, T0 + TPL.total).phase == "done"
     assert told.to_dict() == s.to_dict()  # never stored with the old fields
     assert SessionState.from_dict(told.to_dict()) == s
+
+
+def test_a_pause_and_resume_tapped_a_while_ago_take_effect_then_and_never_in_the_future():
+    s = start(R, C, T0)
+    now = T0 + 60
+    paused = do(s, "pause", now, at=T0 + 20)
+    assert paused.paused_at == T0 + 20
+    resumed = do(paused, "resume", now, at=T0 + 50)
+    assert resumed.anchor_at == T0 + 30  # 30 s paused, not 40 (now) or 0
+    # The voice's "at" is now plus its lead-in: a pause never starts in the future.
+    assert do(s, "pause", now, at=now + 5).paused_at == now
+    # Nor before the run began, nor a resume before its pause.
+    assert do(s, "pause", now, at=T0 - 100).paused_at == T0
+    assert do(paused, "resume", now, at=T0).anchor_at == T0

@@ -407,3 +407,23 @@ def test_start_in_a_batch_needs_the_safety_notice_first(client):
     ).get_json()
     assert r["results"][0]["status"] == "safety_notice" and "safety" in r["results"][0]["message"].lower()
     assert r["session"] is None
+
+
+def test_an_offline_pause_and_resume_take_effect_when_the_phone_tapped_them(client, clock) -> None:
+    """Paused offline 40 s ago and resumed 10 s ago: the server's timeline lost 30 s, not 40 or 0."""
+    v = _start(client)
+    start_anchor = client.get("/api/session.json").get_json()["session"]["state"]["anchor_at"]
+    clock.advance(60)
+    r = _post(
+        client,
+        [_cmd(1, "pause", v, hold_elapsed=40), _cmd(2, "resume", v + 1, hold_elapsed=10)],
+    ).get_json()
+    assert [x["status"] for x in r["results"]] == ["applied", "applied"]
+    state = r["session"]["state"]
+    assert state["paused_at"] is None
+    assert state["anchor_at"] == pytest.approx(start_anchor + 30)
+
+    # A pause said to be from before the run began is taken at the run's start, not earlier.
+    v = r["session"]["version"]
+    r = _post(client, [_cmd(3, "pause", v, hold_elapsed=10_000)]).get_json()
+    assert r["session"]["state"]["paused_at"] == pytest.approx(state["anchor_at"])

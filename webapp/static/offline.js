@@ -11,8 +11,8 @@
  *    It hurts are queued and the panel shows the end.
  * 4. When the network is back ('online' event, or on load), the queue goes, in order, to
  *    POST /api/session/commands (CSRF token in X-CSRF-Token); the server applies it under the
- *    version rules, so nothing is applied twice. A jump carries `hold_elapsed`, the seconds since
- *    the phone made it, so the server's timeline starts that segment when the phone did. Then the
+ *    version rules, so nothing is applied twice. Each carries `hold_elapsed`, the seconds since
+ *    the phone made it, so the server's timeline jumps, pauses and resumes when the phone did. Then the
  *    page takes the server's timeline in place (no reload).
  *
  * No inline scripts anywhere (the CSP forbids them): configuration comes from data attributes
@@ -33,7 +33,9 @@
     next: 'next', back: 'previous', previous: 'previous', pause: 'pause', resume: 'resume',
     repeat: 'repeat', 'continue': 'continue', finish: 'finish', pain: 'pain',
   };
-  var JUMPS = {next: true, previous: true, repeat: true, 'continue': true};
+  // Every command the player applies offline depends on when it was tapped: a jump starts its
+  // segment then, a pause freezes the timeline then, a resume shifts it by the time paused.
+  var TIMED = {next: true, previous: true, repeat: true, 'continue': true, pause: true, resume: true};
   var OFFLINE_NOTE = "You're offline. Your session carries on here on this phone and catches up when you reconnect.";
   var SYNCING_NOTE = 'Back online: sending what you did offline…';
   var LATER_NOTE = 'That needs the network; it will work again once you are back online.';
@@ -119,7 +121,7 @@
       return true;
     }
     if (!COMMAND_WORDS[name] || !s.apply(name)) { note(LATER_NOTE); return true; }
-    if (JUMPS[name]) item.jump = true;
+    if (TIMED[name]) item.timed = true;
     var d = load();
     d.queue.push(item);
     d.timeline = s.timeline();
@@ -202,8 +204,8 @@
       var now = s ? s.serverNow() : fresh.server_time;
       var batch = data.queue.map(function (item) {
         var copy = {id: item.id, name: item.name, expected_version: item.expected_version};
-        // How long ago the phone jumped: the server starts that segment at the same moment.
-        if (item.jump) copy.hold_elapsed = Math.max(0, now - item.client_ts);
+        // How long ago the phone made it: the server applies it at the same moment.
+        if (item.timed || item.jump) copy.hold_elapsed = Math.max(0, now - item.client_ts);
         return copy;
       });
       var response = await fetch(CFG.apiCommands, {
