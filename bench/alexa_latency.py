@@ -11,8 +11,10 @@ bench/floor_skill.py: one LaunchRequest handler behind the same endpoint code.
 
 Every request is signed ahead of time (a process pool, before the clock starts) and has its own
 request id. Psoas Coach gets a realistic mix from 64 speakers, one keep-alive connection each:
-launch, start a routine, next, next, repeat, pause, resume, next, next, stop (the first start's
-safety notice is agreed to while warming up). The floor gets LaunchRequests.
+launch, start a routine, next, next, repeat, pause, resume, next, next, stop. While warming up
+each speaker does what a person does before that: "stop asking about my pain" (so each start in
+the mix is a start, not the before check-in), then a first start, hearing the safety notice and
+answering the once-only red-flag screen "no". The floor gets LaunchRequests.
 
 Each round runs, for each server (the order alternates between rounds): saturation (64
 connections back to back until a fixed number of answers), then fixed offered loads (open loop).
@@ -55,6 +57,7 @@ from bench.harness import (  # noqa: E402
     saturate,
 )
 from skill import envelopes  # noqa: E402
+from tests.e2e.clients import answer_before_start  # noqa: E402
 
 CONNECTIONS = 64
 ROUTINE = ("quick release", "quick-release")
@@ -147,34 +150,41 @@ def prepare(signed, coach_port: int, floor_port: int) -> Prepared:
 
 
 async def warm_up(pki: SignedServers, coach, floor, prepared: Prepared) -> None:
-    """Each speaker agrees to the safety notice once (as a first-time user does); both servers
-    answer a few requests first, so imports and caches are warm before the clock starts."""
+    """Each speaker turns the pain check-ins off and starts a first routine, answering the red-flag
+    screen "no" as a person with no warning signs does (tests/e2e/clients.answer_before_start);
+    both servers answer a few requests first, so imports and caches are warm before the clock starts."""
     from bench.harness import Connection
 
     async def speaker(i: int) -> None:
         conn = Connection(i, lambda: None)
         await conn.open("127.0.0.1", coach.port)
-        session = envelopes.new_session_id()
-        env = envelopes.intent(
-            "StartRoutineIntent",
-            {"routine": ROUTINE},
-            user_id=speaker_id(i),
-            new_session=True,
-            session_id=session,
-        )
-        body = envelope_bytes(env)
-        status, reply = await conn.exchange(request_bytes(prepared.host_coach, body, pki.sign(body)))
-        attrs = json.loads(reply).get("sessionAttributes") or {}
-        if status != 200:
-            raise SystemExit(f"warm-up: /alexa answered {status}: {reply[:300]!r}")
-        if "v" not in attrs:
+
+        async def say(name: str, slots=None, attrs=None, *, new_session: bool = False) -> dict:
             env = envelopes.intent(
-                "AMAZON.YesIntent", user_id=speaker_id(i), attributes=attrs, session_id=session
+                name,
+                slots,
+                user_id=speaker_id(i),
+                new_session=new_session,
+                attributes=attrs,
+                session_id=session,
             )
             body = envelope_bytes(env)
             status, reply = await conn.exchange(request_bytes(prepared.host_coach, body, pki.sign(body)))
-            if status != 200 or "v" not in (json.loads(reply).get("sessionAttributes") or {}):
-                raise SystemExit(f"warm-up: the routine did not start: {reply[:300]!r}")
+            if status != 200:
+                raise SystemExit(f"warm-up: /alexa answered {status}: {reply[:300]!r}")
+            return json.loads(reply).get("sessionAttributes") or {}
+
+        session = envelopes.new_session_id()
+        await say("CheckinsOffIntent", new_session=True)
+        session = envelopes.new_session_id()
+        attrs = await say("StartRoutineIntent", {"routine": ROUTINE}, new_session=True)
+        for _ in range(3):
+            answer = answer_before_start(attrs)
+            if "v" in attrs or answer is None:
+                break
+            attrs = await say(answer, attrs=attrs)
+        if "v" not in attrs:
+            raise SystemExit(f"warm-up: the routine did not start: {attrs!r}")
         conn.close()
 
     await asyncio.gather(*(speaker(i) for i in range(CONNECTIONS)))

@@ -41,7 +41,7 @@ from bench.harness import (  # noqa: E402
     saturate,
 )
 from skill import envelopes  # noqa: E402
-from tests.e2e.clients import pairing_code  # noqa: E402
+from tests.e2e.clients import answer_before_start, pairing_code  # noqa: E402
 
 CONNECTIONS = 16
 RATIO_TARGET = 2.0
@@ -100,10 +100,14 @@ def paired_phone_with_routine(pki: SignedServers, url: str) -> str:
         session_id=session,
     )
     reply = _voice(pki, url, start)
-    attrs = reply.get("sessionAttributes") or {}
-    if "v" not in attrs:
-        yes = envelopes.intent("AMAZON.YesIntent", user_id=USER, attributes=attrs, session_id=session)
-        _voice(pki, url, yes)
+    for _ in range(3):  # the red-flag screen ("no"), then the before check-in ("skip"), as a person says
+        attrs = reply.get("sessionAttributes") or {}
+        answer = answer_before_start(attrs)
+        if "v" in attrs or answer is None:
+            break
+        reply = _voice(pki, url, envelopes.intent(answer, user_id=USER, attributes=attrs, session_id=session))
+    if "v" not in (reply.get("sessionAttributes") or {}):
+        raise SystemExit(f"the routine did not start: {reply}")
     page = requests.get(url + "/session", headers={"Cookie": cookie}, timeout=30)
     if page.status_code != 200 or 'id="session-panel"' not in page.text:
         raise SystemExit(f"GET /session answered {page.status_code} without a session panel")

@@ -31,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.harness import CHAIN_PATH, CHAIN_URL, SKILL_ID, envelope_bytes  # noqa: E402
 from skill import envelopes  # noqa: E402
+from tests.e2e.clients import answer_before_start  # noqa: E402
 
 ROUTINE = ("quick release", "quick-release")
 # Own time of the functions under each path fragment; the first match wins.
@@ -104,9 +105,12 @@ def main(argv: list[str] | None = None) -> int:
     def start(user: str) -> dict:
         session = envelopes.new_session_id()
         reply = say(user, "StartRoutineIntent", {"routine": ROUTINE}, new_session=True, session=session)
-        attrs = reply.get("sessionAttributes") or {}
-        if "v" not in attrs:  # the safety notice asks first
-            reply = say(user, "AMAZON.YesIntent", attributes=attrs, session=session)
+        for _ in range(3):  # the first time the red-flag screen ("no"), then the check-in ("skip")
+            attrs = reply.get("sessionAttributes") or {}
+            answer = answer_before_start(attrs)
+            if "v" in attrs or answer is None:
+                break
+            reply = say(user, answer, attributes=attrs, session=session)
         if "v" not in (reply.get("sessionAttributes") or {}):
             raise SystemExit(f"the routine did not start: {reply}")
         return {"session": session, "attrs": reply["sessionAttributes"]}

@@ -9,7 +9,8 @@ the production gunicorn configuration, gevent workers, with Alexa request verifi
 the bench has no Amazon-signed requests), link N phones to N speakers over real HTTP (GET /pair for
 cookie and CSRF token, LinkPhoneIntent for the code, POST /pair), hold N live SSE connections to
 /session/events (asyncio, raw sockets), then send voice commands to /alexa at a steady rate
-(StartRoutine first, then Next/Previous, for random speakers). Latency = from the /alexa HTTP
+(StartRoutine first, answering what is asked before it as a person does: the once-only red-flag
+screen "no", the before check-in "skip"; then Next/Previous, for random speakers). Latency = from the /alexa HTTP
 response arriving to that speaker's phone receiving the SSE event for the new session version (or a
 newer one). Prints a table and writes JSON to bench/results/.
 
@@ -41,7 +42,13 @@ sys.path.insert(0, str(REPO_ROOT))
 
 from bench import seed_store  # noqa: E402
 from skill import envelopes  # noqa: E402
-from tests.e2e.clients import SseStream, pairing_code, panel_version, sse_request  # noqa: E402
+from tests.e2e.clients import (  # noqa: E402
+    SseStream,
+    answer_before_start,
+    pairing_code,
+    panel_version,
+    sse_request,
+)
 from tests.e2e.servers import start_server  # noqa: E402
 
 RESULTS_DIR = REPO_ROOT / "bench" / "results"
@@ -221,13 +228,25 @@ class Speaker:
         self.session_id: str | None = None
         self.attributes: dict = {}
         self.started = False
+        self.answer: str | None = None  # what the person says to the question asked before a start
         self.busy = False
 
 
 async def voice_command(host: str, port: int, speaker: Speaker, routine_id: str, stats: dict) -> None:
     speaker.busy = True
     try:
-        if not speaker.started:
+        if speaker.answer is not None and speaker.session_id is not None:
+            # the red-flag screen ("no") or the before check-in ("skip"), as the person answers
+            name, speaker.answer = speaker.answer, None
+            env = envelopes.intent(
+                name,
+                None,
+                user_id=speaker.user_id,
+                new_session=False,
+                attributes=speaker.attributes,
+                session_id=speaker.session_id,
+            )
+        elif not speaker.started:
             name = "StartRoutineIntent"
             speaker.session_id, speaker.attributes = envelopes.new_session_id(), {}
             env = envelopes.intent(
@@ -276,8 +295,9 @@ async def voice_command(host: str, port: int, speaker: Speaker, routine_id: str,
         if (reply.get("response") or {}).get("shouldEndSession") is True:
             speaker.session_id = None
         version = speaker.attributes.get("v")
+        speaker.answer = answer_before_start(speaker.attributes)
         if not isinstance(version, int) or version <= before:
-            stats["unchanged"] += 1  # a refused or duplicate command: nothing new to show
+            stats["unchanged"] += 1  # a refused or duplicate command, or a question: nothing new to show
             if (reply.get("response") or {}).get("shouldEndSession") is True:
                 speaker.started = False  # the routine ended; start it again next time
             return

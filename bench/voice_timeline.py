@@ -1,7 +1,9 @@
 """Does each spoken cue land when the timeline says it happens? APLA and SSML side by side.
 
 For every curated routine, the real skill leads a whole session on a real Coach (SQLite file,
-a clock that runs as the audio plays): launch, start, then "go on" at every halt. Every
+a clock that runs as the audio plays): launch, start (a new person answers the once-only red-flag
+screen "no" and skips the before check-in, as tests/e2e/clients.answer_before_start does), then
+"go on" at every halt; only the turns once the routine runs are measured. Every
 response is rendered locally (skill/speech/render_local.py, espeak-ng and sox) and, for every
 line that announces a cue of the engine's schedule (counts, "3 2 1", "hold", "and release",
 rests, sides, next up...), the offset between when it is heard and the cue's time on the
@@ -33,6 +35,7 @@ from skill import envelopes  # noqa: E402
 from skill.builder import build_skill  # noqa: E402
 from skill.handlers.flow import SPEECH_START_DELAY  # noqa: E402
 from skill.speech import apla, render_local  # noqa: E402
+from tests.e2e.clients import answer_before_start  # noqa: E402
 
 TARGET_APLA = 0.25
 MATCH = 0.06  # a line announces a cue when the skill placed it this close to the cue's time
@@ -90,7 +93,10 @@ def _lead(coach: Coach, clock: Clock, routine_id: str, mode: str, write: Path | 
     routine = coach.catalogue.routine(routine_id)
     session = envelopes.new_session_id()
     attrs: dict[str, Any] = {}
-    invoke(skill, envelopes.launch(USER, session_id=session))
+    attrs = invoke(skill, envelopes.launch(USER, session_id=session)).get("sessionAttributes") or {}
+    if str(attrs.get("pending", "")).startswith("screen:"):  # the first launch asks the red-flag screen
+        env = envelopes.intent("AMAZON.NoIntent", user_id=USER, attributes=attrs, session_id=session)
+        attrs = invoke(skill, env).get("sessionAttributes") or {}
     person = coach.person_for_device("alexa", USER).id
     env = envelopes.intent(
         "StartRoutineIntent",
@@ -105,9 +111,15 @@ def _lead(coach: Coach, clock: Clock, routine_id: str, mode: str, write: Path | 
     for _ in range(60):
         sent_at = clock.now
         raw = invoke(skill, env)
-        turns += 1
         response = raw.get("response") or {}
         attrs = raw.get("sessionAttributes") or {}
+        answer = answer_before_start(attrs) if coach.current(person) is None else None
+        if answer is not None:  # asked before the start (the check-in): answered, not measured
+            env = envelopes.intent(
+                answer, user_id=USER, new_session=False, attributes=attrs, session_id=session
+            )
+            continue
+        turns += 1
         data = coach.timeline(person) or {"cues": []}
         cue_times = [c["at"] for c in data["cues"] if c["at"] is not None]
         found, length = placements_of(response, mode)

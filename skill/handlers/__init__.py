@@ -10,7 +10,8 @@ info.py       ListRoutines, DescribeExercise, HowMuchLonger, Help, Fallback
 progress.py   HowAmIDoing, RemindMe, StopReminders
 safety.py     PainIntent (stops the count, then asks how bad)
 pain_flow.py  PainScoreIntent: the 0-10 answer and its advice; carrying on, easing off or skipping after it
-checkins.py   before/after check-ins, the next-launch follow-up, the red-flag screen, CheckinsOff/On
+checkins.py   before/after check-ins, the next-launch follow-up, the red-flag screen (and SafetyScreen, asking it again),
+              CheckinsOff/On
 linking.py    LinkPhoneIntent, UnlinkPhoneIntent
 privacy.py    ForgetMeIntent (yes/no, then everything of the person is deleted)
 lifecycle.py  Stop/Cancel, NavigateHome, SessionEnded, SkillDisabled, errors
@@ -27,7 +28,9 @@ from .checkins import (
     CheckinsOffHandler,
     CheckinsOnHandler,
     FollowupAnswerHandler,
+    ScreenAgainHandler,
     ScreenNoHandler,
+    ScreenUnclearHandler,
     ScreenYesHandler,
 )
 from .info import (
@@ -87,7 +90,9 @@ def request_handlers() -> list:
         FollowupAnswerHandler(),
         ScreenYesHandler(),
         ScreenNoHandler(),
+        ScreenUnclearHandler(),
         StrayScoreHandler(),
+        ScreenAgainHandler(),
         CheckinsOffHandler(),
         CheckinsOnHandler(),
         LaunchHandler(),

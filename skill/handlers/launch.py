@@ -19,13 +19,16 @@ from .turn import Turn
 
 
 class LaunchHandler(RequestTypeHandler):
-    """Greets, reads the safety notice once per person, offers to continue or to start a routine."""
+    """Greets, reads the safety notice once per person (then asks the red-flag screen if it has not
+    been answered), offers to continue or to start a routine."""
 
     request_type = "LaunchRequest"
 
     def reply(self, turn: Turn) -> Response:
         first = not turn.person.safety_heard
         tl = Timeline().say(turn.t("launch.welcome_first" if first else "launch.welcome_back"))
+        if first and not checkins.screened(turn):  # the notice, then the once-only red-flag screen
+            return checkins.ask_screen(turn, tl)
         if first:
             tl.say(escape(turn.catalogue.safety.full))
             turn.coach.acknowledge_safety(turn.person.id)

@@ -32,6 +32,23 @@ def panel_version(panel_html: str) -> int | None:
     return int(found[0]) if found else None
 
 
+def answer_before_start(attributes: dict[str, Any]) -> str | None:
+    """What a person with no warning signs says to the question the skill asked before starting a
+    routine (session attribute "pending"), as an intent name; None when nothing is asked.
+
+    The once-only red-flag screen: "no"; the before check-in ("how is your back, zero to ten?"):
+    "skip"; "shall I start the ...?": "yes". Never a blanket "yes": that answers the screen with a
+    warning sign, and the skill rightly starts nothing."""
+    pending = str(attributes.get("pending") or "")
+    if pending.startswith("screen:"):
+        return "AMAZON.NoIntent"
+    if pending.startswith("checkin:before:"):
+        return "AMAZON.NextIntent"
+    if pending.startswith("start:"):
+        return "AMAZON.YesIntent"
+    return None
+
+
 def speech_text(response: dict[str, Any]) -> str:
     """The spoken words of a response envelope, tags dropped (for assertions)."""
     ssml = ((response.get("response") or {}).get("outputSpeech") or {}).get("ssml", "")
@@ -116,16 +133,18 @@ class Speaker:
         return pairing_code(self.ssml)
 
     def start_routine(self, routine_id: str, spoken: str | None = None) -> dict[str, Any]:
-        """ "Alexa, ask psoas coach to start <routine>", agreeing to the safety notice if asked first."""
+        """ "Alexa, ask psoas coach to start <routine>", then answering what is asked first as a person
+        with no warning signs would (`answer_before_start`: the first time, the red-flag screen)."""
         reply = self.say(
             "StartRoutineIntent",
             {"routine": (spoken or routine_id.replace("-", " "), routine_id)},
             new_session=True,
         )
-        for _ in range(2):
-            if self.version is not None or self.session_id is None:
+        for _ in range(3):
+            answer = answer_before_start(self.attributes)
+            if self.version is not None or self.session_id is None or answer is None:
                 break
-            reply = self.say("AMAZON.YesIntent")  # the safety notice (first time) asks "shall we start?"
+            reply = self.say(answer)
         return reply
 
 

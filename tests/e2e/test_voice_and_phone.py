@@ -340,6 +340,11 @@ def test_voice_console_in_another_process_drives_a_streaming_phone(server):
 
         talk.type("start the morning stretch")
         talk.expect(r"StartRoutineIntent")
+        talk.expect(r"One safety question before your first routine")  # the once-only screen
+        talk.type("no")
+        talk.expect(r"AMAZON\.NoIntent")
+        talk.expect(r"how is your back right now")  # the before check-in, on for a new person
+        talk.type("skip")
         event = sse.wait_for(lambda data: _runs(data, first.id))
         started = json.loads(event["data"])["version"]
 

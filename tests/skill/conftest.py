@@ -17,17 +17,19 @@ def voice_skill(coach):
 
 
 @pytest.fixture
-def voice(voice_skill, clock):
-    """One person talking to one Echo (no screen)."""
-    return Voice(voice_skill, clock)
+def voice(voice_skill, clock, coach):
+    """One person talking to one Echo (no screen), the red-flag screen answered and check-ins off
+    (voice_helpers.Voice: screened=True, checkins=False); `make_voice` for a new person."""
+    return Voice(voice_skill, clock, coach=coach)
 
 
 @pytest.fixture
-def make_voice(voice_skill, clock):
-    """More speakers or screens: make_voice(user_id=..., apl=True, locale=...)."""
+def make_voice(voice_skill, clock, coach):
+    """More speakers or screens: make_voice(user_id=..., apl=True, locale=...); a person as the
+    skill first meets them: make_voice(screened=False, checkins=True)."""
 
     def make(**kwargs):
-        return Voice(voice_skill, clock, **kwargs)
+        return Voice(voice_skill, clock, coach=coach, **kwargs)
 
     return make
 

@@ -79,35 +79,36 @@ def talk(real_skill, monkeypatch, capsys, lines, *args, events=None):
     return out, events
 
 
+# A new person's first run, as they would say it: the welcome asks the once-only red-flag screen
+# ("no"), the start asks the before check-in ("skip"), then the routine is counted.
+FIRST_RUN = ["open psoas coach", "no", "start the quick release", "skip"]
+
+
 def test_counting_and_resting_replies_note_their_spoken_length(real_skill, monkeypatch, capsys):
-    out, events = talk(
-        real_skill, monkeypatch, capsys, ["open psoas coach", "start the quick release", "next"]
-    )
-    launch, started, nxt = real_skill.replies[:3]
+    out, events = talk(real_skill, monkeypatch, capsys, [*FIRST_RUN, "next"])
+    started, nxt = real_skill.replies[3:5]
     blocks = out.split("you> ")
-    # the welcome is ordinary speech: no note
-    assert not NOTE.search(blocks[1])
+    # the welcome, the screen's answer and the check-in are ordinary speech: no note
+    assert not any(NOTE.search(block) for block in blocks[1:4])
     # the first set, counted and rested: the note right after the reply, with the skill's estimate
-    note = NOTE.search(blocks[2])
+    note = NOTE.search(blocks[4])
     assert note and noted_seconds(note) == round(estimate_seconds(started)) > 30
-    assert blocks[2].index("Alexa: ") < note.start()
+    assert blocks[4].index("Alexa: ") < note.start()
     assert "\x1b[" not in out  # dim only on a terminal
-    third = NOTE.search(blocks[3])
-    assert third and noted_seconds(third) == round(estimate_seconds(nxt))
+    fifth = NOTE.search(blocks[5])
+    assert fifth and noted_seconds(fifth) == round(estimate_seconds(nxt))
     # without --realtime the console never waits
     assert not [e for e in events if e[0] == "wait"]
 
 
 def test_realtime_waits_the_spoken_length_before_reading_the_next_line(real_skill, monkeypatch, capsys):
-    out, events = talk(
-        real_skill, monkeypatch, capsys, ["open psoas coach", "start the quick release", "next"], "--realtime"
-    )
-    started = real_skill.replies[1]
+    out, events = talk(real_skill, monkeypatch, capsys, [*FIRST_RUN, "next"], "--realtime")
+    started = real_skill.replies[3]
     kinds = [kind for kind, _ in events]
-    assert kinds == ["read", "read", "wait", "read", "wait"], events
-    waited = events[2][1]
+    assert kinds == ["read", "read", "read", "read", "wait", "read", "wait"], events
+    waited = events[4][1]
     assert waited == pytest.approx(estimate_seconds(started), abs=0.5)
-    assert events[3] == ("read", "next")
+    assert events[5] == ("read", "next")
 
 
 def test_a_cut_short_wait_carries_on(real_skill, monkeypatch, capsys):
@@ -117,12 +118,12 @@ def test_a_cut_short_wait_carries_on(real_skill, monkeypatch, capsys):
     monkeypatch.setattr(console, "_wait", interrupted)
     rc = console.main(
         ["--url", real_skill.url, "--user-id", "u-cut", "--realtime"],
-        stdin=io.StringIO("open psoas coach\nstart the quick release\nnext\n"),
+        stdin=io.StringIO("".join(f"{line}\n" for line in [*FIRST_RUN, "next"])),
     )
     out = capsys.readouterr().out
     assert rc == 0
     assert out.count("(wait cut short)") == 2
-    assert out.count("Alexa: ") == 3
+    assert out.count("Alexa: ") == 5
 
 
 def test_the_note_is_dim_on_a_terminal():

@@ -3,6 +3,13 @@
 `Voice` keeps the Alexa session (id and attributes) between turns like a device does, and by
 default lets the fake clock run for as long as the reply takes to say (so the engine's
 timeline moves as it would while the person listens), plus a second to answer.
+
+Before the questions of a first run: by default (`screened=True`, `checkins=False`) the harness's
+person has answered the once-only red-flag screen with "no" and turned the pain check-ins off,
+through the real Coach, before the first request, so "start the morning stretch" starts the routine
+at once, as it does for someone who has been through the screen. Tests about the screen or the
+check-ins say `screened=False` and/or `checkins=True` and get a person as the skill first meets
+them (`Voice(..., screened=False, checkins=True)` is a brand-new person).
 """
 
 from __future__ import annotations
@@ -91,8 +98,27 @@ class Voice:
     attributes: dict = field(default_factory=dict)
     session_id: str | None = None
     history: list = field(default_factory=list)
+    coach: Any = None  # needed unless screened=False and checkins=True (nothing to set up)
+    screened: bool = True
+    checkins: bool = False
+    _set_up: bool = field(default=False, repr=False)
+
+    def set_up_person(self) -> None:
+        """The documented defaults, once, through the real Coach: the screen answered "no" (no flags)
+        and check-ins off, as the person would have said them."""
+        if self._set_up:
+            return
+        self._set_up = True
+        if self.screened or not self.checkins:
+            assert self.coach is not None, "Voice(coach=...) sets up the screen and check-ins"
+            person = self.coach.person_for_device("alexa", self.user_id)
+            if self.screened:
+                self.coach.answer_red_flag_screen(person.id, ())
+            if not self.checkins:
+                self.coach.set_checkins(person.id, False)
 
     def _send(self, envelope: dict) -> Reply:
+        self.set_up_person()
         reply = Reply(invoke(self.skill, envelope), envelope)
         self.history.append(reply)
         if reply.ends_session or envelope["request"]["type"] == "SessionEndedRequest":
