@@ -3,6 +3,11 @@ leads on from there; after too much pain it offers nothing of the kind."""
 
 from __future__ import annotations
 
+import pytest
+
+from skill import interaction_model as im
+from skill.utterance_matcher import UtteranceMatcher
+
 ROUTINE = "morning-stretch"
 
 
@@ -53,3 +58,17 @@ def test_too_much_pain_ends_with_the_safety_notice_and_no_offer(voice, coach, cl
     stopped = coach.current(person).state
     reply = voice.say("AMAZON.ResumeIntent", new_session=True)
     assert coach.current(person).state.outcome == "pain" and coach.current(person).state == stopped
+
+
+@pytest.fixture(scope="module")
+def matcher():
+    return UtteranceMatcher(im.build_model("en-US"))
+
+
+@pytest.mark.parametrize("said", ["ease off", "take it easy", "make it easier"])
+def test_ease_off_said_in_words_eases_off(voice, coach, clock, matcher, said) -> None:
+    person, _ = hurt_and_score(voice, coach, clock, 3)
+    pace = coach.person(person).pace
+    heard = matcher.match(said)
+    reply = voice.say(heard.intent, heard.slots or None)
+    assert reply.text.startswith("OK, shorter holds from here.") and coach.current(person).state.pace < pace
