@@ -26,9 +26,10 @@ lint: setup
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-logo
 
-# Two test processes (pytest-xdist) on CI's two cores; work stealing keeps both busy to the end
-# (the few long real-time browser tests would otherwise finish on one process alone).
-PYTEST_ARGS ?= -n 2 --dist worksteal
+# Three test processes (pytest-xdist) on CI's two cores: much of the suite waits on real time
+# (browsers playing timelines, servers starting), so a third process fills the idle CPU; work
+# stealing keeps all busy to the end (the long real-time tests would otherwise finish alone).
+PYTEST_ARGS ?= -n 3 --dist worksteal
 
 test: lint migrate
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -111,6 +111,10 @@ def paired_phone_with_routine(pki: SignedServers, url: str) -> str:
     page = requests.get(url + "/session", headers={"Cookie": cookie}, timeout=30)
     if page.status_code != 200 or 'id="session-panel"' not in page.text:
         raise SystemExit(f"GET /session answered {page.status_code} without a session panel")
+    # The first page that looks the person up marks the browser as seen in its cookie; a cookie
+    # without that mark counts as a new browser each time (rate-limited per network, 429).
+    if "psoas_phone=" in page.headers.get("Set-Cookie", ""):
+        cookie = _cookie(page)
     return cookie
 
 
