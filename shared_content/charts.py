@@ -17,6 +17,7 @@ from html import escape
 from shared_content.progress import PainPoint, WeekTotal
 
 WIDTH = 320
+LABEL_CHAR_WIDTH = 5.5  # about the advance of one 9-unit sans-serif character, plus a gap
 HEIGHT = 180
 LEFT, RIGHT, TOP, BOTTOM = 30, 8, 12, 28
 
@@ -84,6 +85,10 @@ def bar_chart(chart_id: str, title: str, labels: Sequence[str], values: Sequence
     slot = (WIDTH - LEFT - RIGHT) / max(len(values), 1)
     body = _axes(top_value, unit)
     body.append('<g class="chart-bars">')
+    # Axis labels that would run into each other are thinned out, counting back from the latest bar
+    # (always labelled); every value stays in the bar's data and in the table.
+    widest = max((len(label) for label in labels), default=0) * LABEL_CHAR_WIDTH
+    every = max(1, math.ceil(widest / slot))
     for index, (label, value) in enumerate(zip(labels, values, strict=True)):
         height = plot_h * value / top_value
         x = LEFT + index * slot + slot * 0.15
@@ -91,10 +96,11 @@ def bar_chart(chart_id: str, title: str, labels: Sequence[str], values: Sequence
             f'<rect class="chart-bar" x="{x:.1f}" y="{HEIGHT - BOTTOM - height:.1f}" width="{slot * 0.7:.1f}" '
             f'height="{height:.1f}" data-label="{escape(label)}" data-value="{_fmt(value)}"/>'
         )
-        body.append(
-            f'<text aria-hidden="true" font-size="9" text-anchor="middle" x="{x + slot * 0.35:.1f}" '
-            f'y="{HEIGHT - BOTTOM + 12}">{escape(label)}</text>'
-        )
+        if (len(labels) - 1 - index) % every == 0:
+            body.append(
+                f'<text aria-hidden="true" font-size="9" text-anchor="middle" x="{x + slot * 0.35:.1f}" '
+                f'y="{HEIGHT - BOTTOM + 12}">{escape(label)}</text>'
+            )
     body.append("</g>")
     total = sum(values)
     summary = (

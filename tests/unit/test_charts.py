@@ -136,3 +136,18 @@ def test_bad_data_is_refused(call) -> None:
 def test_empty_charts_still_render() -> None:
     assert parse(pain_chart([])).attrib["role"] == "img"
     assert pain_chart([]).rows == ()
+
+
+def test_week_labels_never_overlap_and_the_latest_week_is_always_labelled() -> None:
+    import re
+
+    from shared_content.charts import LABEL_CHAR_WIDTH, bar_chart
+
+    labels = [f"w/c {d} Oct" for d in (5, 12, 19, 26)] + [f"w/c {d} Nov" for d in (2, 9, 16, 23)]
+    chart = bar_chart("m", "Minutes of exercise per week", labels, [0, 5, 0, 10, 0, 0, 3, 6], "minutes")
+    shown = re.findall(r'<text[^>]*x="([\d.]+)"[^>]*>(w/c[^<]*)</text>', chart.svg)
+    assert shown[-1][1] == labels[-1] and 1 < len(shown) < len(labels)
+    xs = [float(x) for x, _ in shown]
+    width = max(len(label) for label in labels) * LABEL_CHAR_WIDTH
+    assert all(b - a >= width for a, b in zip(xs, xs[1:], strict=False))
+    assert chart.svg.count('class="chart-bar"') == len(labels)  # every bar is still drawn
