@@ -12,6 +12,8 @@ PostgreSQL is used when DATABASE_URL says so (`postgresql+psycopg://...`).
 from __future__ import annotations
 
 import os
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,6 +35,7 @@ APP_NAME = "psoas-coach"
 SQLITE_BUSY_TIMEOUT_MS = 5000
 # Two processes migrating at once: the second waits for the first, which may take a while.
 MIGRATION_BUSY_TIMEOUT_MS = 60000
+WAL_SWITCH_ATTEMPTS = 40  # about 16 s of retries in all
 # Arbitrary but fixed: every process of this app agrees on it ("psoas" in ASCII).
 PG_MIGRATION_LOCK_KEY = 0x70736F6173
 _MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -88,6 +91,19 @@ def _normalise_url(url: str | URL) -> URL:
     return parsed
 
 
+def _switch_to_wal(cursor: Any) -> None:
+    """PRAGMA journal_mode=WAL, retried: processes opening a new file together can be told "database
+    is locked" at once by the mode switch (SQLite does not wait on the busy timeout for it)."""
+    for attempt in range(WAL_SWITCH_ATTEMPTS):
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == WAL_SWITCH_ATTEMPTS - 1:
+                raise
+            time.sleep(0.02 * (attempt + 1))
+
+
 class Store:
     """Owns the engine. Use `read()` and `write()` for transactions."""
 
@@ -122,7 +138,7 @@ class Store:
             # Let SQLAlchemy's "begin" event below issue BEGIN, not the sqlite3 module.
             dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
+            _switch_to_wal(cursor)
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
             cursor.execute("PRAGMA synchronous=NORMAL")  # safe with WAL; durable up to the last checkpoint

@@ -158,6 +158,7 @@ def test_one_tap_runs_the_routine_to_the_end_online_and_offline_and_records_each
 
 def test_a_dropped_stream_catches_up_in_place_keeping_focus_and_scroll(page, tiny_server):
     one_tap_start(page, tiny_server)
+    page.wait_for_function("() => window.PsoasSession.stream() !== null")  # its live stream is open
     page.evaluate("window.PsoasSession.stream().close()")
     page.locator("#btn-repeat").focus()
     page.evaluate("window.scrollTo(0, 40)")
