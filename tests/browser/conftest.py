@@ -15,27 +15,13 @@ with the reason.
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
+from dev_server import serve_dev  # same folder
 
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-ROOT = Path(__file__).resolve().parents[2]
 PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "device_scale_factor": 2}
-
-
-def _unavailable(reason: str):
-    if IN_CI:
-        pytest.fail(f"CI=true but {reason}")
-    pytest.skip(reason)
 
 
 def pytest_collection_modifyitems(items):
@@ -44,63 +30,17 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     """A real `psoas-coach serve --dev` process on a free port, with its own database."""
-    data = tmp_path_factory.mktemp("live-server")
-    port = _free_port()
-    env = dict(
-        os.environ,
-        XDG_DATA_HOME=str(data),
-        DATABASE_URL=f"sqlite:///{data / 'psoas.db'}",
+    yield from serve_dev(
+        tmp_path_factory.mktemp("live-server"),
         PSOAS_SECRET_KEY="browser-tests-" + "s" * 40,
-        PYTHONPATH=str(ROOT),
-        PYTHONUNBUFFERED="1",
         # One server, every test's browsers from 127.0.0.1, closed streams freed only at their next
         # heartbeat: lift the per-network limits (webapp.limits) for the whole run.
         PSOAS_STREAMS_PER_NETWORK="1000",
         PSOAS_NEW_BROWSERS_PER_MINUTE="100000",
     )
-    log = open(data / "server.log", "w+")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "psoas_coach.cli", "serve", "--dev", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    try:
-        while True:
-            if proc.poll() is not None:
-                log.seek(0)
-                _unavailable(f"the server exited with {proc.returncode}:\n{log.read()[-3000:]}")
-            try:
-                with urllib.request.urlopen(base + "/", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except (urllib.error.URLError, ConnectionError, OSError):
-                pass
-            if time.monotonic() > deadline:
-                log.seek(0)
-                _unavailable(f"the server did not answer within 60 s:\n{log.read()[-3000:]}")
-            time.sleep(0.2)
-        yield base
-    finally:
-        proc.send_signal(signal.SIGINT)  # gunicorn's quick shutdown: no wait for open streams
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
 
 
 @pytest.fixture(scope="session")

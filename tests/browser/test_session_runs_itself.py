@@ -5,73 +5,26 @@ with a tiny catalogue (PSOAS_CATALOGUE_DIR), real Chromium."""
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+from dev_server import serve_dev  # same folder
 from playwright.sync_api import expect
-from tiny_catalogue import ROUTINE_ID, ROUTINE_NAME, write_tiny_catalogue  # same folder
+from tiny_catalogue import ROUTINE_ID, ROUTINE_NAME, write_tiny_catalogue
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[2]
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 RUN_SECONDS = 90  # the tiny routine's timeline (checked below against the engine)
 
 
 @pytest.fixture(scope="module")
 def tiny_server(tmp_path_factory):
-    import socket
-
     data = tmp_path_factory.mktemp("tiny-server")
     catalogue = write_tiny_catalogue(data / "catalogue")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = dict(
-        os.environ,
-        XDG_DATA_HOME=str(data),
-        DATABASE_URL=f"sqlite:///{data / 'psoas.db'}",
-        PSOAS_SECRET_KEY="browser-tests-" + "t" * 40,
-        PSOAS_CATALOGUE_DIR=str(catalogue),
-        PYTHONPATH=str(ROOT),
-        PYTHONUNBUFFERED="1",
+    yield from serve_dev(
+        data, PSOAS_SECRET_KEY="browser-tests-" + "t" * 40, PSOAS_CATALOGUE_DIR=str(catalogue)
     )
-    log = open(data / "server.log", "w+")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "psoas_coach.cli", "serve", "--dev", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    try:
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                log.seek(0)
-                message = f"the tiny server did not start:\n{log.read()[-3000:]}"
-                if IN_CI:
-                    pytest.fail(message)
-                pytest.skip(message)
-            time.sleep(0.2)
-        yield base
-    finally:
-        proc.send_signal(signal.SIGINT)  # gunicorn's quick shutdown: no wait for open streams
-        proc.wait(timeout=10)
-        log.close()
 
 
 def test_the_tiny_routine_is_short():
