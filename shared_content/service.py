@@ -49,6 +49,7 @@ Status = Literal["applied", "duplicate", "illegal", "safety_notice"]
 MAX_CAS_ATTEMPTS = 8
 # last_seen_at is for the devices page; refreshing it on every request would make every read a write.
 LAST_SEEN_RESOLUTION_SECONDS = 60.0
+SPEAKER_LABEL = "Alexa, your recognised voice"  # how the phone lists a voice Alexa recognises
 
 NO_SESSION = "There's no routine in progress."
 SAFETY_NOTICE_FIRST = "Read the safety notice before your first routine."
@@ -199,7 +200,23 @@ class Coach:
 
     # --- people and devices -------------------------------------------------------------
 
-    def person_for_device(self, kind: str, external_id: str, *, label: str | None = None) -> Person:
+    def person_for_speaker(self, alexa_user_id: str, alexa_person_id: str | None) -> Person:
+        """The person talking to an Alexa account: the recognised voice's own person when Alexa
+        names one (context.System.person.personId), else the account's. Each voice is a device
+        of its own, tied to the account so that disabling the skill deletes every voice."""
+        if not alexa_person_id:
+            return self.person_for_device("alexa", alexa_user_id)
+        people_db.check_device("alexa", alexa_person_id)
+        return self.person_for_device(
+            "alexa",
+            people_db.speaker_external_id(alexa_user_id, alexa_person_id),
+            label=SPEAKER_LABEL,
+            account=people_db.account_key(alexa_user_id),
+        )
+
+    def person_for_device(
+        self, kind: str, external_id: str, *, label: str | None = None, account: str | None = None
+    ) -> Person:
         """The person behind this device, created (with the device) on first sight."""
         people_db.check_device(kind, external_id)
         now = self.clock()
@@ -217,7 +234,7 @@ class Coach:
                         if row is not None:  # the foreign key makes this certain
                             return _person(row)
                     person_id = people_db.create_person(conn, now)
-                    people_db.add_device(conn, person_id, kind, external_id, now, label)
+                    people_db.add_device(conn, person_id, kind, external_id, now, label, account=account)
                     return Person(person_id, 1.0, False)
             except IntegrityError:
                 continue  # another request created this device first; the next pass finds it
@@ -273,16 +290,23 @@ class Coach:
         return True
 
     def forget_device(self, kind: str, external_id: str) -> bool:
-        """The skill was disabled: delete the person this device belongs to, with every device of it.
+        """The skill was disabled: delete the person this device belongs to, with every device of it,
+        and for an Alexa account every recognised voice on it (`person_for_speaker`).
 
         A linked phone's data was merged into the speaker's person, so deleting only the device
         would keep it; the phone starts afresh as a new person when next seen. Returns False when
-        the device was unknown.
+        nothing of the device was known.
         """
         people_db.check_device(kind, external_id)
         with self.store.read() as conn:
             device = people_db.find_device(conn, kind, external_id)
-        return device is not None and self.forget_person(device.person_id) is not None
+            voices = (
+                people_db.people_of_account(conn, people_db.account_key(external_id))
+                if kind == "alexa"
+                else []
+            )
+        owners = dict.fromkeys([*([device.person_id] if device is not None else []), *voices])
+        return sum(self.forget_person(person_id) is not None for person_id in owners) > 0
 
     def forget_person(self, person_id: int) -> dict[str, int] | None:
         """ "Forget me": delete everything stored about the person, every device included.

@@ -11,14 +11,15 @@ from ask_sdk_model import Response
 from shared_content.service import Coach
 from skill.handlers import ErrorHandler, request_handlers
 from skill.handlers.lifecycle import COACH_KEY
-from skill.handlers.turn import TURN_KEY, Turn, alexa_user_id, request_type
+from skill.handlers.turn import TURN_KEY, Turn, alexa_person_id, alexa_user_id, request_type
 
 # Requests that must not create a person: the session is over, or the skill was disabled.
 NO_PERSON_REQUESTS = ("SessionEndedRequest", "AlexaSkillEvent.SkillDisabled")
 
 
 class LoadPerson(AbstractRequestInterceptor):
-    """Finds (or creates) the person behind this Alexa user and opens the request's Turn."""
+    """Finds (or creates) the person speaking (the recognised voice, else the Alexa account) and
+    opens the request's Turn."""
 
     def __init__(self, coach: Coach):
         self.coach = coach
@@ -31,7 +32,7 @@ class LoadPerson(AbstractRequestInterceptor):
         user_id = alexa_user_id(handler_input)
         if not user_id:
             raise ValueError("the request names no Alexa user")
-        person = self.coach.person_for_device("alexa", user_id)
+        person = self.coach.person_for_speaker(user_id, alexa_person_id(handler_input))
         attrs[TURN_KEY] = Turn(handler_input, self.coach, person)
 
 

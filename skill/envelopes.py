@@ -5,8 +5,9 @@ function returns a fresh ``dict``; pass it through ``json.dumps`` to POST it, or
 ``ask_sdk_core.serialize.DefaultSerializer().deserialize(json.dumps(env), RequestEnvelope)``
 to hand it to ``skill.invoke``.
 
-    launch(user_id, *, locale="en-US", apl=False, new_session=True, attributes=None, session_id=None)
-    intent(name, slots=None, *, user_id, locale="en-US", apl=False, new_session=False, attributes=None, session_id=None)
+    launch(user_id, *, locale="en-US", apl=False, new_session=True, attributes=None, session_id=None, person_id=None)
+    intent(name, slots=None, *, user_id, locale="en-US", apl=False, new_session=False, attributes=None,
+           session_id=None, person_id=None)
     session_ended(user_id, reason="USER_INITIATED", ...)
     skill_disabled(user_id)
 
@@ -58,21 +59,24 @@ def _device_id(user_id: str) -> str:
     return f"amzn1.ask.device.{uuid.uuid5(uuid.NAMESPACE_URL, user_id).hex}"
 
 
-def _system(user_id: str, skill_id: str, apl: bool) -> dict[str, Any]:
+def _system(user_id: str, skill_id: str, apl: bool, person_id: str | None) -> dict[str, Any]:
     interfaces: dict[str, Any] = {}
     if apl:
         interfaces["Alexa.Presentation.APL"] = {"runtime": {"maxVersion": APL_MAX_VERSION}}
-    return {
+    system: dict[str, Any] = {
         "application": {"applicationId": skill_id},
         "user": {"userId": user_id},
         "device": {"deviceId": _device_id(user_id), "supportedInterfaces": interfaces},
         "apiEndpoint": API_ENDPOINT,
         "apiAccessToken": "dev-token-not-a-secret",
     }
+    if person_id:  # Alexa recognised the speaker's voice
+        system["person"] = {"personId": person_id, "accessToken": "dev-person-token-not-a-secret"}
+    return system
 
 
-def _context(user_id: str, skill_id: str, apl: bool) -> dict[str, Any]:
-    ctx: dict[str, Any] = {"System": _system(user_id, skill_id, apl)}
+def _context(user_id: str, skill_id: str, apl: bool, person_id: str | None = None) -> dict[str, Any]:
+    ctx: dict[str, Any] = {"System": _system(user_id, skill_id, apl, person_id)}
     if apl:
         ctx["Viewport"] = {
             "experiences": [
@@ -117,11 +121,12 @@ def _envelope(
     new_session: bool = False,
     attributes: Mapping[str, Any] | None = None,
     session_id: str | None = None,
+    person_id: str | None = None,
 ) -> dict[str, Any]:
     env: dict[str, Any] = {"version": "1.0"}
     if with_session:
         env["session"] = _session(user_id, skill_id, new_session, attributes, session_id)
-    env["context"] = _context(user_id, skill_id, apl)
+    env["context"] = _context(user_id, skill_id, apl, person_id)
     env["request"] = request
     return env
 
@@ -156,8 +161,9 @@ def launch(
     attributes: Mapping[str, Any] | None = None,
     session_id: str | None = None,
     skill_id: str = DEFAULT_SKILL_ID,
+    person_id: str | None = None,
 ) -> dict[str, Any]:
-    """A LaunchRequest: "Alexa, open psoas coach"."""
+    """A LaunchRequest: "Alexa, open psoas coach". `person_id`: the voice Alexa recognised, if any."""
     return _envelope(
         _base_request("LaunchRequest", locale),
         user_id=user_id,
@@ -166,6 +172,7 @@ def launch(
         new_session=new_session,
         attributes=attributes,
         session_id=session_id,
+        person_id=person_id,
     )
 
 
@@ -180,6 +187,7 @@ def intent(
     attributes: Mapping[str, Any] | None = None,
     session_id: str | None = None,
     skill_id: str = DEFAULT_SKILL_ID,
+    person_id: str | None = None,
 ) -> dict[str, Any]:
     """An IntentRequest for ``name`` (e.g. "AMAZON.NextIntent", "StartRoutineIntent")."""
     request = _base_request("IntentRequest", locale)
@@ -197,6 +205,7 @@ def intent(
         new_session=new_session,
         attributes=attributes,
         session_id=session_id,
+        person_id=person_id,
     )
 
 
@@ -251,4 +260,5 @@ def follow_up(
         attributes=response.get("sessionAttributes") or {},
         session_id=session.get("sessionId"),
         skill_id=system["application"]["applicationId"],
+        person_id=(system.get("person") or {}).get("personId"),
     )

@@ -56,6 +56,17 @@ def stored_external_id(kind: str, external_id: str) -> str:
     return external_id
 
 
+def account_key(alexa_user_id: str) -> str:
+    """What `devices.account` keeps for a recognised voice: the hash of its Alexa account's user id,
+    the only thing a SkillDisabled event names."""
+    return "sha256:" + hashlib.sha256(alexa_user_id.encode("utf-8")).hexdigest()
+
+
+def speaker_external_id(alexa_user_id: str, alexa_person_id: str) -> str:
+    """The device id of one recognised voice on an Alexa account (stored hashed: it is long)."""
+    return f"{alexa_user_id}#{alexa_person_id}"
+
+
 _DEVICE_COLUMNS = (
     devices.c.id,
     devices.c.person_id,
@@ -139,7 +150,14 @@ def mark_safety_heard(conn: Connection, person_id: int, now: float) -> None:
 
 
 def add_device(
-    conn: Connection, person_id: int, kind: str, external_id: str, now: float, label: str | None = None
+    conn: Connection,
+    person_id: int,
+    kind: str,
+    external_id: str,
+    now: float,
+    label: str | None = None,
+    *,
+    account: str | None = None,
 ) -> int:
     new_id = conn.execute(
         insert(devices)
@@ -150,10 +168,22 @@ def add_device(
             label=(label or DEFAULT_LABELS[kind])[:MAX_LABEL_LENGTH],
             created_at=now,
             last_seen_at=now,
+            account=account,
         )
         .returning(devices.c.id)
     ).scalar_one()
     return int(new_id)
+
+
+def people_of_account(conn: Connection, account: str) -> list[int]:
+    """The people behind the recognised voices of one Alexa account (by `account_key`)."""
+    rows = conn.execute(
+        select(devices.c.person_id)
+        .where(devices.c.account == account)
+        .distinct()
+        .order_by(devices.c.person_id)
+    )
+    return [int(person_id) for (person_id,) in rows]
 
 
 def device_count(conn: Connection, person_id: int) -> int:
@@ -192,6 +222,9 @@ __all__ = [
     "DeviceRow",
     "check_device",
     "stored_external_id",
+    "account_key",
+    "speaker_external_id",
+    "people_of_account",
     "find_device",
     "find_device_and_person",
     "devices_of",

@@ -61,7 +61,7 @@ PERSON_TABLES: tuple[PersonTable, ...] = (
         devices,
         Merge.REPOINT,
         "every device of either person reaches the merged person",
-        secret=("external_id",),
+        secret=("external_id", "account"),
     ),
     PersonTable(
         sessions, Merge.KEEP_SURVIVORS, "one live session per person: the speaker's, else the phone's"

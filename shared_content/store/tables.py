@@ -56,6 +56,9 @@ devices = Table(
     Column("label", String(100), nullable=False),
     Column("created_at", Float, nullable=False),
     Column("last_seen_at", Float, nullable=False),
+    # A speaker's recognised voice (Alexa's person id) is a device of its own; `account` is the hash
+    # of the Alexa account it belongs to, so disabling the skill finds every voice (migration 0006).
+    Column("account", String(80), nullable=True, index=True),
     UniqueConstraint("kind", "external_id", name="uq_devices_kind_external_id"),
 )
 

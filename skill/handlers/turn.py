@@ -165,6 +165,13 @@ def alexa_user_id(handler_input: HandlerInput) -> str | None:
     return user.user_id if user is not None else None
 
 
+def alexa_person_id(handler_input: HandlerInput) -> str | None:
+    """context.System.person.personId: the recognised voice on a shared speaker, when Alexa knows it."""
+    context = handler_input.request_envelope.context
+    person = context.system.person if context is not None and context.system is not None else None
+    return person.person_id if person is not None else None
+
+
 def request_type(handler_input: HandlerInput) -> str:
     request = handler_input.request_envelope.request
     return (request.object_type if request is not None else None) or ""

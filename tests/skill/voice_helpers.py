@@ -92,6 +92,7 @@ class Voice:
     skill: Any
     clock: Any
     user_id: str = "amzn1.ask.account.TESTUSER"
+    person_id: str | None = None  # a voice Alexa recognises on this account (context.System.person)
     locale: str = "en-US"
     apl: bool = False
     listen: bool = True
@@ -111,7 +112,7 @@ class Voice:
         self._set_up = True
         if self.screened or not self.checkins:
             assert self.coach is not None, "Voice(coach=...) sets up the screen and check-ins"
-            person = self.coach.person_for_device("alexa", self.user_id)
+            person = self.coach.person_for_speaker(self.user_id, self.person_id)
             if self.screened:
                 self.coach.answer_red_flag_screen(person.id, ())
             if not self.checkins:
@@ -133,7 +134,13 @@ class Voice:
         self.session_id = envelopes.new_session_id()
         self.attributes = {}
         return self._send(
-            envelopes.launch(self.user_id, locale=self.locale, apl=self.apl, session_id=self.session_id)
+            envelopes.launch(
+                self.user_id,
+                locale=self.locale,
+                apl=self.apl,
+                session_id=self.session_id,
+                person_id=self.person_id,
+            )
         )
 
     def say(self, name: str, slots: dict | None = None, *, new_session: bool | None = None) -> Reply:
@@ -152,6 +159,7 @@ class Voice:
                 new_session=new,
                 attributes=self.attributes,
                 session_id=self.session_id,
+                person_id=self.person_id,
             )
         )
 

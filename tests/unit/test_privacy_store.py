@@ -93,8 +93,10 @@ def test_the_export_covers_every_person_table_and_every_column_without_secrets(c
             assert rows, f"{entry.name} holds this person's data but the export shows none"
         for row in rows:
             assert set(row) == set(entry.table.c.keys()), entry.name  # every column, generically
-            for column in entry.secret:
-                assert row[column] == SECRET_PRESENT
+            for column in entry.secret:  # an empty secret (a device with no account) shows as None
+                assert row[column] == SECRET_PRESENT or (
+                    row[column] is None and entry.table.c[column].nullable
+                )
     text = json.dumps(exported)  # serialisable as it is
     assert "sha256:" not in text and PHONE_TOKEN not in text
     with store.read() as conn:
@@ -165,3 +167,27 @@ def test_deleted_data_does_not_linger_in_the_sqlite_files(coach, tmp_path):
     assert MARKER.encode() not in raw()
     with coach.store.read() as conn:
         assert conn.execute(people.select().where(people.c.id == person)).first() is None
+
+
+def test_skill_disabled_deletes_every_recognised_voice_on_the_account(coach_, store):
+    """Alexa names only the account when the skill is disabled: each voice it recognised there is
+    a person of its own, and all of them go, with the account's own person; another account stays."""
+    anna = coach_.person_for_speaker(SPEAKER, "amzn1.ask.person.ANNA").id
+    ben = coach_.person_for_speaker(SPEAKER, "amzn1.ask.person.BEN").id
+    household = coach_.person_for_speaker(SPEAKER, None).id  # a voice Alexa did not recognise
+    neighbour = coach_.person_for_speaker("amzn1.ask.account.NEIGHBOUR", "amzn1.ask.person.ANNA").id
+    assert len({anna, ben, household, neighbour}) == 4
+    for person_id in (anna, ben):
+        coach_.command(person_id, "start", routine_id=ROUTINE, safety_acknowledged=True)
+    assert coach_.forget_device("alexa", SPEAKER)
+    assert [coach_.person(p) for p in (anna, ben, household)] == [None, None, None]
+    assert coach_.person(neighbour) is not None
+    with store.read() as conn:
+        exported = person_data.export_person(conn, neighbour)
+    (device,) = exported["tables"]["devices"]["rows"]
+    assert device["account"] == SECRET_PRESENT and device["external_id"] == SECRET_PRESENT
+    # Only voices were ever seen: disabling still finds them.
+    only_voice = coach_.person_for_speaker("amzn1.ask.account.VOICES-ONLY", "amzn1.ask.person.C").id
+    assert coach_.forget_device("alexa", "amzn1.ask.account.VOICES-ONLY")
+    assert coach_.person(only_voice) is None
+    assert not coach_.forget_device("alexa", "amzn1.ask.account.NEVER-SEEN")
