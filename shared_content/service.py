@@ -245,6 +245,23 @@ class Coach:
             row = people_db.find_person(conn, _check_person_id(person_id))
         return None if row is None else _person(row)
 
+    def keep_pace(self, person_id: int, pace: float) -> None:
+        """The person said yes to keeping a pace for next time: their next routine starts at it.
+        (Slower and faster change only the run they are said in.)"""
+        _check_person_id(person_id)
+        if pace not in engine.PACE_LEVELS:
+            raise ValueError(f"pace must be one of {list(engine.PACE_LEVELS)}, not {pace!r}.")
+        with self.store.write() as conn:
+            self._require_person(conn, person_id)
+            people_db.set_pace(conn, person_id, pace)
+
+    def pace_to_offer(self, view: SessionView | None, person: Person) -> float | None:
+        """The pace of a finished run that is not the person's usual one (so keeping it is worth
+        offering), or None. A run stopped for pain offers nothing."""
+        if view is None or not view.state.done or view.state.outcome == "pain":
+            return None
+        return view.state.pace if view.state.pace != person.pace else None
+
     def set_mode(self, person_id: int, mode: str) -> CommandOutcome | None:
         """Store the person's choice ("lead" | "wait") and apply it to their running session.
 
@@ -580,9 +597,8 @@ class Coach:
             return CommandOutcome(result.status, result.message, self._view(result.state, routine, now))
 
         new = result.state
+        # A pace change ("slower", "faster") is this run's: `keep_pace` stores it for next time.
         self._compare_and_set(conn, person_id, loaded.version, new, now)
-        if name in ("slower", "faster"):
-            people_db.set_pace(conn, person_id, new.pace)
         before = engine.position(loaded.state, routine, self.catalogue, now)
         settings_db.note(conn, person_id, new.started_at, "device", source)
         if name == "skip":
@@ -787,9 +803,7 @@ class Coach:
             if new is None:
                 return CommandOutcome("illegal", NOTHING_LEFT, self._loaded_view(loaded, now))
             new = replace(new, last_source=source, last_command=how)
-            self._compare_and_set(conn, person_id, loaded.version, new, now)
-            if new.pace != state.pace:
-                people_db.set_pace(conn, person_id, new.pace)
+            self._compare_and_set(conn, person_id, loaded.version, new, now)  # an eased pace is this run's
             settings_db.note(conn, person_id, new.started_at, "device", source)
             self._publish(conn, person_id, new.version)
             return CommandOutcome("applied", "", self._view(new, loaded.routine, now))

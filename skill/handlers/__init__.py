@@ -6,6 +6,7 @@ routine.py    in a session: Next, Previous, Repeat, SkipExercise/Set/Side, Finis
 questions.py  questions and small talk mid-session: WhatsNext, WhichSide, TellMeMore, Thanks,
               WhatIsPsoas, Easier (the count goes on)
 answers.py    Yes / No to the pending question, and a misunderstood answer
+pace.py       keeping a routine's pace for next time (offered at its end, stored only on a yes)
 info.py       ListRoutines, DescribeExercise, HowMuchLonger, Help, Fallback
 progress.py   HowAmIDoing, RemindMe, StopReminders
 safety.py     PainIntent (stops the count, then asks how bad)
@@ -49,6 +50,7 @@ from .lifecycle import (
     StopHandler,
 )
 from .linking import LinkPhoneHandler, UnlinkPhoneHandler
+from .pace import KeepPaceNoHandler, KeepPaceYesHandler
 from .pain_flow import PickUpHandler, ScoreHandler, StrayScoreHandler
 from .privacy import ForgetMeHandler
 from .progress import HowAmIDoingHandler, RemindMeHandler, StopRemindersHandler
@@ -92,6 +94,8 @@ def request_handlers() -> list:
         ScreenNoHandler(),
         ScreenUnclearHandler(),
         StrayScoreHandler(),
+        KeepPaceYesHandler(),
+        KeepPaceNoHandler(),
         ScreenAgainHandler(),
         CheckinsOffHandler(),
         CheckinsOnHandler(),

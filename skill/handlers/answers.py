@@ -17,6 +17,7 @@ from skill.speech.ssml import Raw, Timeline
 
 from . import flow, info, launch, linking, privacy
 from .base import IntentHandler
+from .pace import KEEP_PACE
 from .turn import Turn
 
 MAX_MISSES = 2  # misunderstood answers before the way out; one more ends the conversation
@@ -72,6 +73,8 @@ def question(turn, pending: str) -> str:
     """The pending question asked again, word for word as its reprompt."""
     if pending.startswith("start:") and pending[6:] in turn.catalogue.routines:
         return turn.t("reprompt.offer", routine=turn.catalogue.routine(pending[6:]).name)
+    if pending.startswith(KEEP_PACE):
+        return turn.t("reprompt.keep_pace")
     key = {
         "continue": "reprompt.continue",
         "unlink": "reprompt.unlink",

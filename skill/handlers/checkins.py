@@ -31,6 +31,7 @@ from skill.speech.ssml import Raw, Timeline, escape
 
 from . import flow, launch
 from .base import IntentHandler
+from .pace import offer_keep_pace
 from .pain_flow import open_question, said_score
 
 BEFORE = "checkin:before:"
@@ -138,7 +139,8 @@ class AfterAnswerHandler(_Answer):
             return self.again(turn)
         if score is not None:
             turn.coach.checkin(turn.person.id, "after", score)
-        return turn.tell(turn.t("checkin.thanks") + " " + turn.t("stop.bye"))
+        tl = Timeline().say(turn.t("checkin.thanks"))
+        return offer_keep_pace(turn, turn.current(), tl) or turn.tell(tl.say(turn.t("stop.bye")))
 
 
 class FollowupAnswerHandler(_Answer):

@@ -197,12 +197,18 @@ def finished(turn: Turn, view: SessionView, tl: Timeline) -> Response:
         tl.say(turn.t(key, routine=view.routine.name))
     if view.state.outcome == "pain":
         tl.say(turn.t("pain.advice"))
-    if view.state.outcome == "completed":
-        from .checkins import ask_after  # checkins builds on flow
+    return wrap_up(turn, view, tl)
 
-        if (question := ask_after(turn, view, tl)) is not None:
-            return question
-    return turn.tell(tl, view)
+
+def wrap_up(turn: Turn, view: SessionView, tl: Timeline) -> Response:
+    """After the words that end a routine, however it ended: how is the back now (a completed
+    run with a before check-in), and whether to keep today's pace; else goodbye."""
+    from .checkins import ask_after  # checkins and pace build on flow
+    from .pace import offer_keep_pace
+
+    if view.state.outcome == "completed" and (question := ask_after(turn, view, tl)) is not None:
+        return question  # its answer then offers to keep the pace
+    return offer_keep_pace(turn, view, tl) or turn.tell(tl, view)
 
 
 def refused(turn: Turn, outcome, tl: Timeline, depth: int = 0) -> Response:

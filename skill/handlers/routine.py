@@ -66,7 +66,7 @@ class SkipExerciseHandler(IntentHandler):
         view = outcome.view or view
         if view.state.done:
             tl = Timeline().say(turn.t("skip.last", exercise=skipped.name, routine=view.routine.name))
-            return turn.tell(tl, view)
+            return flow.wrap_up(turn, view, tl)
         return flow.present(turn, view, Timeline().say(opening))
 
 

@@ -137,7 +137,7 @@ def test_slower_and_faster_say_the_new_hold_and_stop_at_the_ends(voice, coach):
     texts = [voice.say("SlowerIntent").text for _ in range(4)]
     assert "Holds are now 10 seconds" in texts[1]  # x 2.0
     assert "already the slowest" in texts[2] and "already the slowest" in texts[3]
-    assert coach.person(pid(coach, voice)).pace == 2.0
+    assert coach.current(pid(coach, voice)).state.pace == 2.0 and coach.person(pid(coach, voice)).pace == 1.0
     texts = [voice.say("FasterIntent").text for _ in range(6)]
     fastest = paced_hold(5, PACE_LEVELS[0])  # the engine keeps short holds from getting too short
     assert f"Holds are now {fastest} seconds" in texts[4] and "already the fastest" in texts[5]

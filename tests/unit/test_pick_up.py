@@ -89,7 +89,8 @@ def test_ease_off_shortens_the_holds_and_skip_goes_to_the_next_exercise(any_coac
     before_pace = coach.person(person).pace
     assert coach.carry_on_after_pain(person, "continue").status == "illegal"  # moderate: not offered
     assert coach.carry_on_after_pain(person, "ease_off").status == "applied"
-    assert coach.current(person).state.pace < before_pace and coach.person(person).pace < before_pace
+    # eased for this run; the person's usual pace is only changed by keeping it (Coach.keep_pace)
+    assert coach.current(person).state.pace < before_pace and coach.person(person).pace == before_pace
 
     clock.advance(5)
     coach.command(person, "pain")

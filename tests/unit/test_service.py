@@ -316,19 +316,34 @@ def test_racing_finish_writes_exactly_one_history_row(coach_, store, clock):
     assert coach_.history(p.id)[0].outcome == "stopped"
 
 
-def test_pace_is_kept_for_the_person_across_sessions(coach_, clock):
+def test_pace_changes_this_run_only_until_the_person_keeps_it(coach_, clock):
     p = coach_.person_for_device("alexa", "A")
     coach_.command(p.id, "start", safety_acknowledged=True, routine_id=ROUTINE)
     # pace scales hold times: slower means longer holds
     assert coach_.command(p.id, "slower").view.state.pace == 1.25
-    assert coach_.person_for_device("alexa", "A").pace == 1.25
-    coach_.command(p.id, "finish")
+    assert coach_.person_for_device("alexa", "A").pace == 1.0  # not stored without a yes
+    finished = coach_.command(p.id, "finish").view
+    assert coach_.pace_to_offer(finished, coach_.person(p.id)) == 1.25
     clock.advance(60)
     again = coach_.command(p.id, "start", safety_acknowledged=True, routine_id="morning-stretch")
-    assert again.view.state.pace == 1.25
+    assert again.view.state.pace == 1.0
     coach_.command(p.id, "faster")
-    coach_.command(p.id, "faster")
-    assert coach_.person_for_device("alexa", "A").pace == 0.75
+    finished = coach_.command(p.id, "finish").view
+    coach_.keep_pace(p.id, finished.state.pace)  # "yes, keep it"
+    assert coach_.person(p.id).pace == 0.75 and coach_.pace_to_offer(finished, coach_.person(p.id)) is None
+    clock.advance(60)
+    assert coach_.command(p.id, "start", safety_acknowledged=True, routine_id=ROUTINE).view.state.pace == 0.75
+    with pytest.raises(ValueError, match="pace must be one of"):
+        coach_.keep_pace(p.id, 0.1)
+    assert coach_.person(p.id).pace == 0.75
+
+
+def test_a_run_stopped_for_pain_offers_no_pace_to_keep(coach_):
+    p = coach_.person_for_device("alexa", "A")
+    coach_.command(p.id, "start", safety_acknowledged=True, routine_id=ROUTINE)
+    coach_.command(p.id, "slower")
+    stopped = coach_.command(p.id, "pain").view
+    assert coach_.pace_to_offer(stopped, coach_.person(p.id)) is None
 
 
 def test_pain_stops_the_session_and_stores_a_report(coach_, store, clock, catalogue):

@@ -1,0 +1,80 @@
+"""Pace that keeps its word: slower and faster change this routine; keeping the pace for next time
+is offered when the routine ends, and stored only on a yes."""
+
+from __future__ import annotations
+
+MORNING = {"routine": ("morning stretch", "morning-stretch")}
+
+
+def pid(coach, voice):
+    return coach.person_for_device("alexa", voice.user_id).id
+
+
+def slowed_and_finished(voice):
+    voice.listen = False  # said over the count
+    voice.say("StartRoutineIntent", MORNING)
+    voice.say("SlowerIntent")
+    asked = voice.say("FinishIntent")
+    assert "finish" in asked.text.lower()
+    return voice.say("YesIntent")
+
+
+def test_yes_keeps_the_slower_pace_for_the_next_routine(voice, coach, clock):
+    offer = slowed_and_finished(voice)
+    assert "slowed the holds" in offer.text or "holds slower" in offer.text
+    assert not offer.ends_session and offer.reprompt
+    assert coach.person(pid(coach, voice)).pace == 1.0  # nothing stored before the answer
+    kept = voice.say("YesIntent")
+    assert "next routine starts at this pace" in kept.text and kept.ends_session
+    assert coach.person(pid(coach, voice)).pace == 1.25
+    clock.advance(60)
+    voice.say("StartRoutineIntent", MORNING, new_session=True)
+    assert coach.current(pid(coach, voice)).state.pace == 1.25
+
+
+def test_no_leaves_the_usual_pace(voice, coach, clock):
+    slowed_and_finished(voice)
+    reply = voice.say("NoIntent")
+    assert "usual pace" in reply.text and reply.ends_session
+    clock.advance(60)
+    voice.say("StartRoutineIntent", MORNING, new_session=True)
+    assert coach.current(pid(coach, voice)).state.pace == 1.0
+
+
+def test_a_misheard_answer_asks_again_and_the_next_yes_answers_it(voice, coach):
+    slowed_and_finished(voice)
+    again = voice.say("FallbackIntent")
+    assert "keep this pace for next time" in again.text
+    assert coach.person(pid(coach, voice)).pace == 1.0
+    voice.say("YesIntent")
+    assert coach.person(pid(coach, voice)).pace == 1.25
+
+
+def test_stop_instead_of_an_answer_stores_nothing(voice, coach):
+    slowed_and_finished(voice)
+    voice.say("StopIntent")
+    assert coach.person(pid(coach, voice)).pace == 1.0
+
+
+def test_a_routine_at_the_usual_pace_offers_nothing(voice):
+    voice.listen = False
+    voice.say("StartRoutineIntent", MORNING)
+    voice.say("FinishIntent")
+    done = voice.say("YesIntent")
+    assert "pace" not in done.text.lower()
+
+
+def test_the_after_check_in_comes_first_then_the_pace_offer(make_voice, coach):
+    voice = make_voice(checkins=True)
+    voice.listen = False
+    voice.say("StartRoutineIntent", MORNING)
+    voice.say("PainScoreIntent", {"score": "4"})  # the before check-in
+    voice.say("SlowerIntent")
+    while not coach.current(pid(coach, voice)).state.done:
+        reply = voice.say("SkipExerciseIntent")
+    assert coach.current(pid(coach, voice)).state.outcome == "completed"
+    assert "How is your back now" in reply.text
+    offer = voice.say("PainScoreIntent", {"score": "2"})
+    assert offer.text.startswith(("Thanks", "Got it")) and "keep that pace for next time" in offer.text
+    voice.say("YesIntent")
+    assert coach.person(pid(coach, voice)).pace == 1.25
