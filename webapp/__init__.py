@@ -31,6 +31,7 @@ def create_app(coach, secret_key: str, dev: bool = False, testing: bool = False)
     from webapp.api_docs import bp as api_docs_bp
     from webapp.figures import bp as figures_bp
     from webapp.library import bp as library_bp
+    from webapp.pace import bp as pace_bp
     from webapp.pain import bp as pain_bp
     from webapp.pairing import bp as pairing_bp
     from webapp.privacy import bp as privacy_bp
@@ -59,6 +60,7 @@ def create_app(coach, secret_key: str, dev: bool = False, testing: bool = False)
         api_docs_bp,
         privacy_bp,
         pain_bp,
+        pace_bp,
         push_bp,
     )
     for bp in blueprints:

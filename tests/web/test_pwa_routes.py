@@ -204,9 +204,11 @@ def test_plan_json_is_the_engines_plan_at_the_persons_pace(client, coach):
     ]
     assert set(data["exercises"]) == set(routine.exercise_ids)
 
-    # Slower holds are remembered for the person, and the plan follows.
+    # A pace the person kept for next time (Coach.keep_pace) is the plan's pace.
     v = _start(client)
     assert _post(client, [_cmd(1, "slower", v)]).get_json()["results"][0]["status"] == "applied"
+    assert client.get(f"/api/routines/{ROUTINE}/plan.json").get_json()["pace"] == 1.0  # this run's only
+    coach.keep_pace(_person_id(client, coach), 1.25)
     slower = client.get(f"/api/routines/{ROUTINE}/plan.json").get_json()
     assert slower["pace"] == 1.25
     assert [b["hold_seconds"] for b in slower["blocks"]] == [
