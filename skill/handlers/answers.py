@@ -42,6 +42,9 @@ class NoHandler(IntentHandler):
             return turn.tell(Timeline().say(turn.t("answer.no_choice")), view)
         if pending == "finish":
             return flow.present(turn, view, Timeline().say(turn.t("finish.kept")))
+        if pending == launch.EQUIPMENT:  # "no, not yet": the routine keeps waiting
+            turn.pending = pending
+            return turn.ask(turn.t("equipment.take_your_time"), turn.t("reprompt.equipment"), view)
         key = {"unlink": "unlink.kept", "forget": "forget.kept"}.get(pending, "answer.no")
         tl = Timeline().say(turn.t(key)).say(flow.prompt_for(turn, view))
         return turn.ask(tl, flow.prompt_for(turn, view), view)
@@ -80,6 +83,7 @@ def question(turn, pending: str) -> str:
         "unlink": "reprompt.unlink",
         "forget": "reprompt.forget",
         "finish": "reprompt.finish_confirm",
+        launch.EQUIPMENT: "reprompt.equipment",
     }
     return turn.t(key.get(pending, "reprompt.choose"))
 

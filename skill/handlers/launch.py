@@ -10,7 +10,7 @@ from shared_content.catalogue import Exercise, Routine
 from shared_content.catalogue.assemble import FIT_SHARE
 from shared_content.service import SessionView
 from shared_content.vocabulary import MAX_ROUTINE_MINUTES, MIN_ROUTINE_MINUTES, POSITIONS
-from skill.interaction_model import POSITION_WORDS
+from skill.interaction_model import POSITION_WORDS, equipment_id
 from skill.speech.ssml import Raw, Timeline, escape
 
 from . import checkins, flow
@@ -181,17 +181,30 @@ def start_routine(
         )
     )
     tl.say(escape(turn.catalogue.safety.full if first else turn.catalogue.safety.short))
-    tl.say(equipment_needed(turn, routine))
+    if equipment_needed(turn, routine):
+        return wait_for_equipment(turn, routine, outcome.view, tl)
     return flow.present(turn, outcome.view, tl)
 
 
-def equipment_needed(turn: Turn, routine: Routine) -> str:
-    """ "For this routine you'll need a bolster pillow and a foam roller ...", said at the start."""
-    needed = list(dict.fromkeys(n for ex in routine.exercises(turn.catalogue) for n in ex.equipment))
-    if not needed:
-        return ""
+EQUIPMENT = "equipment"  # pending: the routine waits, paused, until they have what it needs
+
+
+def equipment_needed(turn: Turn, routine: Routine) -> list[str]:
+    """What the routine's exercises need that the person has not said they lack, in order."""
+    items = dict.fromkeys(n for ex in routine.exercises(turn.catalogue) for n in ex.equipment)
+    return [n for n in items if equipment_id(n) not in turn.lacks]
+
+
+def wait_for_equipment(turn: Turn, routine: Routine, view, tl: Timeline, *, key: str = "equipment.needed"):
+    """ "You'll need a bolster pillow and a foam roller; say ready when you have them": the routine
+    waits, paused on its first step (the phone shows it), until "ready" (or the phone's resume)."""
+    needed = equipment_needed(turn, routine)
+    if view is not None and not view.position.paused:
+        view = turn.command("pause", versioned=False).view or view
+    turn.pending = EQUIPMENT
     items = join_list(turn, [escape(f"a {n}") for n in needed])
-    return turn.t("equipment.needed", equipment=Raw(items), example=needed[-1])
+    tl.say(turn.t(key if len(needed) > 1 else key + "_one", equipment=Raw(items), example=needed[-1]))
+    return turn.ask(tl, turn.t("reprompt.equipment"), view)
 
 
 def routine_names(turn: Turn, *, with_time: bool = False) -> str:

@@ -10,7 +10,7 @@ from shared_content.service import SessionView
 from skill.interaction_model import equipment_id
 from skill.speech.ssml import Timeline, estimate_seconds
 
-from . import carry, flow
+from . import carry, flow, launch
 from .base import IntentHandler, slot
 from .turn import Turn
 
@@ -139,7 +139,12 @@ class MissingEquipmentHandler(IntentHandler):
         names = {equipment_id(n): n for ex in turn.catalogue.exercises.values() for n in ex.equipment}
         missing = [item] if item in names else list(names)  # "I don't have one": whatever is needed
         turn.lacks = sorted(set(turn.lacks) | set(missing))
-        return carry.skip_if_lacking(turn, view, Timeline().say(turn.t("equipment.noted")))
+        tl = Timeline().say(turn.t("equipment.noted"))
+        if turn.pending_in == launch.EQUIPMENT and view.position.paused:  # still getting ready
+            if launch.equipment_needed(turn, view.routine):
+                return launch.wait_for_equipment(turn, view.routine, view, tl, key="equipment.still_needed")
+            return flow.carry_on(turn, view, tl)  # nothing else to fetch: the routine starts
+        return carry.skip_if_lacking(turn, view, tl)
 
 
 class StartOverHandler(IntentHandler):

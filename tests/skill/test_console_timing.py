@@ -81,7 +81,7 @@ def talk(real_skill, monkeypatch, capsys, lines, *args, events=None):
 
 # A new person's first run, as they would say it: the welcome asks the once-only red-flag screen
 # ("no"), the start asks the before check-in ("skip"), then the routine is counted.
-FIRST_RUN = ["open psoas coach", "no", "start the quick release", "skip"]
+FIRST_RUN = ["open psoas coach", "no", "start the core strength", "skip"]  # it needs no equipment
 
 
 def test_counting_and_resting_replies_note_their_spoken_length(real_skill, monkeypatch, capsys):

@@ -9,7 +9,9 @@ person has answered the once-only red-flag screen with "no" and turned the pain 
 through the real Coach, before the first request, so "start the morning stretch" starts the routine
 at once, as it does for someone who has been through the screen. Tests about the screen or the
 check-ins say `screened=False` and/or `checkins=True` and get a person as the skill first meets
-them (`Voice(..., screened=False, checkins=True)` is a brand-new person).
+them (`Voice(..., screened=False, checkins=True)` is a brand-new person). Likewise the person has
+a routine's equipment at hand and says "ready" when the start asks for it (`has_equipment=False`
+to hear the question and answer it yourself).
 """
 
 from __future__ import annotations
@@ -88,6 +90,18 @@ class Reply:
 
 
 @dataclass
+class Ready(Reply):
+    """The reply to "ready" after the equipment question, with that question's reply before it:
+    `text` is both, as heard; everything else (directives, attributes) is the led reply's."""
+
+    asked: Reply | None = None
+
+    @property
+    def text(self) -> str:
+        return f"{self.asked.text} {plain(self.ssml)}" if self.asked is not None else plain(self.ssml)
+
+
+@dataclass
 class Voice:
     skill: Any
     clock: Any
@@ -102,6 +116,9 @@ class Voice:
     coach: Any = None  # needed unless screened=False and checkins=True (nothing to set up)
     screened: bool = True
     checkins: bool = False
+    # The person has a routine's equipment at hand: asked "say ready when you have them", they say
+    # "ready" at once (the two replies read as one). Equipment tests say has_equipment=False.
+    has_equipment: bool = True
     _set_up: bool = field(default=False, repr=False)
 
     def set_up_person(self) -> None:
@@ -128,7 +145,11 @@ class Voice:
             self.attributes = reply.attributes
         if self.listen and reply.ssml:
             self.clock.advance(reply.seconds() + REACTION_SECONDS)
-        return reply.check()
+        reply.check()
+        if self.has_equipment and reply.attributes.get("pending") == "equipment":
+            ready = self.say("NextIntent")
+            return Ready(ready.raw, ready.envelope, asked=reply)
+        return reply
 
     def launch(self) -> Reply:
         self.session_id = envelopes.new_session_id()
