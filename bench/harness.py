@@ -199,11 +199,20 @@ class Connection:
     done: int = 0
     errors: list[str] = field(default_factory=list)
 
+    address: tuple[str, int] | None = None
+
     async def open(self, host: str, port: int) -> None:
+        self.address = (host, port)
         self.reader, self.writer = await asyncio.open_connection(host, port)
 
     async def exchange(self, data: bytes) -> tuple[int, bytes]:
-        assert self.reader is not None and self.writer is not None
+        assert self.reader is not None and self.writer is not None and self.address is not None
+        if self.reader.at_eof():
+            # The server closed it while idle (its keep-alive timeout, 10 s, passes while the
+            # other server's phases run): a client reconnects, under the same index.
+            self.writer.close()
+            await self.open(*self.address)
+            assert self.reader is not None and self.writer is not None
         self.writer.write(data)
         head = await self.reader.readuntil(b"\r\n\r\n")
         lines = head.decode("latin-1").split("\r\n")
