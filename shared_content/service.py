@@ -475,10 +475,25 @@ class Coach:
 
     def exercises_done(self, person_id: int) -> frozenset[str]:
         """Ids of the exercises in every routine the person has finished or stopped (their history):
-        what they have seen before, so the voice can give a short cue instead of the full steps."""
+        what they have seen before, so the voice can give a short cue instead of the full steps.
+
+        One read of the session and the history's routine ids; only a run whose timeline has run out
+        unrecorded takes the long way (`history`, which records it first)."""
+        now = self.clock()
+        with self.store.read() as conn:
+            loaded = self._load(conn, _check_person_id(person_id))
+            routine_ids = history_db.routine_ids(conn, person_id)
+        if (
+            loaded is not None
+            and loaded.state is not None
+            and loaded.routine is not None
+            and not loaded.state.done
+            and engine.settle(loaded.state, loaded.routine, self.catalogue, now).done
+        ):
+            routine_ids = {entry.routine_id for entry in self.history(person_id)}
         done: set[str] = set()
-        for entry in self.history(person_id):
-            routine = self._routine(entry.routine_id)
+        for routine_id in routine_ids:
+            routine = self._routine(routine_id)
             if routine is not None:
                 done.update(routine.exercise_ids)
         return frozenset(done)
@@ -560,7 +575,14 @@ class Coach:
         if name in ("slower", "faster"):
             people_db.set_pace(conn, person_id, new.pace)
         before = engine.position(loaded.state, routine, self.catalogue, now)
-        settings_db.note(conn, person_id, new.started_at, "device", source)
+        if name == "start_over" and not loaded.state.done:  # the run started over is recorded as stopped
+            stopped = replace(loaded.state, outcome="stopped", finished_at=now)
+            self._record_history(conn, person_id, stopped, routine, now, last=before)
+        # The run's devices: a state this source already wrote in this run was written with its note
+        # (in the same transaction), so only a new run or another source needs one (a statement less
+        # for most commands). After the history of a run started over, which takes its run's notes.
+        if loaded.state.last_source != source or loaded.state.started_at != new.started_at:
+            settings_db.note(conn, person_id, new.started_at, "device", source)
         if name == "skip":
             settings_db.note(conn, person_id, loaded.state.started_at, "skipped", str(before.exercise.id))
         if name == "pain":
@@ -571,9 +593,6 @@ class Coach:
             )
         if result.finished:
             self._record_history(conn, person_id, new, routine, now, last=before)
-        if name == "start_over" and not loaded.state.done:  # the run started over is recorded as stopped
-            stopped = replace(loaded.state, outcome="stopped", finished_at=now)
-            self._record_history(conn, person_id, stopped, routine, now, last=before)
         self._publish(conn, person_id, new.version)
         return CommandOutcome("applied", result.message, self._view(new, routine, now), result.finished)
 

@@ -218,10 +218,13 @@ def refused(turn: Turn, outcome, tl: Timeline, depth: int = 0) -> Response:
 # --- the voice's own commands -------------------------------------------------------------
 
 
-def advance(turn: Turn, name: str, *, opening: str = "", allow_done: bool = False) -> Response:
+def advance(
+    turn: Turn, name: str, *, opening: str = "", allow_done: bool = False, view: SessionView | None = None
+) -> Response:
     """next / previous / repeat / start_over from the voice, then lead from the new place; the
-    jumped-to segment starts when the opening (and any news from the phone) has been said."""
-    view = turn.current()
+    jumped-to segment starts when the opening (and any news from the phone) has been said.
+    `view`: the session as this turn has just read it (not read again)."""
+    view = view or turn.current()
     if view is None:
         return no_session(turn)
     if view.state.done and not allow_done:
@@ -243,7 +246,7 @@ def move_on(turn: Turn) -> Response:
         return finished_already(turn, view)
     if view.position.waiting or view.position.paused:
         return carry_on(turn, view, Timeline())
-    return advance(turn, "next", opening=turn.t("nav.next"))
+    return advance(turn, "next", opening=turn.t("nav.next"), view=view)
 
 
 def carry_on(turn: Turn, view: SessionView | None, tl: Timeline) -> Response:
