@@ -18,7 +18,7 @@ import math
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from sqlalchemy import Connection
@@ -109,6 +109,9 @@ class SessionView:
     state: LegacyState
     routine: Routine
     position: engine.Position
+    # The state as stored at `state.version` (not settled): what a follow-up command in the same
+    # request is applied to (`command(..., based_on=view)`) without reading the session again.
+    stored: engine.SessionState | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -331,7 +334,8 @@ class Coach:
         settled = engine.settle(state, routine, self.catalogue, now)
         # The state with the old engine's phase fields, which the front ends still read.
         shown = legacy_view(settled, routine, self.catalogue, now)
-        return SessionView(shown, routine, engine.position(settled, routine, self.catalogue, now))
+        position = engine.position(settled, routine, self.catalogue, now)
+        return SessionView(shown, routine, position, stored=state)
 
     def _load(self, conn: Connection, person_id: int) -> _Loaded | None:
         """The stored session, decoded; None when there is none. A session whose routine the
@@ -473,16 +477,19 @@ class Coach:
             )
         return entries
 
-    def exercises_done(self, person_id: int) -> frozenset[str]:
+    def exercises_done(self, person_id: int, *, running: SessionView | None = None) -> frozenset[str]:
         """Ids of the exercises in every routine the person has finished or stopped (their history):
         what they have seen before, so the voice can give a short cue instead of the full steps.
 
-        One read of the session and the history's routine ids; only a run whose timeline has run out
-        unrecorded takes the long way (`history`, which records it first)."""
+        One read of the history's routine ids, and of the session: only a run whose timeline has run
+        out unrecorded takes the long way (`history`, which records it first). `running`: the
+        session as the caller has just read it (a command's or `current`'s view); when it is not
+        done, it is not a run waiting to be recorded, and the session is not read again."""
         now = self.clock()
         with self.store.read() as conn:
-            loaded = self._load(conn, _check_person_id(person_id))
-            routine_ids = history_db.routine_ids(conn, person_id)
+            routine_ids = history_db.routine_ids(conn, _check_person_id(person_id))
+            known_running = running is not None and not running.state.done
+            loaded = None if known_running else self._load(conn, person_id)
         if (
             loaded is not None
             and loaded.state is not None
@@ -511,8 +518,15 @@ class Coach:
         mode: str | None = None,
         segment: int | None = None,
         voice_until: float | None = None,
+        based_on: SessionView | None = None,
     ) -> CommandOutcome:
         """Apply a session command for the person. See docs/architecture.md (Service).
+
+        `based_on`: the view a command (or `current`) returned moments ago in the same request,
+        e.g. the voice's barrier right after its "next". The command is applied to that view's
+        stored state and written with the same compare-and-set on its version, without reading
+        the session first; if anyone wrote since (the version moved on), it is re-applied to the
+        fresh state as always. Versions only count up, so the version names the stored state.
 
         "start" for someone who has not yet taken in the safety notice is refused with status
         "safety_notice" unless `safety_acknowledged` says the front end has just given it (the
@@ -531,7 +545,7 @@ class Coach:
             raise ValueError(f"at must be a time in seconds or None, not {at!r}.")
         if name != "start" and name not in engine.COMMAND_NAMES:
             return CommandOutcome("illegal", f"I don't know the command {name!r}.", self.current(person_id))
-        for _ in range(MAX_CAS_ATTEMPTS):
+        for attempt in range(MAX_CAS_ATTEMPTS):
             try:
                 with self.store.write() as conn:
                     if name == "start":
@@ -545,7 +559,7 @@ class Coach:
                         source=source,
                         voice_until=voice_until,
                     )
-                    return self._apply(conn, person_id, command, source)
+                    return self._apply(conn, person_id, command, source, based_on if attempt == 0 else None)
             except _Conflict:
                 continue
             except IntegrityError:
@@ -553,11 +567,24 @@ class Coach:
         raise RuntimeError("The session kept changing under this command; please try again.")
 
     def _apply(
-        self, conn: Connection, person_id: int, command: engine.Command, source: Source
+        self,
+        conn: Connection,
+        person_id: int,
+        command: engine.Command,
+        source: Source,
+        based_on: SessionView | None = None,
     ) -> CommandOutcome:
         now = self.clock()
         name = command.name
-        _, loaded = self._load_with_person(conn, person_id)
+        known = based_on.stored if based_on is not None else None
+        unread = (
+            based_on is not None and known is not None and command.expected_version in (None, known.version)
+        )
+        if unread and based_on is not None and known is not None:
+            # Its compare-and-set below fails (a _Conflict, then a retry that reads) if it is stale.
+            loaded: _Loaded | None = _Loaded(known.version, known, based_on.routine)
+        else:
+            _, loaded = self._load_with_person(conn, person_id)
         if loaded is None:
             return CommandOutcome("illegal", NO_SESSION, None)
         routine = loaded.routine
@@ -568,6 +595,8 @@ class Coach:
 
         result = engine.apply(loaded.state, command, routine, self.catalogue, now)
         if result.status != "applied":
+            if unread:  # an answer about a state nobody checked in the database: read it and re-apply
+                raise _Conflict()
             return CommandOutcome(result.status, result.message, self._view(result.state, routine, now))
 
         new = result.state

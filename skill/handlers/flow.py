@@ -161,6 +161,8 @@ def lead(turn: Turn, view: SessionView, tl: Timeline, *, depth: int = 0) -> Resp
 
     if carry.lacking(turn, p.exercise) and depth <= len(view.routine.exercise_ids):
         return carry.skip_if_lacking(turn, view, tl, depth=depth + 1)
+    if turn.seen is None:  # what carry.seen_before reads; the view in hand says the run is not over
+        turn.seen = turn.coach.exercises_done(turn.person.id, running=view)
     data = turn.coach.timeline_of(view)
     cut = carry.stop_before_lacking(turn, data)
     script = script_for(
@@ -169,7 +171,9 @@ def lead(turn: Turn, view: SessionView, tl: Timeline, *, depth: int = 0) -> Resp
     if cut is not None and script.end == "halt":  # halted before an exercise left out: "go on" skips it
         script.barrier = cut
         script.add(script.length, turn.t("lead.go_on"))
-    outcome = turn.command("barrier", segment=script.barrier, voice_until=audio_start + script.length)
+    outcome = turn.command(
+        "barrier", segment=script.barrier, voice_until=audio_start + script.length, based_on=view
+    )
     view = outcome.view or view
     if script.end == "done":
         return turn.tell_script(script, view)
