@@ -47,6 +47,7 @@ SOURCES: tuple[Source, ...] = ("phone", "voice")
 Status = Literal["applied", "duplicate", "illegal", "safety_notice"]
 # Each retry follows a competing commit, so a handful covers any realistic burst of devices.
 MAX_CAS_ATTEMPTS = 8
+DONE_IN_RUN_CACHE = 4096  # runs remembered by exercises_done per process (a few hundred bytes each)
 # last_seen_at is for the devices page; refreshing it on every request would make every read a write.
 LAST_SEEN_RESOLUTION_SECONDS = 60.0
 
@@ -170,6 +171,9 @@ class Coach:
         self.catalogue = catalogue
         self.bus = bus
         self.clock = clock
+        # exercises_done per (person, run start) of a running run: history only grows when a run
+        # ends, and every later run starts at another time (a start, start over or pick-up).
+        self._done_in_run: dict[tuple[int, float], frozenset[str]] = {}
 
     # --- construction -----------------------------------------------------------------
 
@@ -484,11 +488,16 @@ class Coach:
         One read of the history's routine ids, and of the session: only a run whose timeline has run
         out unrecorded takes the long way (`history`, which records it first). `running`: the
         session as the caller has just read it (a command's or `current`'s view); when it is not
-        done, it is not a run waiting to be recorded, and the session is not read again."""
+        done, it is not a run waiting to be recorded, the session is not read again, and the answer
+        is kept for the rest of that run (its history cannot change until it ends; a phone paired
+        mid-run whose history is merged in counts from the next run)."""
+        known_running = running is not None and not running.state.done
+        run_key = (person_id, running.state.started_at) if running is not None and known_running else None
+        if run_key is not None and (cached := self._done_in_run.get(run_key)) is not None:
+            return cached
         now = self.clock()
         with self.store.read() as conn:
             routine_ids = history_db.routine_ids(conn, _check_person_id(person_id))
-            known_running = running is not None and not running.state.done
             loaded = None if known_running else self._load(conn, person_id)
         if (
             loaded is not None
@@ -503,7 +512,12 @@ class Coach:
             routine = self._routine(routine_id)
             if routine is not None:
                 done.update(routine.exercise_ids)
-        return frozenset(done)
+        found = frozenset(done)
+        if run_key is not None:
+            if len(self._done_in_run) >= DONE_IN_RUN_CACHE:
+                self._done_in_run.clear()
+            self._done_in_run[run_key] = found
+        return found
 
     def command(
         self,
