@@ -617,7 +617,9 @@ class Coach:
         self._compare_and_set(conn, person_id, loaded.version, new, now)
         if name in ("slower", "faster"):
             people_db.set_pace(conn, person_id, new.pace)
-        before = engine.position(loaded.state, routine, self.catalogue, now)
+        # Where the run was before the command: only a skip, a pain report or a run's end needs it.
+        needs_before = name in ("skip", "pain", "start_over") or result.finished
+        before = engine.position(loaded.state, routine, self.catalogue, now) if needs_before else None
         if name == "start_over" and not loaded.state.done:  # the run started over is recorded as stopped
             stopped = replace(loaded.state, outcome="stopped", finished_at=now)
             self._record_history(conn, person_id, stopped, routine, now, last=before)
@@ -626,9 +628,9 @@ class Coach:
         # for most commands). After the history of a run started over, which takes its run's notes.
         if loaded.state.last_source != source or loaded.state.started_at != new.started_at:
             settings_db.note(conn, person_id, new.started_at, "device", source)
-        if name == "skip":
+        if name == "skip" and before is not None:
             settings_db.note(conn, person_id, loaded.state.started_at, "skipped", str(before.exercise.id))
-        if name == "pain":
+        if name == "pain" and before is not None:
             # Where they were when it hurt: the position before the command.
             rep = before.rep if before.phase == "holding" else None
             pain_db.record(
