@@ -199,13 +199,31 @@ class Connection:
     done: int = 0
     errors: list[str] = field(default_factory=list)
 
+    address: tuple[str, int] | None = None
+
     async def open(self, host: str, port: int) -> None:
+        self.address = (host, port)
         self.reader, self.writer = await asyncio.open_connection(host, port)
 
     async def exchange(self, data: bytes) -> tuple[int, bytes]:
+        assert self.reader is not None and self.writer is not None and self.address is not None
+        if self.reader.at_eof():
+            # The server closed it while idle (its keep-alive timeout, 10 s, passes while the
+            # other server's phases run): a client reconnects, under the same index.
+            await self._reopen()
         assert self.reader is not None and self.writer is not None
         self.writer.write(data)
-        head = await self.reader.readuntil(b"\r\n\r\n")
+        try:
+            head = await self.reader.readuntil(b"\r\n\r\n")
+        except asyncio.IncompleteReadError as exc:
+            if exc.partial:
+                raise
+            # Closed by that timeout as the request went out, so not answered: sent once more on
+            # a new connection (had it been answered, the server refuses the copy as a replay).
+            await self._reopen()
+            assert self.reader is not None and self.writer is not None
+            self.writer.write(data)
+            head = await self.reader.readuntil(b"\r\n\r\n")
         lines = head.decode("latin-1").split("\r\n")
         status = int(lines[0].split()[1])
         length = None
@@ -219,6 +237,11 @@ class Connection:
             raise HttpError("response without Content-Length")
         body = await self.reader.readexactly(length)
         return status, body
+
+    async def _reopen(self) -> None:
+        assert self.writer is not None and self.address is not None
+        self.writer.close()
+        await self.open(*self.address)
 
     def close(self) -> None:
         if self.writer is not None:

@@ -122,6 +122,18 @@ def main(argv: list[str] | None = None) -> int:
             u, "AMAZON.NextIntent", attributes=state[u]["attrs"], session=state[u]["session"]
         )["sessionAttributes"]
 
+    from sqlalchemy import event
+
+    counted = {"statements": 0, "transactions": 0, "on": False}
+
+    @event.listens_for(coach.store.engine, "before_cursor_execute")
+    def _statement(*_: object) -> None:
+        counted["statements"] += counted["on"]
+
+    @event.listens_for(coach.store.engine, "begin")
+    def _transaction(*_: object) -> None:
+        counted["transactions"] += counted["on"]
+
     profiler = cProfile.Profile()
     spent = wall = 0.0
     for i in range(args.requests):
@@ -135,9 +147,11 @@ def main(argv: list[str] | None = None) -> int:
         body = envelope_bytes(env)
         signature = sign(body)
         t, w = time.process_time(), time.perf_counter()
+        counted["on"] = True
         profiler.enable()
         reply = handle(body, signature)
         profiler.disable()
+        counted["on"] = False
         spent += time.process_time() - t
         wall += time.perf_counter() - w
         if "apology" in json.dumps(reply) or "went wrong" in json.dumps(reply):
@@ -154,6 +168,12 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f'"next" mid-routine: {args.requests} requests, {1000 * spent / args.requests:.2f} ms of CPU each '
         f"with cProfile on ({1000 * wall / args.requests:.2f} ms wall)\n"
+    )
+    calls = sum(nc for (_, nc, _, _, _) in stats.stats.values())
+    print(
+        f"per request: {counted['statements'] / args.requests:.1f} SQL statements (BEGIN/COMMIT not counted) "
+        f"in {counted['transactions'] / args.requests:.1f} transactions, "
+        f"{calls / args.requests:,.0f} Python function calls\n"
     )
     print("share of the time by area (own time of the functions in it):")
     for name, tt in sorted(by_area.items(), key=lambda kv: -kv[1]):

@@ -18,7 +18,7 @@ import math
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from sqlalchemy import Connection
@@ -47,6 +47,7 @@ SOURCES: tuple[Source, ...] = ("phone", "voice")
 Status = Literal["applied", "duplicate", "illegal", "safety_notice"]
 # Each retry follows a competing commit, so a handful covers any realistic burst of devices.
 MAX_CAS_ATTEMPTS = 8
+DONE_IN_RUN_CACHE = 4096  # runs remembered by exercises_done per process (a few hundred bytes each)
 # last_seen_at is for the devices page; refreshing it on every request would make every read a write.
 LAST_SEEN_RESOLUTION_SECONDS = 60.0
 SPEAKER_LABEL = "Alexa, your recognised voice"  # how the phone lists a voice Alexa recognises
@@ -110,6 +111,9 @@ class SessionView:
     state: LegacyState
     routine: Routine
     position: engine.Position
+    # The state as stored at `state.version` (not settled): what a follow-up command in the same
+    # request is applied to (`command(..., based_on=view)`) without reading the session again.
+    stored: engine.SessionState | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -168,6 +172,9 @@ class Coach:
         self.catalogue = catalogue
         self.bus = bus
         self.clock = clock
+        # exercises_done per (person, run start) of a running run: history only grows when a run
+        # ends, and every later run starts at another time (a start, start over or pick-up).
+        self._done_in_run: dict[tuple[int, float], frozenset[str]] = {}
 
     # --- construction -----------------------------------------------------------------
 
@@ -372,7 +379,8 @@ class Coach:
         settled = engine.settle(state, routine, self.catalogue, now)
         # The state with the old engine's phase fields, which the front ends still read.
         shown = legacy_view(settled, routine, self.catalogue, now)
-        return SessionView(shown, routine, engine.position(settled, routine, self.catalogue, now))
+        position = engine.position(settled, routine, self.catalogue, now)
+        return SessionView(shown, routine, position, stored=state)
 
     def _load(self, conn: Connection, person_id: int) -> _Loaded | None:
         """The stored session, decoded; None when there is none. A session whose routine the
@@ -514,15 +522,43 @@ class Coach:
             )
         return entries
 
-    def exercises_done(self, person_id: int) -> frozenset[str]:
+    def exercises_done(self, person_id: int, *, running: SessionView | None = None) -> frozenset[str]:
         """Ids of the exercises in every routine the person has finished or stopped (their history):
-        what they have seen before, so the voice can give a short cue instead of the full steps."""
+        what they have seen before, so the voice can give a short cue instead of the full steps.
+
+        One read of the history's routine ids, and of the session: only a run whose timeline has run
+        out unrecorded takes the long way (`history`, which records it first). `running`: the
+        session as the caller has just read it (a command's or `current`'s view); when it is not
+        done, it is not a run waiting to be recorded, the session is not read again, and the answer
+        is kept for the rest of that run (its history cannot change until it ends; a phone paired
+        mid-run whose history is merged in counts from the next run)."""
+        known_running = running is not None and not running.state.done
+        run_key = (person_id, running.state.started_at) if running is not None and known_running else None
+        if run_key is not None and (cached := self._done_in_run.get(run_key)) is not None:
+            return cached
+        now = self.clock()
+        with self.store.read() as conn:
+            routine_ids = history_db.routine_ids(conn, _check_person_id(person_id))
+            loaded = None if known_running else self._load(conn, person_id)
+        if (
+            loaded is not None
+            and loaded.state is not None
+            and loaded.routine is not None
+            and not loaded.state.done
+            and engine.settle(loaded.state, loaded.routine, self.catalogue, now).done
+        ):
+            routine_ids = {entry.routine_id for entry in self.history(person_id)}
         done: set[str] = set()
-        for entry in self.history(person_id):
-            routine = self._routine(entry.routine_id)
+        for routine_id in routine_ids:
+            routine = self._routine(routine_id)
             if routine is not None:
                 done.update(routine.exercise_ids)
-        return frozenset(done)
+        found = frozenset(done)
+        if run_key is not None:
+            if len(self._done_in_run) >= DONE_IN_RUN_CACHE:
+                self._done_in_run.clear()
+            self._done_in_run[run_key] = found
+        return found
 
     def command(
         self,
@@ -537,8 +573,15 @@ class Coach:
         mode: str | None = None,
         segment: int | None = None,
         voice_until: float | None = None,
+        based_on: SessionView | None = None,
     ) -> CommandOutcome:
         """Apply a session command for the person. See docs/architecture.md (Service).
+
+        `based_on`: the view a command (or `current`) returned moments ago in the same request,
+        e.g. the voice's barrier right after its "next". The command is applied to that view's
+        stored state and written with the same compare-and-set on its version, without reading
+        the session first; if anyone wrote since (the version moved on), it is re-applied to the
+        fresh state as always. Versions only count up, so the version names the stored state.
 
         "start" for someone who has not yet taken in the safety notice is refused with status
         "safety_notice" unless `safety_acknowledged` says the front end has just given it (the
@@ -557,7 +600,7 @@ class Coach:
             raise ValueError(f"at must be a time in seconds or None, not {at!r}.")
         if name != "start" and name not in engine.COMMAND_NAMES:
             return CommandOutcome("illegal", f"I don't know the command {name!r}.", self.current(person_id))
-        for _ in range(MAX_CAS_ATTEMPTS):
+        for attempt in range(MAX_CAS_ATTEMPTS):
             try:
                 with self.store.write() as conn:
                     if name == "start":
@@ -571,7 +614,7 @@ class Coach:
                         source=source,
                         voice_until=voice_until,
                     )
-                    return self._apply(conn, person_id, command, source)
+                    return self._apply(conn, person_id, command, source, based_on if attempt == 0 else None)
             except _Conflict:
                 continue
             except IntegrityError:
@@ -579,11 +622,24 @@ class Coach:
         raise RuntimeError("The session kept changing under this command; please try again.")
 
     def _apply(
-        self, conn: Connection, person_id: int, command: engine.Command, source: Source
+        self,
+        conn: Connection,
+        person_id: int,
+        command: engine.Command,
+        source: Source,
+        based_on: SessionView | None = None,
     ) -> CommandOutcome:
         now = self.clock()
         name = command.name
-        _, loaded = self._load_with_person(conn, person_id)
+        known = based_on.stored if based_on is not None else None
+        unread = (
+            based_on is not None and known is not None and command.expected_version in (None, known.version)
+        )
+        if unread and based_on is not None and known is not None:
+            # Its compare-and-set below fails (a _Conflict, then a retry that reads) if it is stale.
+            loaded: _Loaded | None = _Loaded(known.version, known, based_on.routine)
+        else:
+            _, loaded = self._load_with_person(conn, person_id)
         if loaded is None:
             return CommandOutcome("illegal", NO_SESSION, None)
         routine = loaded.routine
@@ -594,16 +650,27 @@ class Coach:
 
         result = engine.apply(loaded.state, command, routine, self.catalogue, now)
         if result.status != "applied":
+            if unread:  # an answer about a state nobody checked in the database: read it and re-apply
+                raise _Conflict()
             return CommandOutcome(result.status, result.message, self._view(result.state, routine, now))
 
         new = result.state
         # A pace change ("slower", "faster") is this run's: `keep_pace` stores it for next time.
         self._compare_and_set(conn, person_id, loaded.version, new, now)
-        before = engine.position(loaded.state, routine, self.catalogue, now)
-        settings_db.note(conn, person_id, new.started_at, "device", source)
-        if name == "skip":
+        # Where the run was before the command: only a skip, a pain report or a run's end needs it.
+        needs_before = name in ("skip", "pain", "start_over") or result.finished
+        before = engine.position(loaded.state, routine, self.catalogue, now) if needs_before else None
+        if name == "start_over" and not loaded.state.done:  # the run started over is recorded as stopped
+            stopped = replace(loaded.state, outcome="stopped", finished_at=now)
+            self._record_history(conn, person_id, stopped, routine, now, last=before)
+        # The run's devices: a state this source already wrote in this run was written with its note
+        # (in the same transaction), so only a new run or another source needs one (a statement less
+        # for most commands). After the history of a run started over, which takes its run's notes.
+        if loaded.state.last_source != source or loaded.state.started_at != new.started_at:
+            settings_db.note(conn, person_id, new.started_at, "device", source)
+        if name == "skip" and before is not None:
             settings_db.note(conn, person_id, loaded.state.started_at, "skipped", str(before.exercise.id))
-        if name == "pain":
+        if name == "pain" and before is not None:
             # Where they were when it hurt: the position before the command.
             rep = before.rep if before.phase == "holding" else None
             pain_db.record(
@@ -611,9 +678,6 @@ class Coach:
             )
         if result.finished:
             self._record_history(conn, person_id, new, routine, now, last=before)
-        if name == "start_over" and not loaded.state.done:  # the run started over is recorded as stopped
-            stopped = replace(loaded.state, outcome="stopped", finished_at=now)
-            self._record_history(conn, person_id, stopped, routine, now, last=before)
         self._publish(conn, person_id, new.version)
         return CommandOutcome("applied", result.message, self._view(new, routine, now), result.finished)
 

@@ -11,12 +11,28 @@ import bisect
 from dataclasses import dataclass, fields
 from typing import Any
 
-from .plan import plan_for
+from .plan import Block, plan_for
 from .shapes import CatalogueLike, RoutineLike
 from .state import SessionState, block_starts
 from .timeline import PHASE_OF_KIND, locate_in, starts, template_of
 
 _STATE_FIELDS = tuple(f.name for f in fields(SessionState))
+# The old plan of a routine at a pace, built once (as segments.template_for keeps templates): every
+# command and every read builds a legacy view, and rebuilding the plan was most of its cost.
+_PLANS: dict[tuple[int, int, float], tuple[RoutineLike, CatalogueLike, tuple[Block, ...]]] = {}
+_MAX_PLANS = 256
+
+
+def _plan(routine: RoutineLike, catalogue: CatalogueLike, pace: float) -> tuple[Block, ...]:
+    key = (id(routine), id(catalogue), pace)
+    found = _PLANS.get(key)
+    if found is not None and found[0] is routine and found[1] is catalogue:
+        return found[2]
+    plan = tuple(plan_for(routine, catalogue, pace))
+    if len(_PLANS) >= _MAX_PLANS:
+        _PLANS.clear()
+    _PLANS[key] = (routine, catalogue, plan)
+    return plan
 
 
 @dataclass(frozen=True)
@@ -38,7 +54,7 @@ def legacy_view(
     tpl = template_of(state, routine, catalogue)
     c = locate_in(state, tpl, now)
     seg = tpl.segments[c.index]
-    plan = plan_for(routine, catalogue, state.pace)
+    plan = _plan(routine, catalogue, state.pace)
     first = block_starts(tpl)
     if seg.kind in ("intro", "transition", "wait"):
         exercise = seg.exercise_index + (1 if seg.kind == "wait" else 0)

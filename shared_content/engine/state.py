@@ -7,7 +7,7 @@ position is a pure function of (state, now), see timeline.py.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import dataclass, fields
 from typing import Any, Literal
 
 from .plan import check_pace, plan_for
@@ -55,8 +55,9 @@ class SessionState:
         return self.outcome is not None
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-safe dict (str, int, float, None only)."""
-        return asdict(self)
+        """A JSON-safe dict (str, int, float, None only). Every field is a scalar, so no deep copy
+        (dataclasses.asdict) is needed; every command stores one."""
+        return {name: getattr(self, name) for name in _FIELD_NAMES}
 
     def check(self, template: Template) -> SessionState:
         """Raise ValueError unless the state fits the template (indices in range, fields consistent)."""
@@ -116,6 +117,9 @@ class SessionState:
 def _opt_str(data: dict[str, Any], key: str) -> str | None:
     value = data.get(key)
     return None if value is None else str(value)
+
+
+_FIELD_NAMES = tuple(f.name for f in fields(SessionState))  # the stored fields, not a subclass's
 
 
 def _opt_float(data: dict[str, Any], key: str) -> float | None:

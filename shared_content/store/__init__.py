@@ -148,7 +148,11 @@ class Store:
         @event.listens_for(engine, "begin")
         def _on_begin(conn: Connection) -> None:
             immediate = conn.get_execution_options().get(_WRITE_OPTION)
-            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+            # On the driver's connection: through SQLAlchemy's execution path (exec_driver_sql) this
+            # one-word statement cost about as much as a query, and every transaction has one.
+            driver = conn.connection.driver_connection
+            assert driver is not None
+            driver.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         return engine
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, bindparam, select, update
 
 from shared_content.store.dialect import upsert_insert
 from shared_content.store.tables import history
@@ -88,6 +88,15 @@ def _strings(raw: str | None) -> tuple[str, ...]:
     return tuple(str(v) for v in value) if isinstance(value, list) else ()
 
 
+_ROUTINE_IDS = select(history.c.routine_id).where(history.c.person_id == bindparam("b_person")).distinct()
+
+
+def routine_ids(conn: Connection, person_id: int) -> set[str]:
+    """The routines of the person's finished runs (one small query, built once: the voice asks on
+    every led response which exercises the person has done before)."""
+    return {str(r) for r in conn.execute(_ROUTINE_IDS, {"b_person": person_id}).scalars()}
+
+
 def for_person(conn: Connection, person_id: int) -> list[HistoryRow]:
     """The person's finished runs, newest first."""
     rows = conn.execute(
@@ -115,4 +124,4 @@ def for_person(conn: Connection, person_id: int) -> list[HistoryRow]:
     ]
 
 
-__all__ = ["HistoryRow", "RunDetails", "record_once", "set_pain_after", "for_person"]
+__all__ = ["HistoryRow", "RunDetails", "record_once", "set_pain_after", "for_person", "routine_ids"]

@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, delete, select, update
+from sqlalchemy import Connection, delete, select, text, update
 
 from shared_content.store.dialect import upsert_insert
 from shared_content.store.tables import person_settings, run_notes
@@ -52,20 +52,18 @@ def put(conn: Connection, person_id: int, **values: Any) -> None:
     conn.execute(update(person_settings).where(person_settings.c.person_id == person_id).values(**values))
 
 
+# SQL text, not Core's insert().on_conflict_do_nothing(): SQLAlchemy cannot cache a dialect INSERT
+# with ON CONFLICT, so that one was compiled again on every command (bench/README.md). SQLite and
+# PostgreSQL spell this statement alike.
+_NOTE = text(
+    "INSERT INTO run_notes (person_id, run_started_at, kind, value) VALUES (:p, :run, :kind, :value)"
+    " ON CONFLICT (person_id, run_started_at, kind, value) DO NOTHING"
+)
+
+
 def note(conn: Connection, person_id: int, run_started_at: float, kind: str, value: str) -> None:
     """Remember that the run used this device / skipped this exercise (once per value)."""
-    conn.execute(
-        upsert_insert(conn, run_notes)
-        .values(person_id=person_id, run_started_at=run_started_at, kind=kind, value=value)
-        .on_conflict_do_nothing(
-            index_elements=[
-                run_notes.c.person_id,
-                run_notes.c.run_started_at,
-                run_notes.c.kind,
-                run_notes.c.value,
-            ]
-        )
-    )
+    conn.execute(_NOTE, {"p": person_id, "run": run_started_at, "kind": kind, "value": value})
 
 
 def take_notes(conn: Connection, person_id: int, run_started_at: float) -> dict[str, tuple[str, ...]]:

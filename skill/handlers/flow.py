@@ -161,6 +161,8 @@ def lead(turn: Turn, view: SessionView, tl: Timeline, *, depth: int = 0) -> Resp
 
     if carry.lacking(turn, p.exercise) and depth <= len(view.routine.exercise_ids):
         return carry.skip_if_lacking(turn, view, tl, depth=depth + 1)
+    if turn.seen is None:  # what carry.seen_before reads; the view in hand says the run is not over
+        turn.seen = turn.coach.exercises_done(turn.person.id, running=view)
     data = turn.coach.timeline_of(view)
     cut = carry.stop_before_lacking(turn, data)
     script = script_for(
@@ -169,7 +171,9 @@ def lead(turn: Turn, view: SessionView, tl: Timeline, *, depth: int = 0) -> Resp
     if cut is not None and script.end == "halt":  # halted before an exercise left out: "go on" skips it
         script.barrier = cut
         script.add(script.length, turn.t("lead.go_on"))
-    outcome = turn.command("barrier", segment=script.barrier, voice_until=audio_start + script.length)
+    outcome = turn.command(
+        "barrier", segment=script.barrier, voice_until=audio_start + script.length, based_on=view
+    )
     view = outcome.view or view
     if script.end == "done":
         return turn.tell_script(script, view)
@@ -224,10 +228,13 @@ def refused(turn: Turn, outcome, tl: Timeline, depth: int = 0) -> Response:
 # --- the voice's own commands -------------------------------------------------------------
 
 
-def advance(turn: Turn, name: str, *, opening: str = "", allow_done: bool = False) -> Response:
+def advance(
+    turn: Turn, name: str, *, opening: str = "", allow_done: bool = False, view: SessionView | None = None
+) -> Response:
     """next / previous / repeat / start_over from the voice, then lead from the new place; the
-    jumped-to segment starts when the opening (and any news from the phone) has been said."""
-    view = turn.current()
+    jumped-to segment starts when the opening (and any news from the phone) has been said.
+    `view`: the session as this turn has just read it (not read again)."""
+    view = view or turn.current()
     if view is None:
         return no_session(turn)
     if view.state.done and not allow_done:
@@ -249,7 +256,7 @@ def move_on(turn: Turn) -> Response:
         return finished_already(turn, view)
     if view.position.waiting or view.position.paused:
         return carry_on(turn, view, Timeline())
-    return advance(turn, "next", opening=turn.t("nav.next"))
+    return advance(turn, "next", opening=turn.t("nav.next"), view=view)
 
 
 def carry_on(turn: Turn, view: SessionView | None, tl: Timeline) -> Response:

@@ -89,7 +89,10 @@ class Turn:
         safety_acknowledged: bool = False,
         segment: int | None = None,
         voice_until: float | None = None,
+        based_on: SessionView | None = None,
     ) -> CommandOutcome:
+        """A command from the voice on the version it last spoke about; `based_on`: a view this turn
+        has just been given, applied without reading the session again (Coach.command)."""
         outcome = self.coach.command(
             self.person.id,
             name,
@@ -100,6 +103,7 @@ class Turn:
             safety_acknowledged=safety_acknowledged,
             segment=segment,
             voice_until=voice_until,
+            based_on=based_on,
         )
         if outcome.view is not None:
             self.version = outcome.view.state.version

@@ -184,6 +184,11 @@ def script_for(
     current = int(data["current"])
     closing_room = estimate_seconds(words("lead.go_on"), tail=True) + 1.0
     chosen: list[dict[str, Any]] = []
+    chosen_chars = 0  # sum(len(str(c["params"])) for c in chosen), kept as cues are chosen
+    by_segment: dict[Any, list[dict[str, Any]]] = {}  # the timed cues of each segment, in order
+    for c in data["cues"]:
+        if c["at"] is not None:
+            by_segment.setdefault(c["segment"], []).append(c)
     end_at: float | None = None  # absolute time where the speech stops
     for seg in segments[current:]:
         start = seg["start"]
@@ -193,13 +198,14 @@ def script_for(
         length = float(seg["duration"] or 0)
         if seg["index"] == data["anchor"]["index"] and data["anchor"]["duration"] is not None:
             length = float(data["anchor"]["duration"])
-        seg_cues = [c for c in data["cues"] if c["segment"] == seg["index"] and c["at"] is not None]
-        spoken_chars = sum(len(str(c["params"])) for c in chosen) + CHARS_RESERVE
+        seg_cues = by_segment.get(seg["index"], [])
+        spoken_chars = chosen_chars + CHARS_RESERVE
         over_time = start + length - audio_start + closing_room > budget
         if seg["index"] != current and (over_time or spoken_chars > MAX_SSML_CHARS - 2 * CHARS_RESERVE):
             script.barrier, script.end, end_at = seg["index"], "budget", start
             break
         chosen += seg_cues
+        chosen_chars += sum(len(str(c["params"])) for c in seg_cues)
         if seg["kind"] == "wait":
             script.end, end_at = "wait", start
             break

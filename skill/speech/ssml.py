@@ -83,7 +83,12 @@ def _fragment_seconds(ssml: str) -> float:
 
 def pause(seconds: float) -> str:
     """Silence of any length as <break> tags of at most 10 s each ("" for nothing)."""
-    ms = int(round(seconds * 1000))
+    return _pause_ms(int(round(seconds * 1000)))
+
+
+@lru_cache(maxsize=4096)
+def _pause_ms(ms: int) -> str:
+    # A led response has a break between every two of its ~70 lines; the same lengths recur.
     parts = []
     while ms > 0:
         chunk = min(ms, int(MAX_BREAK_SECONDS * 1000))

@@ -119,6 +119,39 @@ def test_barrier_and_mode_reach_the_engine_through_command(store, catalogue, clo
     assert coach.command(p.id, "continue", source="voice").view.state.anchor_index == 2
 
 
+def test_a_command_based_on_a_fresh_view_is_written_without_reading_and_checked_by_version(
+    store, catalogue, clock
+):
+    coach = make(store, catalogue, clock)
+    p = coach.person_for_device("alexa", "A")
+    coach.command(p.id, "start", routine_id=ROUTINE, safety_acknowledged=True)
+    moved = coach.command(p.id, "next", source="voice")
+    halted = coach.command(
+        p.id, "barrier", moved.view.state.version, segment=5, source="voice", based_on=moved.view
+    )
+    assert halted.applied and halted.view.state.version == moved.view.state.version + 1
+    stored = coach.current(p.id).state
+    assert stored.barrier == 5 and stored.version == halted.view.state.version
+    assert stored.anchor_index == moved.view.state.anchor_index  # built on the "next" it was based on
+
+
+def test_a_command_based_on_a_stale_view_is_applied_to_the_fresh_state(store, catalogue, clock):
+    coach = make(store, catalogue, clock)
+    p = coach.person_for_device("alexa", "A")
+    coach.command(p.id, "start", routine_id=ROUTINE, safety_acknowledged=True)
+    seen = coach.command(p.id, "next", source="voice").view
+    clock.advance(1)
+    assert coach.command(p.id, "pause", source="phone").applied  # the phone moves first
+    halted = coach.command(p.id, "barrier", segment=5, source="voice", based_on=seen)
+    assert halted.applied and halted.view.state.version == seen.state.version + 2
+    stored = coach.current(p.id).state
+    assert stored.paused_at is not None, "the phone's pause was written over by a stale state"
+    assert stored.barrier == 5
+    # With the version the voice spoke about, the stale view makes it a duplicate, as without one.
+    late = coach.command(p.id, "barrier", seen.state.version, segment=6, source="voice", based_on=seen)
+    assert late.status == "duplicate" and coach.current(p.id).state.barrier == 5
+
+
 def test_an_old_engines_running_session_survives_the_upgrade(store, catalogue, clock):
     coach = make(store, catalogue, clock)
     p = coach.person_for_device("phone", "tok")
