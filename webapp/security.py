@@ -5,9 +5,11 @@ from __future__ import annotations
 import gzip
 import hmac
 import secrets
+from datetime import UTC, datetime, timedelta
 
 from flask import Flask, current_app, g, request, session
 from flask.sessions import SecureCookieSessionInterface
+from itsdangerous import BadSignature
 from werkzeug.exceptions import TooManyRequests
 
 CSP = (
@@ -28,6 +30,8 @@ GZIP_TYPES = {
     "text/plain",
 }
 GZIP_MIN_BYTES = 500
+# An unchanged identity cookie is signed again (its expiry moved a year on) at most this often.
+COOKIE_REFRESH_INTERVAL = timedelta(days=1)
 
 
 class CSRFError(Exception):
@@ -78,12 +82,40 @@ def check_csrf():
 
 
 class RefusalKeepsCookieSessionInterface(SecureCookieSessionInterface):
-    """The signed-cookie session, except that a refused request never sends a Set-Cookie.
+    """The signed-cookie session, except that a refused request never sends a Set-Cookie, and an
+    unchanged cookie is re-sent at most once a day.
 
     Without this a cross-site form post (which arrives without the SameSite=Lax cookie) got an
     error page that minted a new CSRF token, and so a fresh, empty session cookie that replaced
     the phone's identity.
     """
+
+    def open_session(self, app, request):
+        # As Flask's, but remembering when the cookie was signed (see should_set_cookie).
+        serializer = self.get_signing_serializer(app)
+        if serializer is None:
+            return None
+        value = request.cookies.get(self.get_cookie_name(app))
+        if not value:
+            return self.session_class()
+        max_age = int(app.permanent_session_lifetime.total_seconds())
+        try:
+            data, signed_at = serializer.loads(value, max_age=max_age, return_timestamp=True)
+        except BadSignature:
+            return self.session_class()
+        session = self.session_class(data)
+        session.psoas_signed_at = signed_at
+        return session
+
+    def should_set_cookie(self, app, session) -> bool:
+        """A changed session is always sent; an unchanged one only to move its year-long expiry
+        on, once a day, rather than re-signing the same cookie on every answer."""
+        if session.modified:
+            return True
+        if not (session.permanent and app.config["SESSION_REFRESH_EACH_REQUEST"]):
+            return False
+        signed_at = getattr(session, "psoas_signed_at", None)
+        return signed_at is None or datetime.now(UTC) - signed_at >= COOKIE_REFRESH_INTERVAL
 
     def save_session(self, app, session, response) -> None:
         if g.get("psoas_refused"):
