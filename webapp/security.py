@@ -154,13 +154,21 @@ def private_caching(response):
     return response
 
 
+SECURITY_HEADERS = (
+    ("Content-Security-Policy", CSP),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "same-origin"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+)
+
+
 def security_headers(response):
+    """Each header unless the response set its own (one pass over the headers, not one per name)."""
+    wanted = SECURITY_HEADERS
     if not current_app.config.get("PSOAS_DEV"):
-        response.headers.setdefault("Strict-Transport-Security", HSTS)
-    response.headers.setdefault("Content-Security-Policy", CSP)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        wanted = (("Strict-Transport-Security", HSTS), *wanted)
+    present = {name.lower() for name, _ in response.headers.items()}
+    response.headers.extend([(name, value) for name, value in wanted if name.lower() not in present])
     return response
 
 

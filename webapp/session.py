@@ -29,7 +29,14 @@ from webapp.limits import STREAM_RETRY_AFTER_SECONDS, client_network, live_strea
 from webapp.page_cache import BoundedCache
 from webapp.pain import store_before, take_start_answers
 from webapp.security import csrf_token
-from webapp.web import current_person, get_catalogue, get_coach, render_page, render_page_holed
+from webapp.web import (
+    current_person,
+    current_person_and_session,
+    get_catalogue,
+    get_coach,
+    render_page,
+    render_page_holed,
+)
 
 bp = Blueprint("session", __name__)
 
@@ -157,9 +164,8 @@ def _player_data(view, state_key: tuple) -> _PlayerData:
 
 def _island_json(player: _PlayerData, now: float, current: int) -> Markup:
     """The panel's data island: {"timeline": <Coach.timeline_of>, "exercises": ..., "labels": ...}."""
-    return Markup(f'{{"timeline":{{"server_now":{current_app.json.dumps(now)},"current":{current},') + Markup(
-        player.island_tail
-    )
+    head = f'{{"timeline":{{"server_now":{json.dumps(now)},"current":{int(current)},'
+    return Markup(head + player.island_tail)
 
 
 def _screen(view, hold_after: tuple[int | None, ...]) -> dict:
@@ -282,8 +288,8 @@ def _routine_or_404(routine_id: str):
 
 @bp.get("/session")
 def view():
-    person = current_person()
-    return _render_session(get_coach().current(person.id))
+    _, session_view = current_person_and_session()
+    return _render_session(session_view)
 
 
 @bp.post("/session/start")

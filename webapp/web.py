@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable, Mapping
 from datetime import UTC, datetime
 
-from flask import current_app, g, make_response, request, session
+from flask import current_app, g, request, session
 from werkzeug.exceptions import TooManyRequests
 
 from shared_content.catalogue import Catalogue, about_minutes
@@ -31,12 +31,7 @@ def browser_token() -> str:
     return session_secret("browser")
 
 
-def current_person():
-    """The phone's person, created on first sight; the answer is then personal (never cached).
-
-    A browser the server has not seen before may create a person row, so such first sights are
-    rate-limited per network (429): a cookieless flood cannot fill the people table.
-    """
+def _phone_identity() -> str:
     g.psoas_personal = True
     token = browser_token()
     if not session.get("known"):
@@ -44,7 +39,21 @@ def current_person():
         if wait:
             raise TooManyRequests(retry_after=wait)
         session["known"] = True
-    return get_coach().person_for_device("phone", token)
+    return token
+
+
+def current_person():
+    """The phone's person, created on first sight; the answer is then personal (never cached).
+
+    A browser the server has not seen before may create a person row, so such first sights are
+    rate-limited per network (429): a cookieless flood cannot fill the people table.
+    """
+    return get_coach().person_for_device("phone", _phone_identity())
+
+
+def current_person_and_session():
+    """`current_person()` and their session as of now (`Coach.current`), in one database read."""
+    return get_coach().device_session("phone", _phone_identity())
 
 
 def is_htmx() -> bool:
@@ -80,9 +89,8 @@ def _render(template_name: str, block: str | None, context: dict) -> str:
 
 
 def _page_response(body: str, status: int):
-    response = make_response(body, status)
-    response.vary.add("HX-Request")
-    response.vary.add("HX-Target")
+    response = current_app.response_class(body, status)
+    response.headers["Vary"] = HTMX_VARY  # the after-request hooks add theirs to it
     return response
 
 
