@@ -12,6 +12,8 @@ from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import BadSignature
 from werkzeug.exceptions import TooManyRequests
 
+from webapp.page_cache import BoundedCache
+
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
     "manifest-src 'self'; worker-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
@@ -81,6 +83,21 @@ def check_csrf():
     return None
 
 
+# Cookies whose signature this process checked, by their exact text: a phone sends the same
+# cookie with every request, and its HMAC, base64 and JSON need not be worked out each time.
+# Only sessions of plain values are kept (a list, such as the flashed messages, could be
+# changed in place by the request that reads it).
+_SCALARS = (str, bool, int, float, type(None))
+VERIFIED_COOKIES_KEPT = 4096
+
+
+def _verified(app: Flask) -> BoundedCache[tuple[dict, datetime]]:
+    found = app.extensions.get("psoas_verified_cookies")
+    if found is None:
+        found = app.extensions["psoas_verified_cookies"] = BoundedCache(VERIFIED_COOKIES_KEPT)
+    return found
+
+
 class RefusalKeepsCookieSessionInterface(SecureCookieSessionInterface):
     """The signed-cookie session, except that a refused request never sends a Set-Cookie, and an
     unchanged cookie is re-sent at most once a day.
@@ -90,20 +107,39 @@ class RefusalKeepsCookieSessionInterface(SecureCookieSessionInterface):
     the phone's identity.
     """
 
+    def get_signing_serializer(self, app):
+        # Built once per app and keys (Flask builds one per request and per response).
+        if not app.secret_key:
+            return None
+        keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        found = app.extensions.get("psoas_cookie_serializer")
+        if found is None or found[0] != keys:
+            found = app.extensions["psoas_cookie_serializer"] = (keys, super().get_signing_serializer(app))
+        return found[1]
+
     def open_session(self, app, request):
-        # As Flask's, but remembering when the cookie was signed (see should_set_cookie).
+        # As Flask's, but remembering when the cookie was signed (see should_set_cookie), and
+        # remembering cookies already verified (see _verified).
         serializer = self.get_signing_serializer(app)
         if serializer is None:
             return None
         value = request.cookies.get(self.get_cookie_name(app))
         if not value:
             return self.session_class()
-        max_age = int(app.permanent_session_lifetime.total_seconds())
-        try:
-            data, signed_at = serializer.loads(value, max_age=max_age, return_timestamp=True)
-        except BadSignature:
-            return self.session_class()
-        session = self.session_class(data)
+        max_age = app.permanent_session_lifetime
+        found = _verified(app).get(value)
+        if found is not None and timedelta(0) <= datetime.now(UTC) - found[1] <= max_age:
+            data, signed_at = found
+        else:
+            try:
+                data, signed_at = serializer.loads(
+                    value, max_age=int(max_age.total_seconds()), return_timestamp=True
+                )
+            except BadSignature:
+                return self.session_class()
+            if isinstance(data, dict) and all(isinstance(v, _SCALARS) for v in data.values()):
+                _verified(app).put(value, (data, signed_at))
+        session = self.session_class(data)  # a copy: the cached dict is never changed
         session.psoas_signed_at = signed_at
         return session
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from itsdangerous import TimestampSigner
+
 from webapp import security
 
 
@@ -39,3 +41,35 @@ def test_a_changed_session_is_always_sent(phone):
     assert r.status_code == 303
     flashed = phone.post("/session/next", {"expected_version": "0"})  # stale: a flashed notice
     assert "psoas_phone=" in flashed.headers.get("Set-Cookie", "")
+
+
+def _shift_clock(monkeypatch, delta: timedelta) -> None:
+    later = datetime.now(UTC) + delta
+
+    class Shifted(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return later
+
+    monkeypatch.setattr(security, "datetime", Shifted)
+    # itsdangerous's own clock, which checks a cookie's age when it is not remembered
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: int(later.timestamp()))
+
+
+def test_a_remembered_cookie_still_expires_after_a_year(phone, monkeypatch):
+    phone.get("/session")
+    person = phone.person.id
+    assert phone.get("/session").status_code == 200  # its signature checked and remembered
+    _shift_clock(monkeypatch, timedelta(days=366))
+    phone.get("/session")
+    assert phone.person.id != person, "an expired cookie is a new browser, remembered or not"
+
+
+def test_a_changed_cookie_is_checked_again(phone, app):
+    phone.get("/session")
+    person = phone.person.id
+    cookie = phone.client.get_cookie("psoas_phone")
+    forged = cookie.value[:-2] + ("AA" if not cookie.value.endswith("AA") else "BB")
+    phone.client.set_cookie("psoas_phone", forged, domain="localhost", secure=True)
+    phone.get("/session")
+    assert phone.person.id != person
