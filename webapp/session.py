@@ -146,7 +146,8 @@ def _player_data(view, state_key: tuple) -> _PlayerData:
     exercises = {eid: _exercise_payload(get_catalogue().exercise(eid)) for eid in view.routine.exercise_ids}
 
     def safe_json(obj: object) -> str:
-        return str(htmlsafe_json_dumps(obj, dumps=dumps))  # plain str: joined below without escaping
+        # Compact (about a fifth fewer bytes); a plain str, joined below without escaping.
+        return str(htmlsafe_json_dumps(obj, dumps=dumps, separators=(",", ":")))
 
     tail = (
         safe_json(rest)[1:] + f',"exercises":{safe_json(exercises)}' + f',"labels":{safe_json(KIND_LABELS)}}}'
