@@ -30,6 +30,7 @@ from webapp.page_cache import BoundedCache
 from webapp.pain import store_before, take_start_answers
 from webapp.security import csrf_token
 from webapp.web import (
+    app_cache,
     current_person,
     current_person_and_session,
     get_catalogue,
@@ -120,21 +121,13 @@ class _PlayerData:
     hold_after: tuple[int | None, ...]  # per segment: the length of the hold running or next
 
 
-def _cache(name: str, limit: int) -> BoundedCache:
-    """A per-app cache (the catalogue, hence every cached text, belongs to the app's Coach)."""
-    found = current_app.extensions.get(name)
-    if found is None:
-        found = current_app.extensions[name] = BoundedCache(limit)
-    return found
-
-
 def _state_key(view) -> tuple:
     st, routine = view.state, view.routine
     return (routine.id, routine.name, tuple(routine.exercise_ids), *(getattr(st, f) for f in _STATE_FIELDS))
 
 
 def _player_data(view, state_key: tuple) -> _PlayerData:
-    cache: BoundedCache[_PlayerData] = _cache("psoas_player_data", 512)
+    cache: BoundedCache[_PlayerData] = app_cache("psoas_player_data", 512)  # per app: its catalogue
     found = cache.get(state_key)
     if found is not None:
         return found

@@ -11,7 +11,7 @@ from werkzeug.exceptions import TooManyRequests
 from shared_content.catalogue import Catalogue, about_minutes
 from shared_content.service import Coach
 from webapp.limits import client_network, limiter
-from webapp.page_cache import BoundedCache, HoledPage, render_holed
+from webapp.page_cache import BoundedCache, render_holed
 from webapp.security import csrf_token, session_secret
 
 HTMX_VARY = "HX-Request, HX-Target"
@@ -105,9 +105,17 @@ def render_page(template_name: str, status: int = 200, **context):
     return _page_response(_render(template_name, block, context), status)
 
 
-# Pages rendered with holes, per process: one entry per (template, block, endpoint, script
-# root, the caller's key); an entry is one page's text, about 20 KB.
-_HOLED_PAGES: BoundedCache[HoledPage] = BoundedCache(256)
+# Pages rendered with holes, per app (the catalogue, hence the text, is the app's Coach's): one
+# entry per (template, block, endpoint, script root, the caller's key), about 45 KB each.
+HOLED_PAGES_KEPT = 256
+
+
+def app_cache(name: str, limit: int) -> BoundedCache:
+    """The app's own cache called `name`, made on first use."""
+    found = current_app.extensions.get(name)
+    if found is None:
+        found = current_app.extensions[name] = BoundedCache(limit)
+    return found
 
 
 def render_page_holed(
@@ -126,7 +134,10 @@ def render_page_holed(
         browser_token()  # as render_page
     page_key = (template_name, block, request.endpoint, request.script_root, key)
     body = render_holed(
-        _HOLED_PAGES, page_key, values, lambda v: _render(template_name, block, context_for(v))
+        app_cache("psoas_holed_pages", HOLED_PAGES_KEPT),
+        page_key,
+        values,
+        lambda v: _render(template_name, block, context_for(v)),
     )
     return _page_response(body, 200)
 

@@ -90,3 +90,29 @@ def test_a_flashed_message_is_shown_once_and_not_cached(phone, coach, clock):
     first = _get(phone, "page").get_data(as_text=True)
     assert 'class="flash"' in first
     assert 'class="flash"' not in _get(phone, "page").get_data(as_text=True)
+
+
+def test_two_apps_in_one_process_never_share_a_cached_page(app, coach, clock, tmp_path):
+    """Each app's pages come from its own catalogue: the same routine, started at the same moment
+    (so the same stored state), has shorter holds in the second app's catalogue."""
+    from shared_content.catalogue import load_catalogue
+    from shared_content.service import Coach
+    from tests.browser.tiny_catalogue import write_tiny_catalogue
+    from tests.web.conftest import Phone
+    from webapp import create_app
+
+    tiny = load_catalogue(write_tiny_catalogue(tmp_path / "catalogue"))
+    other_coach = Coach.from_url(f"sqlite:///{tmp_path / 'other.db'}", clock=clock, catalogue=tiny)
+    try:
+        other_app = create_app(coach=other_coach, secret_key="other-secret-" + "k" * 40, testing=True)
+        islands = []
+        for a, c in ((app, coach), (other_app, other_coach)):
+            phone = Phone(a, c)
+            phone.start("morning-stretch")  # pelvic tilt's holds are shorter in the tiny one
+            html = _get(phone, "page").get_data(as_text=True)
+            view = c.current(phone.person.id)
+            assert _island(html)["timeline"] == c.timeline_of(view)
+            islands.append(_island(html)["timeline"]["total_seconds"])
+        assert islands[0] != islands[1]
+    finally:
+        other_coach.close()
