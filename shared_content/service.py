@@ -458,6 +458,21 @@ class Coach:
         now = self.clock()
         with self.store.read() as conn:
             loaded = self._load(conn, _check_person_id(person_id))
+        return self._current_of(person_id, loaded, now)
+
+    def device_session(self, kind: str, external_id: str) -> tuple[Person, SessionView | None]:
+        """`person_for_device` and then `current`, in one read while the device was seen lately
+        (else, first sight or a stale last-seen time, the two calls as they are)."""
+        people_db.check_device(kind, external_id)
+        now = self.clock()
+        with self.store.read() as conn:
+            found = sessions_db.load_for_device(conn, kind, external_id)
+        if found is None or now - found[0] >= LAST_SEEN_RESOLUTION_SECONDS:
+            person = self.person_for_device(kind, external_id)
+            return person, self.current(person.id)
+        return _person(found[1]), self._current_of(found[1].id, self._decode(found[2]), now)
+
+    def _current_of(self, person_id: int, loaded: _Loaded | None, now: float) -> SessionView | None:
         if loaded is not None and loaded.state is not None and loaded.routine is not None:
             if (
                 not loaded.state.done

@@ -5,10 +5,14 @@ from __future__ import annotations
 import gzip
 import hmac
 import secrets
+from datetime import UTC, datetime, timedelta
 
 from flask import Flask, current_app, g, request, session
 from flask.sessions import SecureCookieSessionInterface
+from itsdangerous import BadSignature
 from werkzeug.exceptions import TooManyRequests
+
+from webapp.page_cache import BoundedCache
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -28,6 +32,8 @@ GZIP_TYPES = {
     "text/plain",
 }
 GZIP_MIN_BYTES = 500
+# An unchanged identity cookie is signed again (its expiry moved a year on) at most this often.
+COOKIE_REFRESH_INTERVAL = timedelta(days=1)
 
 
 class CSRFError(Exception):
@@ -77,13 +83,75 @@ def check_csrf():
     return None
 
 
+# Cookies whose signature this process checked, by their exact text: a phone sends the same
+# cookie with every request, and its HMAC, base64 and JSON need not be worked out each time.
+# Only sessions of plain values are kept (a list, such as the flashed messages, could be
+# changed in place by the request that reads it).
+_SCALARS = (str, bool, int, float, type(None))
+VERIFIED_COOKIES_KEPT = 4096
+
+
+def _verified(app: Flask) -> BoundedCache[tuple[dict, datetime]]:
+    found = app.extensions.get("psoas_verified_cookies")
+    if found is None:
+        found = app.extensions["psoas_verified_cookies"] = BoundedCache(VERIFIED_COOKIES_KEPT)
+    return found
+
+
 class RefusalKeepsCookieSessionInterface(SecureCookieSessionInterface):
-    """The signed-cookie session, except that a refused request never sends a Set-Cookie.
+    """The signed-cookie session, except that a refused request never sends a Set-Cookie, and an
+    unchanged cookie is re-sent at most once a day.
 
     Without this a cross-site form post (which arrives without the SameSite=Lax cookie) got an
     error page that minted a new CSRF token, and so a fresh, empty session cookie that replaced
     the phone's identity.
     """
+
+    def get_signing_serializer(self, app):
+        # Built once per app and keys (Flask builds one per request and per response).
+        if not app.secret_key:
+            return None
+        keys = (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        found = app.extensions.get("psoas_cookie_serializer")
+        if found is None or found[0] != keys:
+            found = app.extensions["psoas_cookie_serializer"] = (keys, super().get_signing_serializer(app))
+        return found[1]
+
+    def open_session(self, app, request):
+        # As Flask's, but remembering when the cookie was signed (see should_set_cookie), and
+        # remembering cookies already verified (see _verified).
+        serializer = self.get_signing_serializer(app)
+        if serializer is None:
+            return None
+        value = request.cookies.get(self.get_cookie_name(app))
+        if not value:
+            return self.session_class()
+        max_age = app.permanent_session_lifetime
+        found = _verified(app).get(value)
+        if found is not None and timedelta(0) <= datetime.now(UTC) - found[1] <= max_age:
+            data, signed_at = found
+        else:
+            try:
+                data, signed_at = serializer.loads(
+                    value, max_age=int(max_age.total_seconds()), return_timestamp=True
+                )
+            except BadSignature:
+                return self.session_class()
+            if isinstance(data, dict) and all(isinstance(v, _SCALARS) for v in data.values()):
+                _verified(app).put(value, (data, signed_at))
+        session = self.session_class(data)  # a copy: the cached dict is never changed
+        session.psoas_signed_at = signed_at
+        return session
+
+    def should_set_cookie(self, app, session) -> bool:
+        """A changed session is always sent; an unchanged one only to move its year-long expiry
+        on, once a day, rather than re-signing the same cookie on every answer."""
+        if session.modified:
+            return True
+        if not (session.permanent and app.config["SESSION_REFRESH_EACH_REQUEST"]):
+            return False
+        signed_at = getattr(session, "psoas_signed_at", None)
+        return signed_at is None or datetime.now(UTC) - signed_at >= COOKIE_REFRESH_INTERVAL
 
     def save_session(self, app, session, response) -> None:
         if g.get("psoas_refused"):
@@ -122,13 +190,21 @@ def private_caching(response):
     return response
 
 
+SECURITY_HEADERS = (
+    ("Content-Security-Policy", CSP),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "same-origin"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+)
+
+
 def security_headers(response):
+    """Each header unless the response set its own (one pass over the headers, not one per name)."""
+    wanted = SECURITY_HEADERS
     if not current_app.config.get("PSOAS_DEV"):
-        response.headers.setdefault("Strict-Transport-Security", HSTS)
-    response.headers.setdefault("Content-Security-Policy", CSP)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        wanted = (("Strict-Transport-Security", HSTS), *wanted)
+    present = {name.lower() for name, _ in response.headers.items()}
+    response.headers.extend([(name, value) for name, value in wanted if name.lower() not in present])
     return response
 
 

@@ -2,18 +2,42 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 
-from flask import Blueprint, Response, abort, flash, redirect, request, stream_with_context, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    request,
+    stream_with_context,
+    url_for,
+)
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup
 
+from shared_content.engine import SessionState
 from webapp.errors import error_response
 from webapp.limits import STREAM_RETRY_AFTER_SECONDS, client_network, live_streams
+from webapp.page_cache import BoundedCache
 from webapp.pain import store_before, take_start_answers
 from webapp.security import csrf_token
-from webapp.web import current_person, get_catalogue, get_coach, render_page
+from webapp.web import (
+    app_cache,
+    current_person,
+    current_person_and_session,
+    get_catalogue,
+    get_coach,
+    render_page,
+    render_page_holed,
+)
 
 bp = Blueprint("session", __name__)
 
@@ -84,15 +108,61 @@ def _clock_text(seconds: int) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
-def _hold_length(timeline: dict, index: int) -> int | None:
-    """The length of the hold now running or next to come: what slower / faster changed."""
-    for seg in timeline["segments"][index:]:
+# The stored state's own fields: with the routine, everything the player's data depends on
+# except the clock (the view's state adds fields worked out at `now`, which the key leaves out).
+_STATE_FIELDS = tuple(f.name for f in dataclasses.fields(SessionState))
+
+
+@dataclass(frozen=True)
+class _PlayerData:
+    """The time-free part of a running session's panel data, for one stored state."""
+
+    island_tail: str  # HTML-safe JSON of the data island after the timeline's clock fields
+    hold_after: tuple[int | None, ...]  # per segment: the length of the hold running or next
+
+
+def _state_key(view) -> tuple:
+    st, routine = view.state, view.routine
+    return (routine.id, routine.name, tuple(routine.exercise_ids), *(getattr(st, f) for f in _STATE_FIELDS))
+
+
+def _player_data(view, state_key: tuple) -> _PlayerData:
+    cache: BoundedCache[_PlayerData] = app_cache("psoas_player_data", 512)  # per app: its catalogue
+    found = cache.get(state_key)
+    if found is not None:
+        return found
+    timeline = get_coach().timeline_of(view)  # the view in hand: no second read
+    # server_now and current are the only fields that change with the clock (engine/playback.py);
+    # they are put in front of the rest on each request (the player reads the JSON by name).
+    rest = {k: v for k, v in timeline.items() if k not in ("server_now", "current")}
+    dumps = current_app.json.dumps
+    exercises = {eid: _exercise_payload(get_catalogue().exercise(eid)) for eid in view.routine.exercise_ids}
+
+    def safe_json(obj: object) -> str:
+        # Compact (about a fifth fewer bytes); a plain str, joined below without escaping.
+        return str(htmlsafe_json_dumps(obj, dumps=dumps, separators=(",", ":")))
+
+    tail = (
+        safe_json(rest)[1:] + f',"exercises":{safe_json(exercises)}' + f',"labels":{safe_json(KIND_LABELS)}}}'
+    )
+    holds: list[int | None] = []
+    next_hold: int | None = None
+    for seg in reversed(timeline["segments"]):
         if seg["kind"] == "hold":
-            return int(seg["duration"])
-    return None
+            next_hold = int(seg["duration"])
+        holds.append(next_hold)
+    found = _PlayerData(tail, tuple(reversed(holds)))
+    cache.put(state_key, found)
+    return found
 
 
-def _screen(view, timeline: dict) -> dict:
+def _island_json(player: _PlayerData, now: float, current: int) -> Markup:
+    """The panel's data island: {"timeline": <Coach.timeline_of>, "exercises": ..., "labels": ...}."""
+    head = f'{{"timeline":{{"server_now":{json.dumps(now)},"current":{int(current)},'
+    return Markup(head + player.island_tail)
+
+
+def _screen(view, hold_after: tuple[int | None, ...]) -> dict:
     """What the panel shows at render time, from the engine's position (the player takes over from
     the same numbers in the browser: the count during a hold, else the seconds left)."""
     pos = view.position
@@ -114,14 +184,16 @@ def _screen(view, timeline: dict) -> dict:
         "fraction": round(fraction, 3),
         "progress": round(100 * pos.progress, 1),
         "time_left": _clock_text(pos.seconds_left_total),
-        "hold_length": _hold_length(timeline, seg.index),
+        "hold_length": hold_after[seg.index] if seg.index < len(hold_after) else None,
         "waiting": pos.waiting,
     }
 
 
 def panel_context(view, notice: str | None = None) -> dict:
+    """The session template's context. What a running session's panel shows changes with the
+    clock only through `screen`'s numbers and `island_json` (see `_render_session`)."""
     now = _now()
-    ctx: dict = {"view": view, "notice": notice, "now": now, "kind_labels": KIND_LABELS}
+    ctx: dict = {"view": view, "notice": notice}
     if view is None:
         return ctx
     # "Same time tomorrow?": now, to the nearest quarter hour (app.js redoes it on the phone's clock).
@@ -131,17 +203,72 @@ def panel_context(view, notice: str | None = None) -> dict:
     if view.state.done:
         ctx["duration_text"] = _duration_text(view.state)
         return ctx
-    ctx["timeline"] = timeline = get_coach().timeline_of(view)  # the view in hand: no second read
-    ctx["island"] = {
-        "timeline": timeline,
-        "exercises": {
-            eid: _exercise_payload(get_catalogue().exercise(eid)) for eid in view.routine.exercise_ids
-        },
-        "labels": KIND_LABELS,
-    }
-    ctx["screen"] = _screen(view, timeline)
+    ctx["state_key"] = state_key = _state_key(view)
+    player = _player_data(view, state_key)
+    # The position's segment is the timeline's `current` at the same moment.
+    ctx["island_json"] = _island_json(player, now, view.position.segment.index)
+    ctx["screen"] = _screen(view, player.hold_after)
     ctx["pace_text"] = _pace_text(view.state.pace)
     return ctx
+
+
+# The screen's numbers that change from one second to the next: holes in the cached page.
+_SCREEN_HOLES = ("fraction", "progress", "time_left")
+
+
+def _render_session(view, notice: str | None = None):
+    """The session page or partial, from the per-process cache of pages with holes when it can.
+
+    The key names what the page shows besides the holes: the stored state, where in the
+    timeline it is (the segment and what the position says about it), the notice and the
+    reminder's quarter hour. The holes: the CSRF token, the seconds-by-seconds numbers and the
+    player's data (which carries the server's clock). A finished session is rendered each time
+    (its check-in depends on the person's answers).
+    """
+    ctx = panel_context(view, notice)
+    values: dict[str, str] = {"csrf": csrf_token()}
+    if view is None:
+        key: tuple = ("none", notice)
+    elif view.state.done:
+        return render_page("session/session.html", **ctx)
+    else:
+        pos, screen = view.position, ctx["screen"]
+        nxt = pos.next_exercise
+        key = (
+            "running",
+            ctx["state_key"],
+            pos.segment.index,
+            pos.segment.duration,
+            pos.kind,
+            pos.paused,
+            pos.waiting,
+            pos.exercise.id,
+            pos.exercise_index,
+            pos.exercise_count,
+            pos.set_no,
+            pos.sets,
+            pos.side,
+            nxt.id if nxt is not None else None,
+            screen["label"],
+            screen["hold_length"],
+            screen["big"] == "",
+            ctx["pace_text"],
+            ctx["tomorrow_time"],
+            notice,
+        )
+        values["island"] = ctx["island_json"]
+        values.update((name, str(screen[name])) for name in _SCREEN_HOLES)
+        if screen["big"] != "":
+            values["big"] = str(screen["big"])
+
+    def context_for(v) -> dict:
+        filled = {**ctx, "csrf_token": lambda: v["csrf"]}
+        if "island" in v:
+            filled["island_json"] = v["island"]
+            filled["screen"] = {**ctx["screen"], **{n: v[n] for n in _SCREEN_HOLES}, "big": v.get("big", "")}
+        return filled
+
+    return render_page_holed("session/session.html", key, values, context_for)
 
 
 def _routine_or_404(routine_id: str):
@@ -155,8 +282,8 @@ def _routine_or_404(routine_id: str):
 
 @bp.get("/session")
 def view():
-    person = current_person()
-    return render_page("session/session.html", **panel_context(get_coach().current(person.id)))
+    _, session_view = current_person_and_session()
+    return _render_session(session_view)
 
 
 @bp.post("/session/start")
@@ -201,7 +328,7 @@ def command(name: str):
         notice = outcome.message or "That can't be done right now."
     if request.headers.get("HX-Request") == "true":
         view = outcome.view if outcome.view is not None else get_coach().current(person.id)
-        return render_page("session/session.html", **panel_context(view, notice))
+        return _render_session(view, notice)
     if notice:
         flash(notice)
     return redirect(url_for("session.view"), 303)

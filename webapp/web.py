@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable, Mapping
 from datetime import UTC, datetime
 
-from flask import current_app, g, make_response, request, session
+from flask import current_app, g, request, session
 from werkzeug.exceptions import TooManyRequests
 
 from shared_content.catalogue import Catalogue, about_minutes
 from shared_content.service import Coach
 from webapp.limits import client_network, limiter
+from webapp.page_cache import BoundedCache, render_holed
 from webapp.security import csrf_token, session_secret
 
 HTMX_VARY = "HX-Request, HX-Target"
@@ -29,12 +31,7 @@ def browser_token() -> str:
     return session_secret("browser")
 
 
-def current_person():
-    """The phone's person, created on first sight; the answer is then personal (never cached).
-
-    A browser the server has not seen before may create a person row, so such first sights are
-    rate-limited per network (429): a cookieless flood cannot fill the people table.
-    """
+def _phone_identity() -> str:
     g.psoas_personal = True
     token = browser_token()
     if not session.get("known"):
@@ -42,7 +39,21 @@ def current_person():
         if wait:
             raise TooManyRequests(retry_after=wait)
         session["known"] = True
-    return get_coach().person_for_device("phone", token)
+    return token
+
+
+def current_person():
+    """The phone's person, created on first sight; the answer is then personal (never cached).
+
+    A browser the server has not seen before may create a person row, so such first sights are
+    rate-limited per network (429): a cookieless flood cannot fill the people table.
+    """
+    return get_coach().person_for_device("phone", _phone_identity())
+
+
+def current_person_and_session():
+    """`current_person()` and their session as of now (`Coach.current`), in one database read."""
+    return get_coach().device_session("phone", _phone_identity())
 
 
 def is_htmx() -> bool:
@@ -57,28 +68,78 @@ def render_block(template_name: str, block_name: str, **context) -> str:
     return "".join(template.blocks[block_name](ctx))
 
 
-def render_page(template_name: str, status: int = 200, **context):
-    """The full page, or for an htmx request the block named after the element it targets.
+def _htmx_block(template_name: str) -> str | None:
+    """For an htmx request, the block named after the element it targets, else None.
 
     HX-Target "session-panel" -> block "session_panel"; anything else -> block "main".
     """
-    if is_htmx():
-        template = current_app.jinja_env.get_template(template_name)
-        target = (request.headers.get("HX-Target") or "").replace("-", "_")
-        block = target if target in template.blocks else "main"
-        body = render_block(template_name, block, **context)
-    else:
-        from flask import render_template
+    if not is_htmx():
+        return None
+    template = current_app.jinja_env.get_template(template_name)
+    target = (request.headers.get("HX-Target") or "").replace("-", "_")
+    return target if target in template.blocks else "main"
 
+
+def _render(template_name: str, block: str | None, context: dict) -> str:
+    if block is not None:
+        return render_block(template_name, block, **context)
+    from flask import render_template
+
+    return render_template(template_name, **context)
+
+
+def _page_response(body: str, status: int):
+    response = current_app.response_class(body, status)
+    response.headers["Vary"] = HTMX_VARY  # the after-request hooks add theirs to it
+    return response
+
+
+def render_page(template_name: str, status: int = 200, **context):
+    """The full page, or for an htmx request the block named after the element it targets."""
+    block = _htmx_block(template_name)
+    if block is None:
         # Give a new phone its identity with the first page it loads, so the background
         # requests that page starts (offline.js) and a quick form post can't each mint a
         # different identity, with the last cookie winning.
         browser_token()
-        body = render_template(template_name, **context)
-    response = make_response(body, status)
-    response.vary.add("HX-Request")
-    response.vary.add("HX-Target")
-    return response
+    return _page_response(_render(template_name, block, context), status)
+
+
+# Pages rendered with holes, per app (the catalogue, hence the text, is the app's Coach's): one
+# entry per (template, block, endpoint, script root, the caller's key), about 45 KB each.
+HOLED_PAGES_KEPT = 256
+
+
+def app_cache(name: str, limit: int) -> BoundedCache:
+    """The app's own cache called `name`, made on first use."""
+    found = current_app.extensions.get(name)
+    if found is None:
+        found = current_app.extensions[name] = BoundedCache(limit)
+    return found
+
+
+def render_page_holed(
+    template_name: str, key: Hashable, values: Mapping[str, str], context_for: Callable[[Mapping], dict]
+):
+    """`render_page` for a page whose text depends only on `key` and on the per-request `values`:
+    rendered once per key with markers for the values (`context_for(markers)` gives the
+    context), then filled in on each request. The caller's key must name everything else the
+    template reads; the template globals (`csrf_token` aside, which `context_for` must map to a
+    value) are the same for every request of this process.
+    """
+    if session.get("_flashes"):  # a message shown once: this answer is unlike the others
+        return render_page(template_name, **context_for(values))
+    block = _htmx_block(template_name)
+    if block is None:
+        browser_token()  # as render_page
+    page_key = (template_name, block, request.endpoint, request.script_root, key)
+    body = render_holed(
+        app_cache("psoas_holed_pages", HOLED_PAGES_KEPT),
+        page_key,
+        values,
+        lambda v: _render(template_name, block, context_for(v)),
+    )
+    return _page_response(body, 200)
 
 
 def minutes(seconds: int | float) -> int:

@@ -17,8 +17,8 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, insert, select, update
 
-from shared_content.store.people import PersonRow
-from shared_content.store.tables import people, sessions
+from shared_content.store.people import PersonRow, stored_external_id
+from shared_content.store.tables import devices, people, sessions
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,24 @@ _PERSON_AND_SESSION = (
     )
     .select_from(people.outerjoin(sessions, sessions.c.person_id == people.c.id))
     .where(people.c.id == bindparam("b_person"))
+)
+# A device's person and their session in one round trip (the phone's session page needs both).
+_DEVICE_PERSON_AND_SESSION = (
+    select(
+        devices.c.last_seen_at,
+        people.c.id,
+        people.c.pace,
+        people.c.safety_heard_at,
+        people.c.mode,
+        sessions.c.version,
+        sessions.c.state,
+    )
+    .select_from(
+        devices.join(people, devices.c.person_id == people.c.id).outerjoin(
+            sessions, sessions.c.person_id == people.c.id
+        )
+    )
+    .where(devices.c.kind == bindparam("b_kind"), devices.c.external_id == bindparam("b_external"))
 )
 _CREATE = insert(sessions).values(
     person_id=bindparam("b_person"),
@@ -77,6 +95,19 @@ def load_with_person(conn: Connection, person_id: int) -> tuple[PersonRow, Store
         return None
     person = PersonRow(row.id, row.pace, row.safety_heard_at, row.mode)
     return person, _stored(row.version, row.state)
+
+
+def load_for_device(
+    conn: Connection, kind: str, external_id: str
+) -> tuple[float, PersonRow, StoredSession | None] | None:
+    """The device's last-seen time, its person and their session (None when they have none);
+    None when the device is unknown."""
+    params = {"b_kind": kind, "b_external": stored_external_id(kind, external_id)}
+    row = conn.execute(_DEVICE_PERSON_AND_SESSION, params).first()
+    if row is None:
+        return None
+    person = PersonRow(row.id, row.pace, row.safety_heard_at, row.mode)
+    return float(row.last_seen_at), person, _stored(row.version, row.state)
 
 
 def version(conn: Connection, person_id: int) -> int | None:
