@@ -134,9 +134,7 @@ def panel_context(view, notice: str | None = None) -> dict:
     ctx["timeline"] = timeline = get_coach().timeline_of(view)  # the view in hand: no second read
     ctx["island"] = {
         "timeline": timeline,
-        "exercises": {
-            eid: _exercise_payload(get_catalogue().exercise(eid)) for eid in view.routine.exercise_ids
-        },
+        "exercises": {ex.id: _exercise_payload(ex) for ex in view.routine.exercises(get_catalogue())},
         "labels": KIND_LABELS,
     }
     ctx["screen"] = _screen(view, timeline)
