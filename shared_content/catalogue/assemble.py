@@ -126,7 +126,7 @@ class _Dose:
         # More repetitions first (a few seconds each), then more sets.
         for reps in range(exercise.repetitions + 1, exercise.repetition_range[1] + 1):
             steps.append((exercise.sets, reps))
-        reps = max(exercise.repetitions, exercise.repetition_range[1])
+        reps = exercise.repetition_range[1]
         for sets in range(exercise.sets + 1, exercise.set_range[1] + 1):
             steps.append((sets, reps))
         return cls(tuple((s, r, timing.exercise_seconds(dosed(exercise, s, r)) - base) for s, r in steps))
@@ -225,9 +225,12 @@ def _best_fill(candidates: list[Exercise], budget: int, focus: str) -> _Fill:
     totals, most, offs = _masks(candidates, doses, focus)
     low, high = FIT_SHARE * budget, OVER_SHARE * budget
     feasible = [m for m in range(1, len(totals)) if totals[m] <= high and totals[m] + most[m] >= low]
-    # Fewest of another focus, then nearest the budget as written (a shortfall counts double:
-    # doses can make up a little, but repeats are a last resort), then the lowest mask.
-    feasible.sort(key=lambda m: (offs[m], _gap(totals[m], budget, low), m))
+    # Fewest of another focus, then as many of the focus as fit, then nearest the budget as
+    # written (a shortfall counts double: doses make it up, but repeats come last), then the mask.
+    with_focus = focus != ANY_FOCUS
+    feasible.sort(
+        key=lambda m: (offs[m], with_focus * (offs[m] - m.bit_count()), _gap(totals[m], budget, low), m)
+    )
     tried: list[_Fill] = []
     for mask in feasible[:64]:
         fill = _raise_doses(_picked(mask), totals[mask], offs[mask], doses, focus_group, budget)
@@ -255,30 +258,30 @@ def _explanation(request: Request, chosen: list[Exercise], focus_usable: bool, t
     """Why the routine is not what was asked for, in plain words; empty when it is."""
     budget = request.minutes * 60
     reasons = []
-    without = f" that work without {' or '.join(request.avoid)} positions" if request.avoid else ""
+    avoiding = " or ".join(request.avoid)
+    without = f" that work without {avoiding} positions" if request.avoid else ""
     minutes = max(1, round(total / 60))
     unit = "minute" if minutes == 1 else "minutes"
     if total > OVER_SHARE * budget:
-        reasons.append(
-            f"Nothing{without.replace(' that work', ' that works')} fits in {request.minutes} "
-            f"{'minute' if request.minutes == 1 else 'minutes'}; the nearest is about {minutes} {unit}."
-        )
+        asked = f"{request.minutes} {'minute' if request.minutes == 1 else 'minutes'}"
+        works = f" that works without {avoiding} positions" if request.avoid else ""
+        reasons.append(f"Nothing{works} fits in {asked}; the nearest is about {minutes} {unit}.")
     elif total < FIT_SHARE * budget:
         reasons.append(
             f"The exercises{without} add up to about {minutes} {unit}, even with extra sets, "
             f"so this is shorter than the {request.minutes} asked for."
         )
-    if request.focus != ANY_FOCUS:
-        others = [e.name for e in chosen if e.category != request.focus]
-        if others and not focus_usable:
-            plural = _FOCUS_PLURALS[request.focus]
-            reasons.append(f"No {plural}{without}, so it has " + ", ".join(others) + " instead.")
-        elif others:
-            reasons.append(
-                f"There aren't enough {_FOCUS_PLURALS[request.focus]} to fill it, so it also has "
-                + ", ".join(others)
-                + "."
-            )
+    others = [e.name for e in chosen if request.focus != ANY_FOCUS and e.category != request.focus]
+    plural = _FOCUS_PLURALS.get(request.focus, "")
+    if others and not focus_usable:
+        # Only avoided positions leave a focus with nothing at all.
+        reasons.append(
+            f"No {plural} work without {avoiding} positions, so it has {', '.join(others)} instead."
+        )
+    elif others and len(others) == len(chosen):
+        reasons.append(f"The nearest fit has {', '.join(others)} instead of {plural}.")
+    elif others:
+        reasons.append(f"There aren't enough {plural} to fill it, so it also has {', '.join(others)}.")
     return " ".join(reasons)
 
 
