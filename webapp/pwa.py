@@ -198,7 +198,7 @@ def _catalogue_payload() -> dict:
 def _plan_payload(routine, pace: float) -> dict:
     cat = get_catalogue()
     blocks = plan_for(routine, cat, pace)
-    exercises = {eid: _exercise_payload(cat.exercise(eid)) for eid in routine.exercise_ids}
+    exercises = {ex.id: _exercise_payload(ex) for ex in routine.exercises(cat)}  # with its doses
     return {
         "routine": {
             "id": routine.id,

@@ -136,7 +136,7 @@ def _player_data(view, state_key: tuple) -> _PlayerData:
     # they are put in front of the rest on each request (the player reads the JSON by name).
     rest = {k: v for k, v in timeline.items() if k not in ("server_now", "current")}
     dumps = current_app.json.dumps
-    exercises = {eid: _exercise_payload(get_catalogue().exercise(eid)) for eid in view.routine.exercise_ids}
+    exercises = {ex.id: _exercise_payload(ex) for ex in view.routine.exercises(get_catalogue())}  # run's doses
 
     def safe_json(obj: object) -> str:
         # Compact (about a fifth fewer bytes); a plain str, joined below without escaping.

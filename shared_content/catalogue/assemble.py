@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from shared_content import timing
-from shared_content.catalogue.model import Exercise, Routine
+from shared_content.catalogue.model import Exercise, Routine, dosed
 from shared_content.vocabulary import CATEGORIES, MAX_ROUTINE_MINUTES, MIN_ROUTINE_MINUTES, POSITIONS
 
 ANY_FOCUS = "any"
@@ -109,50 +109,179 @@ def _candidates(request: Request, exercises: dict[str, Exercise]) -> list[Exerci
 
 
 FIT_SHARE = 0.85  # an assembled routine should come within 15 % of the minutes asked for
+OVER_SHARE = 1.15  # ... either side: raised sets may take it a little past the minutes, never further
 
 
-def _best_subset(candidates: list[Exercise], budget: int, focus: str) -> list[Exercise]:
-    """The exercises (no repeats, in the order given) that best fill `budget` seconds of the real
-    timeline without going over it: first any set within FIT_SHARE of it, then as few exercises of
-    another focus as possible, then the longest. Every subset is tried (the catalogue has about a
-    dozen usable exercises)."""
-    best: tuple[bool, int, int, int] | None = None
-    chosen: list[Exercise] = []
-    for mask in range(1, 1 << len(candidates)):
-        picked = [e for i, e in enumerate(candidates) if mask >> i & 1]
-        total = timing.routine_seconds(picked)  # transitions and lead-ins included
-        if total > budget:
-            continue
-        off_focus = sum(1 for e in picked if focus != ANY_FOCUS and e.category != focus)
-        key = (total >= FIT_SHARE * budget, -off_focus, total, -mask)
-        if best is None or key > best:
-            best, chosen = key, picked
-    return chosen
+@dataclass(frozen=True)
+class _Dose:
+    """One exercise's extra doses within its safe range, lightest first: each step's sets,
+    repetitions and the seconds it adds to the exercise (the same whatever comes before it)."""
+
+    steps: tuple[tuple[int, int, int], ...]
+
+    @classmethod
+    def of(cls, exercise: Exercise) -> _Dose:
+        base = timing.exercise_seconds(exercise)
+        steps = []
+        # More repetitions first (a few seconds each), then more sets.
+        for reps in range(exercise.repetitions + 1, exercise.repetition_range[1] + 1):
+            steps.append((exercise.sets, reps))
+        reps = exercise.repetition_range[1]
+        for sets in range(exercise.sets + 1, exercise.set_range[1] + 1):
+            steps.append((sets, reps))
+        return cls(tuple((s, r, timing.exercise_seconds(dosed(exercise, s, r)) - base) for s, r in steps))
+
+    @property
+    def most(self) -> int:
+        return self.steps[-1][2] if self.steps else 0
 
 
-def _explanation(request: Request, chosen: list[Exercise], budget: int) -> str:
+@dataclass(frozen=True)
+class _Fill:
+    """A subset of the candidates with its doses raised: what the routine will run."""
+
+    picked: tuple[int, ...]  # indices into the candidates, in order
+    steps: tuple[int, ...]  # dose steps taken per picked exercise (0: as authored)
+    total: int  # seconds on the real timeline
+    off_focus: int
+
+
+def _masks(
+    candidates: list[Exercise], doses: list[_Dose], focus: str
+) -> tuple[list[int], list[int], list[int]]:
+    """For every subset (bit i: candidate i), its authored timeline length, the most its doses can
+    add, and how many of it are of another focus. Built from the subset without its last member,
+    because an exercise's lead-in depends only on the one before it."""
+    n = len(candidates)
+    alone = [timing.exercise_seconds(e) for e in candidates]
+    # After another exercise only the first lead-in changes (guidance has none), plus the transition.
+    first_lead_in = [timing.get_ready_seconds(e, None) for e in candidates]
+    after = [
+        [
+            alone[i]
+            + timing.TRANSITION_SECONDS
+            + (0 if e.is_guidance else timing.get_ready_seconds(e, before) - first_lead_in[i])
+            for before in candidates
+        ]
+        for i, e in enumerate(candidates)
+    ]
+    off = [int(focus != ANY_FOCUS and e.category != focus) for e in candidates]
+    extra = [dose.most for dose in doses]
+    size = 1 << n
+    totals, most, offs = [0] * size, [0] * size, [0] * size
+    for mask in range(1, size):
+        high = mask.bit_length() - 1
+        rest = mask ^ (1 << high)
+        totals[mask] = totals[rest] + (after[high][rest.bit_length() - 1] if rest else alone[high])
+        most[mask] = most[rest] + extra[high]
+        offs[mask] = offs[rest] + off[high]
+    return totals, most, offs
+
+
+def _picked(mask: int) -> tuple[int, ...]:
+    return tuple(i for i in range(mask.bit_length()) if mask >> i & 1)
+
+
+def _raise_doses(
+    picked: tuple[int, ...], total: int, off: int, doses: list[_Dose], focus_group: list[bool], budget: int
+) -> _Fill:
+    """Raise doses one step at a time while that brings the length nearer the budget without
+    passing OVER_SHARE of it: focus exercises first, and among them the one given least so far."""
+    steps = [0] * len(picked)
+    added = [0] * len(picked)
+    ceiling = OVER_SHARE * budget
+    while True:
+        choice: tuple[bool, int, int] | None = None
+        for k, i in enumerate(picked):
+            dose = doses[i]
+            if steps[k] == len(dose.steps):
+                continue
+            more = dose.steps[steps[k]][2] - added[k]
+            if total + more > ceiling or abs(total + more - budget) >= abs(total - budget):
+                continue
+            key = (not focus_group[i], added[k], k)
+            if choice is None or key < choice:
+                choice = key
+        if choice is None:
+            return _Fill(picked, tuple(steps), total, off)
+        k = choice[2]
+        i = picked[k]
+        total += doses[i].steps[steps[k]][2] - added[k]
+        added[k] = doses[i].steps[steps[k]][2]
+        steps[k] += 1
+
+
+def _fits(total: int, budget: int) -> bool:
+    return FIT_SHARE * budget <= total <= OVER_SHARE * budget
+
+
+def _best_fill(candidates: list[Exercise], budget: int, focus: str) -> _Fill:
+    """The routine that best fills `budget` seconds of the real timeline: within 15 % of it if any
+    can be, with as few exercises of another focus as possible, then as near the budget as possible
+    with the exercises as written (more exercises rather than more sets), then with doses raised.
+    Every subset of the candidates (about a dozen) is weighed."""
+    doses = [_Dose.of(e) for e in candidates]
+    focus_group = [focus == ANY_FOCUS or e.category == focus for e in candidates]
+    totals, most, offs = _masks(candidates, doses, focus)
+    low, high = FIT_SHARE * budget, OVER_SHARE * budget
+    feasible = [m for m in range(1, len(totals)) if totals[m] <= high and totals[m] + most[m] >= low]
+    # Fewest of another focus, then as many of the focus as fit, then nearest the budget as
+    # written (a shortfall counts double: doses make it up, but repeats come last), then the mask.
+    with_focus = focus != ANY_FOCUS
+    feasible.sort(
+        key=lambda m: (offs[m], with_focus * (offs[m] - m.bit_count()), _gap(totals[m], budget, low), m)
+    )
+    tried: list[_Fill] = []
+    for mask in feasible[:64]:
+        fill = _raise_doses(_picked(mask), totals[mask], offs[mask], doses, focus_group, budget)
+        if _fits(fill.total, budget):
+            return fill
+        tried.append(fill)
+    # Nothing fits: the nearest there is, each subset at the dose that brings it nearest.
+    nearest = min(range(1, len(totals)), key=lambda m: (_reach(totals[m], most[m], budget), offs[m], m))
+    fill = _raise_doses(_picked(nearest), totals[nearest], offs[nearest], doses, focus_group, budget)
+    return min([fill, *tried], key=lambda f: (abs(f.total - budget), f.off_focus, f.picked))
+
+
+def _gap(total: int, budget: int, low: float) -> float:
+    return abs(total - budget) if total >= low else 2 * (budget - total)
+
+
+def _reach(total: int, most: int, budget: int) -> int:
+    """How far from the budget a subset ends up at best (doses are only ever raised)."""
+    if total >= budget:
+        return total - budget
+    return max(0, budget - total - most)
+
+
+def _explanation(request: Request, chosen: list[Exercise], focus_usable: bool, total: int) -> str:
     """Why the routine is not what was asked for, in plain words; empty when it is."""
-    total = timing.routine_seconds(chosen)
+    budget = request.minutes * 60
     reasons = []
-    if total < FIT_SHARE * budget or total > budget:
-        without = f" that work without {' or '.join(request.avoid)} positions" if request.avoid else ""
-        minutes = max(1, round(total / 60))
-        unit = "minute" if minutes == 1 else "minutes"
-        if total > budget:
-            reasons.append(f"Even the shortest exercise{without} takes about {minutes} {unit}.")
-        else:
-            reasons.append(
-                f"The exercises{without} add up to about {minutes} {unit} without repeating any, "
-                f"so this is shorter than the {request.minutes} asked for."
-            )
-    if request.focus != ANY_FOCUS:
-        others = [e.name for e in chosen if e.category != request.focus]
-        if others:
-            reasons.append(
-                f"There aren't enough {_FOCUS_PLURALS[request.focus]} to fill it, so it also has "
-                + ", ".join(others)
-                + "."
-            )
+    avoiding = " or ".join(request.avoid)
+    without = f" that work without {avoiding} positions" if request.avoid else ""
+    minutes = max(1, round(total / 60))
+    unit = "minute" if minutes == 1 else "minutes"
+    if total > OVER_SHARE * budget:
+        asked = f"{request.minutes} {'minute' if request.minutes == 1 else 'minutes'}"
+        works = f" that works without {avoiding} positions" if request.avoid else ""
+        reasons.append(f"Nothing{works} fits in {asked}; the nearest is about {minutes} {unit}.")
+    elif total < FIT_SHARE * budget:
+        reasons.append(
+            f"The exercises{without} add up to about {minutes} {unit}, even with extra sets, "
+            f"so this is shorter than the {request.minutes} asked for."
+        )
+    others = [e.name for e in chosen if request.focus != ANY_FOCUS and e.category != request.focus]
+    plural = _FOCUS_PLURALS.get(request.focus, "")
+    if others and not focus_usable:
+        # Only avoided positions leave a focus with nothing at all.
+        reasons.append(
+            f"No {plural} work without {avoiding} positions, so it has {', '.join(others)} instead."
+        )
+    elif others and len(others) == len(chosen):
+        reasons.append(f"The nearest fit has {', '.join(others)} instead of {plural}.")
+    elif others:
+        reasons.append(f"There aren't enough {plural} to fill it, so it also has {', '.join(others)}.")
     return " ".join(reasons)
 
 
@@ -167,11 +296,20 @@ def assemble(request: Request, exercises: dict[str, Exercise]) -> Routine:
         raise ValueError(f"no exercise fits when avoiding {' and '.join(request.avoid)} positions{hint}")
     budget = request.minutes * 60
     order = {exercise_id: i for i, exercise_id in enumerate(exercises)}
-    chosen = _best_subset(sorted(candidates, key=lambda e: order[e.id]), budget, request.focus)
-    if not chosen:
-        # Nothing fits the budget; one short exercise beats refusing a short request.
-        chosen = [min(candidates, key=lambda e: e.duration_seconds)]
-    return Routine.build(
+    candidates.sort(key=lambda e: order[e.id])
+    fill = _best_fill(candidates, budget, request.focus)
+    chosen = [candidates[i] for i in fill.picked]
+    sets: dict[str, int] = {}
+    repetitions: dict[str, int] = {}
+    for exercise, taken in zip(chosen, fill.steps, strict=True):
+        if taken:
+            dose_sets, dose_reps, _seconds = _Dose.of(exercise).steps[taken - 1]
+            if dose_sets != exercise.sets:
+                sets[exercise.id] = dose_sets
+            if dose_reps != exercise.repetitions:
+                repetitions[exercise.id] = dose_reps
+    focus_usable = any(e.category == request.focus for e in candidates)
+    routine = Routine.build(
         {
             "id": request.routine_id,
             "name": request.name,
@@ -181,5 +319,9 @@ def assemble(request: Request, exercises: dict[str, Exercise]) -> Routine:
             "exercise_ids": [e.id for e in chosen],
         },
         exercises,
-        explanation=_explanation(request, chosen, budget),
+        sets=sets,
+        repetitions=repetitions,
     )
+    # The timeline's own length, so the words match what `content list` and the pages show.
+    explanation = _explanation(request, chosen, focus_usable, routine.duration_seconds)
+    return routine.model_copy(update={"explanation": explanation}) if explanation else routine

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, computed_field, field_validator
 
@@ -20,9 +20,6 @@ from shared_content.vocabulary import (
     Focus,
     Position,
 )
-
-if TYPE_CHECKING:
-    from shared_content.catalogue.catalogue import Catalogue
 
 Kind = Literal["timed", "guidance"]
 MAX_STEP_CHARS = 200
@@ -88,6 +85,10 @@ class Exercise(_Strict):
     # A short instruction for someone who has done the exercise before, said instead of the steps
     # ("On your back: hug one knee gently to your chest."); optional, timed exercises only.
     cue: str = ""
+    # The safe range an assembled routine may raise the dose to, from the article's own ranges
+    # ("3 to 5 sets", "10 to 15 repetitions"); None: no more than `sets` / `repetitions`.
+    max_sets: int | None = None
+    max_repetitions: int | None = None
 
     _id = field_validator("id")(_check_id)
     _texts = field_validator("name", "summary", "source_section")(_non_blank)
@@ -172,6 +173,27 @@ class Exercise(_Strict):
             raise ValueError("must be false for a guidance item")
         return value
 
+    @field_validator("max_sets", "max_repetitions")
+    @classmethod
+    def _range_covers_dose(cls, value: int | None, info: ValidationInfo) -> int | None:
+        authored = info.data.get("sets" if info.field_name == "max_sets" else "repetitions")
+        if value is None or not isinstance(authored, int):
+            return value
+        if info.data.get("kind") == "guidance":
+            raise ValueError("a guidance item has no sets or repetitions to raise")
+        if value < authored:
+            raise ValueError(f"must be at least the authored {authored} (got {value})")
+        return value
+
+    @property
+    def set_range(self) -> tuple[int, int]:
+        """The fewest and most sets a routine may run: 1 to max_sets (default: the authored sets)."""
+        return 1, self.max_sets or self.sets
+
+    @property
+    def repetition_range(self) -> tuple[int, int]:
+        return 1, self.max_repetitions or self.repetitions
+
     @property
     def is_guidance(self) -> bool:
         return self.kind == "guidance"
@@ -218,6 +240,12 @@ class RoutineEntry(_Strict):
         return ids
 
 
+class _ExerciseSource(Protocol):
+    """Whatever looks exercises up by id: the Catalogue, or the engine's CatalogueLike."""
+
+    def exercise(self, exercise_id: str, /) -> object: ...
+
+
 class Routine(RoutineEntry):
     """A routine with its computed positions and duration. Build it with `Routine.build`."""
 
@@ -226,13 +254,27 @@ class Routine(RoutineEntry):
     # Why an assembled routine is not what was asked for (shorter, or with another focus), in
     # words both front ends can show or say; empty for a curated routine or an exact fit.
     explanation: str = ""
+    # Doses this routine runs instead of the catalogue's, by exercise id, each within the
+    # exercise's safe range (an assembled routine raises them to fill its minutes). Every consumer
+    # gets them through `exercise` / `exercises`, so the timeline, the durations, the voice and
+    # the phone all count the same sets.
+    sets: dict[str, int] = {}
+    repetitions: dict[str, int] = {}
 
     @classmethod
     def build(
-        cls, entry: RoutineEntry | dict[str, Any], exercises: dict[str, Exercise], *, explanation: str = ""
+        cls,
+        entry: RoutineEntry | dict[str, Any],
+        exercises: dict[str, Exercise],
+        *,
+        explanation: str = "",
+        sets: dict[str, int] | None = None,
+        repetitions: dict[str, int] | None = None,
     ) -> Routine:
         fields = entry.model_dump() if isinstance(entry, RoutineEntry) else dict(entry)
-        chosen = [exercises[exercise_id] for exercise_id in fields["exercise_ids"]]
+        sets, repetitions = dict(sets or {}), dict(repetitions or {})
+        _check_doses(fields["exercise_ids"], exercises, sets, repetitions)
+        chosen = [dosed(exercises[i], sets.get(i), repetitions.get(i)) for i in fields["exercise_ids"]]
         return cls(
             **fields,
             positions=frozenset(exercise.position for exercise in chosen),
@@ -240,14 +282,48 @@ class Routine(RoutineEntry):
             # lead-ins that depend on the exercise before are in it.
             duration_seconds=timing.routine_seconds(chosen),
             explanation=explanation,
+            sets=sets,
+            repetitions=repetitions,
         )
 
     @property
     def duration_minutes(self) -> float:
         return round(self.duration_seconds / 60, 1)
 
-    def exercises(self, catalogue: Catalogue) -> list[Exercise]:
-        return [catalogue.exercise(exercise_id) for exercise_id in self.exercise_ids]
+    def exercise(self, catalogue: _ExerciseSource, exercise_id: str, /) -> Exercise:
+        """The exercise as this routine runs it: the catalogue's, with this routine's doses."""
+        found = catalogue.exercise(exercise_id)
+        if not isinstance(found, Exercise):
+            raise TypeError(f"the catalogue gave {type(found).__name__} for {exercise_id!r}, not an Exercise")
+        return dosed(found, self.sets.get(exercise_id), self.repetitions.get(exercise_id))
+
+    def exercises(self, catalogue: _ExerciseSource) -> list[Exercise]:
+        return [self.exercise(catalogue, exercise_id) for exercise_id in self.exercise_ids]
+
+
+def dosed(exercise: Exercise, sets: int | None = None, repetitions: int | None = None) -> Exercise:
+    """`exercise` with these sets and repetitions (None: its own); the same object when unchanged."""
+    update = {
+        name: value
+        for name, value in (("sets", sets), ("repetitions", repetitions))
+        if value is not None and value != getattr(exercise, name)
+    }
+    return exercise.model_copy(update=update) if update else exercise
+
+
+def _check_doses(
+    ids: list[str], exercises: dict[str, Exercise], sets: dict[str, int], repetitions: dict[str, int]
+) -> None:
+    for field, doses in (("sets", sets), ("repetitions", repetitions)):
+        for exercise_id, value in doses.items():
+            if exercise_id not in ids:
+                raise ValueError(f"{field} for {exercise_id!r}, which the routine does not have")
+            exercise = exercises[exercise_id]
+            low, high = exercise.set_range if field == "sets" else exercise.repetition_range
+            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+                raise ValueError(
+                    f"{field} for {exercise_id!r} must be from {low} to {high}, its safe range (got {value!r})"
+                )
 
 
 class SafetyNotice(_Strict):

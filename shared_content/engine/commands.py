@@ -261,7 +261,7 @@ def _halt_time(s: SessionState, tpl: Template) -> float:
 def _change_pace(s: SessionState, x: _Ctx, pace: float | None, at_limit: str) -> Outcome:
     if pace is None:
         return at_limit
-    exercise = x.catalogue.exercise(x.tpl.segments[x.cursor.index].exercise_id)
+    exercise = x.routine.exercise(x.catalogue, x.tpl.segments[x.cursor.index].exercise_id)
     changed = replace(_reanchor_here(s, x), pace=pace)
     if exercise.kind == "guidance":
         return changed

@@ -122,7 +122,7 @@ def plan_for(routine: RoutineLike, catalogue: CatalogueLike, pace: float) -> lis
         raise ValueError(f"routine {routine.id!r} has no exercises")
     plan: list[Block] = []
     for index, exercise_id in enumerate(routine.exercise_ids):
-        plan.extend(_exercise_blocks(catalogue.exercise(exercise_id), index, pace))
+        plan.extend(_exercise_blocks(routine.exercise(catalogue, exercise_id), index, pace))
     return plan
 
 

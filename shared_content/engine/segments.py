@@ -248,7 +248,7 @@ def spec_of(exercise: ExerciseLike) -> ExerciseSpec:
 def exercise_specs(routine: RoutineLike, catalogue: CatalogueLike) -> tuple[ExerciseSpec, ...]:
     if not routine.exercise_ids:
         raise ValueError(f"routine {routine.id!r} has no exercises")
-    return tuple(spec_of(catalogue.exercise(eid)) for eid in routine.exercise_ids)
+    return tuple(spec_of(routine.exercise(catalogue, eid)) for eid in routine.exercise_ids)
 
 
 # Templates by (routine object, catalogue object, pace, mode): a command looks the template up

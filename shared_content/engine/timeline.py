@@ -219,7 +219,7 @@ def position(state: SessionState, routine: RoutineLike, catalogue: CatalogueLike
     c = locate_in(state, tpl, now)
     seg = tpl.segments[c.index]
     ids = list(routine.exercise_ids)
-    exercise = catalogue.exercise(seg.exercise_id)
+    exercise = routine.exercise(catalogue, seg.exercise_id)
     left = None if c.end is None or c.done else max(0.0, c.end - c.t)
     if c.done:
         remaining = 0.0
@@ -251,7 +251,9 @@ def position(state: SessionState, routine: RoutineLike, catalogue: CatalogueLike
         hold_seconds=paced_hold(exercise.hold_seconds, state.pace) if timed else 0,
         in_rep_hold=in_hold,
         paused=state.paused,
-        next_exercise=catalogue.exercise(ids[next_index]) if next_index < len(ids) and not c.done else None,
+        next_exercise=routine.exercise(catalogue, ids[next_index])
+        if next_index < len(ids) and not c.done
+        else None,
         seconds_left_total=seconds_left_total,
         progress=progress,
         version=state.version,

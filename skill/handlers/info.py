@@ -103,7 +103,7 @@ def find_exercise(
     if spoken:
         return turn.catalogue.find_exercise(spoken)
     if view is not None and view.state.phase != "done":
-        return turn.catalogue.exercise(view.position.exercise.id)
+        return view.routine.exercise(turn.catalogue, view.position.exercise.id)  # with the run's sets
     return None
 
 

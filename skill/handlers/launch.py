@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from ask_sdk_model import Response
 
 from shared_content.catalogue import Exercise, Routine
-from shared_content.catalogue.assemble import FIT_SHARE
+from shared_content.catalogue.assemble import FIT_SHARE, OVER_SHARE
 from shared_content.service import SessionView
 from shared_content.vocabulary import MAX_ROUTINE_MINUTES, MIN_ROUTINE_MINUTES, POSITIONS
 from skill.interaction_model import POSITION_WORDS, equipment_id
@@ -125,7 +125,7 @@ def start_by_minutes(
         notes.append(turn.t("routine.no_focus", focus=said[0] or focus, avoid=said[1] or avoid))
     # the assembled name ("40-minute stretch routine") would contradict a note that it is short
     # or built from other exercises: then the start says "here's what fits" instead of the name
-    fitted = bool(notes) or routine.duration_seconds < FIT_SHARE * count * 60
+    fitted = bool(notes) or not FIT_SHARE * count * 60 <= routine.duration_seconds <= OVER_SHARE * count * 60
     if not notes and routine.explanation:  # shorter than asked, or other exercises added: say so
         notes.extend(fit_notes(turn, routine, exercises, count, focus, said))
     return start_routine(turn, routine, notes=notes, fitted=fitted)
@@ -142,11 +142,20 @@ def fit_notes(
     """Why an assembled routine differs from the request, in the locale's words (the routine's
     `explanation` says the same for the phone)."""
     notes: list[str] = []
-    if routine.duration_seconds < FIT_SHARE * count * 60:
-        key = "routine.shorter" if said[1] else "routine.shorter_focus" if focus else "routine.shorter_all"
-        time = Raw(flow.duration(turn, routine.duration_seconds))
-        notes.append(turn.t(key, avoid=said[1], focus=said[0] or focus or "", time=time))
     others = [escape(ex.name) for ex in exercises if focus and ex.category != focus]
+    time = Raw(flow.duration(turn, routine.duration_seconds))
+    if routine.duration_seconds < FIT_SHARE * count * 60:
+        # with exercises of another focus added, the time is all of them, not the focus's alone
+        key = (
+            "routine.shorter"
+            if said[1]
+            else "routine.shorter_focus"
+            if focus and not others
+            else "routine.shorter_all"
+        )
+        notes.append(turn.t(key, avoid=said[1], focus=said[0] or focus or "", time=time))
+    elif routine.duration_seconds > OVER_SHARE * count * 60:
+        notes.append(turn.t("routine.longer", time=time))
     if others:
         notes.append(turn.t("routine.other_focus", focus=said[0] or focus, names=join_list(turn, others)))
     return notes

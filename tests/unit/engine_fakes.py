@@ -45,6 +45,9 @@ class FakeRoutine:
     exercise_ids: list[str]
     name: str = "Fake routine"
 
+    def exercise(self, catalogue: FakeCatalogue, exercise_id: str) -> FakeExercise:
+        return catalogue.exercise(exercise_id)
+
     def duration_seconds_in(self, catalogue: FakeCatalogue) -> int:
         return sum(catalogue.exercise(e).duration_seconds for e in self.exercise_ids)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from urllib.parse import urlencode
 
 import pytest
@@ -94,3 +96,33 @@ def test_a_routine_that_comes_up_short_says_why_on_its_page(phone):
     r = phone.get("/routines/assemble?" + urlencode({"minutes": 40, "focus": "stretch"}))
     page = phone.get(r.headers["Location"]).get_data(as_text=True)
     assert 'id="routine-explanation"' in page and "shorter than the 40" in page
+
+
+def _session_island(html: str) -> dict:
+    found = re.search(r'<script type="application/json" id="session-data">(.*?)</script>', html, re.S)
+    assert found, "the session page embeds its data"
+    return json.loads(found.group(1))
+
+
+def test_the_phone_runs_the_sets_an_assembled_routine_adds(phone, coach):
+    """Thirty minutes of stretching runs knee to chest 3 times (once as written): the session page,
+    the live session JSON and the offline plan all say so, and the page quotes the real length."""
+    routine = coach.catalogue.assemble(30, "stretch", set())
+    assert routine.sets["knee-to-chest"] == 3 and coach.catalogue.exercise("knee-to-chest").sets == 1
+    page = phone.get(f"/routines/{routine.id}").get_data(as_text=True)
+    assert f"{round(routine.duration_seconds / 60)}" in page and routine.explanation in page.replace(
+        "&#39;", "'"
+    )
+    phone.start(routine.id)
+    island = _session_island(phone.get("/session").get_data(as_text=True))
+    # the player shows "Set 2 of 3" from the segments (app.js)
+    knee = [s for s in island["timeline"]["segments"] if s["exercise_id"] == "knee-to-chest"]
+    assert {s["sets"] for s in knee if s["kind"] == "hold"} == {3}
+    assert max(s["set_no"] for s in knee) == 3
+    live = phone.get("/api/session.json").get_json()["timeline"]["segments"]
+    assert [s for s in live if s["exercise_id"] == "knee-to-chest"] == knee
+    plan = phone.get(f"/api/routines/{routine.id}/plan.json").get_json()
+    blocks = [b for b in plan["blocks"] if b["exercise_id"] == "knee-to-chest"]
+    assert [(b["set_no"], b["sets"]) for b in blocks] == [(n, 3) for n in (1, 2, 3) for _side in "lr"]
+    assert plan["exercises"]["knee-to-chest"]["sets"] == 3
+    assert plan["routine"]["duration_seconds"] == routine.duration_seconds
