@@ -18,7 +18,7 @@ import math
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any, Literal
 
 from sqlalchemy import Connection
@@ -102,6 +102,11 @@ class Followup:
 
     reason: Literal["pain_stop", "pain_rose"]
     last_score: int | None  # the latest score to compare today's with
+
+
+# The stored state's own fields: with the routine, everything a view depends on except the clock
+# (a view's state adds fields worked out at `now`). The phone's page cache keys on them.
+STORED_STATE_FIELDS = tuple(f.name for f in fields(engine.SessionState))
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ import secrets
 from datetime import UTC, datetime, timedelta
 
 from flask import Flask, current_app, g, request, session
-from flask.sessions import SecureCookieSessionInterface
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from itsdangerous import BadSignature
 from werkzeug.exceptions import TooManyRequests
 
@@ -98,6 +98,12 @@ def _verified(app: Flask) -> BoundedCache[tuple[dict, datetime]]:
     return found
 
 
+class SignedSession(SecureCookieSession):
+    """The cookie session, with when its cookie was signed (None for a new one)."""
+
+    psoas_signed_at: datetime | None = None
+
+
 class RefusalKeepsCookieSessionInterface(SecureCookieSessionInterface):
     """The signed-cookie session, except that a refused request never sends a Set-Cookie, and an
     unchanged cookie is re-sent at most once a day.
@@ -106,6 +112,8 @@ class RefusalKeepsCookieSessionInterface(SecureCookieSessionInterface):
     error page that minted a new CSRF token, and so a fresh, empty session cookie that replaced
     the phone's identity.
     """
+
+    session_class = SignedSession
 
     def get_signing_serializer(self, app):
         # Built once per app and keys (Flask builds one per request and per response).
@@ -200,7 +208,7 @@ SECURITY_HEADERS = (
 
 def security_headers(response):
     """Each header unless the response set its own (one pass over the headers, not one per name)."""
-    wanted = SECURITY_HEADERS
+    wanted: tuple[tuple[str, str], ...] = SECURITY_HEADERS
     if not current_app.config.get("PSOAS_DEV"):
         wanted = (("Strict-Transport-Security", HSTS), *wanted)
     present = {name.lower() for name, _ in response.headers.items()}

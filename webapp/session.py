@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import math
 import time
@@ -23,7 +22,7 @@ from flask import (
 from jinja2.utils import htmlsafe_json_dumps
 from markupsafe import Markup
 
-from shared_content.engine import SessionState
+from shared_content.service import STORED_STATE_FIELDS
 from webapp.errors import error_response
 from webapp.limits import STREAM_RETRY_AFTER_SECONDS, client_network, live_streams
 from webapp.page_cache import BoundedCache
@@ -108,9 +107,7 @@ def _clock_text(seconds: int) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
-# The stored state's own fields: with the routine, everything the player's data depends on
-# except the clock (the view's state adds fields worked out at `now`, which the key leaves out).
-_STATE_FIELDS = tuple(f.name for f in dataclasses.fields(SessionState))
+_STATE_FIELDS = STORED_STATE_FIELDS  # with the routine, all the player's data depends on but the clock
 
 
 @dataclass(frozen=True)
@@ -136,7 +133,8 @@ def _player_data(view, state_key: tuple) -> _PlayerData:
     # they are put in front of the rest on each request (the player reads the JSON by name).
     rest = {k: v for k, v in timeline.items() if k not in ("server_now", "current")}
     dumps = current_app.json.dumps
-    exercises = {ex.id: _exercise_payload(ex) for ex in view.routine.exercises(get_catalogue())}  # run's doses
+    # the run's own doses (an assembled routine may add sets): the routine's exercises, not the catalogue's
+    exercises = {ex.id: _exercise_payload(ex) for ex in view.routine.exercises(get_catalogue())}
 
     def safe_json(obj: object) -> str:
         # Compact (about a fifth fewer bytes); a plain str, joined below without escaping.
