@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from shared_content.vocabulary import NUMBER_WORD_VALUES
@@ -99,9 +100,15 @@ class Match:
 class _Sample:
     intent: str
     text: str
-    regex: re.Pattern
+    pattern: str
     slot_types: dict[str, str]  # slot name -> type, for slots in this sample
     tokens: list[str]  # normalized literal words and "<slot>" markers
+
+    @cached_property
+    def regex(self) -> re.Pattern[str]:
+        """Compiled when first tried: most samples never are in a console session, and compiling
+        thousands of slot alternations up front made the console slow to start."""
+        return re.compile(self.pattern)
 
 
 class UtteranceMatcher:
@@ -164,7 +171,7 @@ class UtteranceMatcher:
                 if words:
                     pattern.append(" ".join(re.escape(w) for w in words))
                     tokens.extend(words)
-        return _Sample(intent, sample, re.compile("^" + " ".join(pattern) + "$"), used, tokens)
+        return _Sample(intent, sample, "^" + " ".join(pattern) + "$", used, tokens)
 
     # -- matching --------------------------------------------------------------------------------
     def _slots_from(self, sample: _Sample, groups: dict[str, str | None]) -> dict[str, Any] | None:
