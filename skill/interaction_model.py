@@ -124,11 +124,15 @@ def _read_samples(name: str) -> dict[str, dict[str, Any]]:
 
 
 def _expand(intent: dict[str, Any], carriers: dict[str, list[str]]) -> list[str]:
-    """An intent's literal samples, then each core said in each of its carrier phrases."""
+    """An intent's literal samples, then each core said in each of its carrier phrases, then each
+    core of ``said_as`` (carrier set -> cores) in the carriers of its own set."""
     out = list(intent.get("samples", []))
-    for core in intent.get("cores", []):
-        for name in intent.get("carriers", []):
-            out.extend(carrier.replace("*", core) for carrier in carriers[name])
+    groups = [(intent.get("carriers", []), intent.get("cores", []))]
+    groups += [([name], cores) for name, cores in intent.get("said_as", {}).items()]
+    for names, cores in groups:
+        for core in cores:
+            for name in names:
+                out.extend(carrier.replace("*", core) for carrier in carriers[name])
     return out
 
 

@@ -17,7 +17,9 @@ into an ER_SUCCESS_MATCH resolution) and to the number as a string for ``AMAZON.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from shared_content.vocabulary import NUMBER_WORD_VALUES
@@ -98,9 +100,15 @@ class Match:
 class _Sample:
     intent: str
     text: str
-    regex: re.Pattern
+    pattern: str
     slot_types: dict[str, str]  # slot name -> type, for slots in this sample
     tokens: list[str]  # normalized literal words and "<slot>" markers
+
+    @cached_property
+    def regex(self) -> re.Pattern[str]:
+        """Compiled when first tried: most samples never are in a console session, and compiling
+        thousands of slot alternations up front made the console slow to start."""
+        return re.compile(self.pattern)
 
 
 class UtteranceMatcher:
@@ -124,6 +132,18 @@ class UtteranceMatcher:
             slot_types = {s["name"]: s["type"] for s in intent.get("slots", [])}
             for sample in intent.get("samples", []):
                 self.samples.append(self._compile(intent["name"], sample, slot_types))
+        # An exact match must begin with the sample's first word (unless a slot comes first), so only
+        # those samples are tried: the same first match in model order, without scanning thousands.
+        # each sample's words counted once, for the fuzzy step's overlap score
+        self._counts = [(Counter(c.tokens), self._weighed(Counter(c.tokens))) for c in self.samples]
+        self._by_first_word: dict[str, list[int]] = {}
+        self._slot_first: list[int] = []
+        for order, compiled in enumerate(self.samples):
+            first = compiled.tokens[0] if compiled.tokens else "<>"
+            if first.startswith("<"):
+                self._slot_first.append(order)
+            else:
+                self._by_first_word.setdefault(first, []).append(order)
 
     # -- compilation ---------------------------------------------------------------------------
     def _slot_pattern(self, slot_type: str) -> str:
@@ -151,7 +171,7 @@ class UtteranceMatcher:
                 if words:
                     pattern.append(" ".join(re.escape(w) for w in words))
                     tokens.extend(words)
-        return _Sample(intent, sample, re.compile("^" + " ".join(pattern) + "$"), used, tokens)
+        return _Sample(intent, sample, "^" + " ".join(pattern) + "$", used, tokens)
 
     # -- matching --------------------------------------------------------------------------------
     def _slots_from(self, sample: _Sample, groups: dict[str, str | None]) -> dict[str, Any] | None:
@@ -213,13 +233,15 @@ class UtteranceMatcher:
         return 0.5 if token in STOPWORDS else 1.0
 
     def _dice(self, a: list[str], b: list[str]) -> float:
-        from collections import Counter
-
         ca, cb = Counter(a), Counter(b)
-        inter = sum(min(ca[t], cb[t]) * self._weight(t) for t in ca)
-        total = sum(n * self._weight(t) for t, n in ca.items()) + sum(
-            n * self._weight(t) for t, n in cb.items()
-        )
+        return self._dice_counted(ca, self._weighed(ca), cb, self._weighed(cb))
+
+    def _weighed(self, counts: Counter[str]) -> float:
+        return sum(n * self._weight(t) for t, n in counts.items())
+
+    def _dice_counted(self, ca: Counter[str], ca_weight: float, cb: Counter[str], cb_weight: float) -> float:
+        inter = sum(min(n, cb[t]) * self._weight(t) for t, n in ca.items() if t in cb)
+        total = ca_weight + cb_weight
         return 2 * inter / total if total else 0.0
 
     def strip_invocation(self, text: str) -> tuple[str, bool]:
@@ -244,7 +266,9 @@ class UtteranceMatcher:
         if not text:
             return Match(FALLBACK)
         # 1. exact: the whole utterance is a sample with valid slot values
-        for sample in self.samples:
+        first = text.split(maxsplit=1)[0]
+        for order in sorted(self._by_first_word.get(first, []) + self._slot_first):
+            sample = self.samples[order]
             m = sample.regex.match(text)
             if m:
                 slots = self._slots_from(sample, m.groupdict())
@@ -253,8 +277,11 @@ class UtteranceMatcher:
         # 2. fuzzy: token overlap with slot mentions abstracted to their type
         tokens, found = self._mentions(text)
         best: tuple[float, int, _Sample] | None = None
+        said = Counter(tokens)
+        said_weight = self._weighed(said)
         for order, sample in enumerate(self.samples):
-            score = self._dice(tokens, sample.tokens)
+            counts, weight = self._counts[order]
+            score = self._dice_counted(said, said_weight, counts, weight)
             # a sample's slot must be filled by a mention of its type to count fully
             if best is None or score > best[0]:
                 best = (score, order, sample)

@@ -145,6 +145,30 @@ def test_questions_and_waits_are_never_next(models):
     assert "skip" in intents["SkipExerciseIntent"]["samples"]
 
 
+def test_every_custom_intent_is_said_in_several_carrier_phrases():
+    """The issue's rule: 40+ samples from several carriers, not 40 near-copies of one sentence."""
+    carriers = im._read_samples(im.BASE_LANGUAGE)[im.CARRIERS_TABLE]
+    for name in im.CUSTOM_INTENTS:
+        intent = im.BASE_INTENTS[name]
+        assert intent.get("cores"), f"{name} has no cores said in carrier phrases"
+        phrases = {c for set_name in intent["carriers"] for c in carriers[set_name]}
+        assert len(phrases) >= 5, f"{name} is said in only {len(phrases)} carrier phrases"
+
+
+def test_waits_said_with_fillers_still_pause_and_no_next_sample_waits(models):
+    intents = _intents(models["en-US"])
+    pauses = {s.lower() for s in intents["AMAZON.PauseIntent"]["samples"]}
+    assert {
+        "um not yet",
+        "hold on please",
+        "sorry one moment",
+        "oh i'm not ready yet",
+        "can you hold on",
+    } <= pauses
+    waiting = {"not", "wait", "hold", "hang", "moment", "sec", "second", "minute", "break"}
+    assert not [s for s in intents["AMAZON.NextIntent"]["samples"] if waiting & set(s.lower().split())]
+
+
 def test_pain_has_body_part_side_and_symptom_slots(models):
     pain = _intents(models["en-US"])["PainIntent"]
     assert {s["name"]: s["type"] for s in pain["slots"]} == {
