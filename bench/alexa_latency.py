@@ -179,8 +179,8 @@ async def warm_up(pki: SignedServers, coach, floor, prepared: Prepared) -> None:
         session = envelopes.new_session_id()
         attrs = await say("StartRoutineIntent", {"routine": ROUTINE}, new_session=True)
         for _ in range(3):
-            answer = answer_before_start(attrs)
-            if "v" in attrs or answer is None:
+            answer = answer_before_start(attrs)  # the screen, the check-in, then "ready" for the equipment
+            if answer is None:
                 break
             attrs = await say(answer, attrs=attrs)
         if "v" not in attrs:

@@ -113,8 +113,9 @@ def _lead(coach: Coach, clock: Clock, routine_id: str, mode: str, write: Path | 
         raw = invoke(skill, env)
         response = raw.get("response") or {}
         attrs = raw.get("sessionAttributes") or {}
-        answer = answer_before_start(attrs) if coach.current(person) is None else None
-        if answer is not None:  # asked before the start (the check-in): answered, not measured
+        waiting = coach.current(person) is None or attrs.get("pending") == "equipment"
+        answer = answer_before_start(attrs) if waiting else None
+        if answer is not None:  # asked before the start (the check-in, the equipment): answered, not measured
             env = envelopes.intent(
                 answer, user_id=USER, new_session=False, attributes=attrs, session_id=session
             )

@@ -438,6 +438,8 @@ class Coach:
         `last`: where the run was when it ended (default: the state's own position then)."""
         finished_at = state.finished_at if state.finished_at is not None else now
         outcome = state.outcome or "stopped"
+        # The run is history now: a next run starting at the same clock reading must not reuse it.
+        self._done_in_run.pop((person_id, state.started_at), None)
         if last is None:
             last = engine.position(state, routine, self.catalogue, finished_at)
         details = self._run_details(conn, person_id, state, routine, last, outcome)

@@ -37,7 +37,7 @@ def answer_before_start(attributes: dict[str, Any]) -> str | None:
     routine (session attribute "pending"), as an intent name; None when nothing is asked.
 
     The once-only red-flag screen: "no"; the before check-in ("how is your back, zero to ten?"):
-    "skip"; "shall I start the ...?": "yes". Never a blanket "yes": that answers the screen with a
+    "skip"; "shall I start the ...?": "yes"; the equipment it needs: "ready". Never a blanket "yes": that answers the screen with a
     warning sign, and the skill rightly starts nothing."""
     pending = str(attributes.get("pending") or "")
     if pending.startswith("screen:"):
@@ -46,6 +46,8 @@ def answer_before_start(attributes: dict[str, Any]) -> str | None:
         return "AMAZON.NextIntent"
     if pending.startswith("start:"):
         return "AMAZON.YesIntent"
+    if pending == "equipment":  # "you'll need a bolster pillow: say ready when you have it"
+        return "AMAZON.NextIntent"
     return None
 
 
@@ -140,9 +142,9 @@ class Speaker:
             {"routine": (spoken or routine_id.replace("-", " "), routine_id)},
             new_session=True,
         )
-        for _ in range(3):
+        for _ in range(4):
             answer = answer_before_start(self.attributes)
-            if self.version is not None or self.session_id is None or answer is None:
+            if self.session_id is None or answer is None:
                 break
             reply = self.say(answer)
         return reply
