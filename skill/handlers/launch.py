@@ -233,7 +233,8 @@ def routine_names(turn: Turn, *, with_time: bool = False) -> str:
 def join_list(turn: Turn, items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
-    return Raw(", ".join(items[:-1]) + turn.t("list.and") + items[-1])
+    joiner = turn.t("list.and_two") if len(items) == 2 else turn.t("list.and")
+    return Raw(", ".join(items[:-1]) + joiner + items[-1])
 
 
 def unknown_routine(turn: Turn, spoken: str | None) -> Response:

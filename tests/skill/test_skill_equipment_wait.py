@@ -20,7 +20,7 @@ def pid(coach, voice):
 
 def test_the_routine_names_its_equipment_and_waits_for_ready(voice, coach, clock):
     asked = voice.say("StartRoutineIntent", QUICK)
-    assert "you'll need a bolster pillow" in asked.text and "a foam roller. Say ready" in asked.text
+    assert "you'll need a bolster pillow and a foam roller. Say ready when you have them" in asked.text
     assert "Say ready when you have them" in asked.text and not asked.ends_session
     assert asked.reprompt and "ready" in asked.reprompt
     view = coach.current(pid(coach, voice))
@@ -64,7 +64,7 @@ def test_not_yet_and_a_misheard_answer_keep_waiting(voice, coach):
     wait = voice.say("NoIntent")
     assert "take your time" in wait.text.lower() and coach.current(pid(coach, voice)).position.paused
     again = voice.say("FallbackIntent")
-    assert "Say ready when you have it" in again.text
+    assert "Say ready when you're set" in again.text
     assert coach.current(pid(coach, voice)).position.paused
     voice.say("NextIntent")
     assert not coach.current(pid(coach, voice)).position.paused
