@@ -137,10 +137,11 @@ class AfterAnswerHandler(_Answer):
         answered, score = self.score(turn)
         if not answered:
             return self.again(turn)
+        view = turn.current()  # first: a run whose audio ended with this question is recorded now
         if score is not None:
             turn.coach.checkin(turn.person.id, "after", score)
         tl = Timeline().say(turn.t("checkin.thanks"))
-        return offer_keep_pace(turn, turn.current(), tl) or turn.tell(tl.say(turn.t("stop.bye")))
+        return offer_keep_pace(turn, view, tl) or turn.tell(tl.say(turn.t("stop.bye")))
 
 
 class FollowupAnswerHandler(_Answer):

@@ -165,8 +165,17 @@ def lead(turn: Turn, view: SessionView, tl: Timeline, *, depth: int = 0) -> Resp
         turn.seen = turn.coach.exercises_done(turn.person.id, running=view)
     data = turn.coach.timeline_of(view)
     cut = carry.stop_before_lacking(turn, data)
+    closing: list[str | None] = []  # worked out only if the script reaches the routine's end
+
+    def words(key: str, **values):
+        if key == "lead.done":  # a question after the routine's last words drops their goodbye
+            if not closing:
+                closing.append(closing_question(turn, view))
+            key = "lead.done_asking" if closing[0] is not None else key
+        return turn.t(key, **values)
+
     script = script_for(
-        data, turn.t, carry.exercise_words(turn, p.exercise.id), audio_start=audio_start, opening=tl.ssml()
+        data, words, carry.exercise_words(turn, p.exercise.id), audio_start=audio_start, opening=tl.ssml()
     )
     if cut is not None and script.end == "halt":  # halted before an exercise left out: "go on" skips it
         script.barrier = cut
@@ -175,7 +184,9 @@ def lead(turn: Turn, view: SessionView, tl: Timeline, *, depth: int = 0) -> Resp
         "barrier", segment=script.barrier, voice_until=audio_start + script.length, based_on=view
     )
     view = outcome.view or view
-    if script.end == "done":
+    if script.end == "done":  # the routine ends as this audio does: its closing question comes last
+        if closing and closing[0] is not None:
+            return ask_closing(turn, view, script, closing[0])
         return turn.tell_script(script, view)
     key = "lead.reprompt_wait" if script.end == "wait" else "lead.reprompt_go_on"
     return turn.ask_script(script, turn.t(key), view)
@@ -202,6 +213,27 @@ def finished(turn: Turn, view: SessionView, tl: Timeline) -> Response:
     if view.state.outcome == "pain":
         tl.say(turn.t("pain.advice"))
     return wrap_up(turn, view, tl)
+
+
+def closing_question(turn: Turn, view: SessionView) -> str | None:
+    """What a routine the voice leads to its very end asks as its last words: "after" (how is the
+    back now: a before score was given for this run), "pace" (keep a changed pace?), or None."""
+    settings = turn.coach.settings(turn.person.id)
+    if settings.checkins_on and settings.pending_before is not None:
+        return "after"
+    return "pace" if view.state.pace != turn.person.pace else None
+
+
+def ask_closing(turn: Turn, view: SessionView, script, kind: str) -> Response:
+    from .checkins import AFTER  # checkins and pace build on flow
+    from .pace import keep_pace_question
+
+    if kind == "after":
+        turn.pending = AFTER
+        script.add(script.length, turn.t("checkin.after"))
+        return turn.ask_script(script, turn.t("checkin.reprompt"), view)
+    script.add(script.length, keep_pace_question(turn, view.state.pace))
+    return turn.ask_script(script, turn.t("reprompt.keep_pace"), view)
 
 
 def wrap_up(turn: Turn, view: SessionView, tl: Timeline) -> Response:

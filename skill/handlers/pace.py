@@ -17,9 +17,13 @@ def offer_keep_pace(turn, view, tl: Timeline):
     pace = turn.coach.pace_to_offer(view, turn.person)
     if pace is None:
         return None
+    return turn.ask(tl.say(keep_pace_question(turn, pace)), turn.t("reprompt.keep_pace"), view)
+
+
+def keep_pace_question(turn, pace: float) -> str:
+    """ "You slowed the holds down today. Shall I keep that pace for next time?" (pending set)."""
     turn.pending = f"{KEEP_PACE}{pace}"
-    key = "pace.keep_offer_slower" if pace > turn.person.pace else "pace.keep_offer_faster"
-    return turn.ask(tl.say(turn.t(key)), turn.t("reprompt.keep_pace"), view)
+    return turn.t("pace.keep_offer_slower" if pace > turn.person.pace else "pace.keep_offer_faster")
 
 
 def offered_pace(turn) -> float:

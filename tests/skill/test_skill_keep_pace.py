@@ -75,6 +75,40 @@ def test_the_after_check_in_comes_first_then_the_pace_offer(make_voice, coach):
     assert coach.current(pid(coach, voice)).state.outcome == "completed"
     assert "How is your back now" in reply.text
     offer = voice.say("PainScoreIntent", {"score": "2"})
-    assert offer.text.startswith(("Thanks", "Got it")) and "keep that pace for next time" in offer.text
+    assert offer.text.startswith(("Thanks", "Got it")) and "pace for next time" in offer.text
     voice.say("YesIntent")
     assert coach.person(pid(coach, voice)).pace == 1.25
+
+
+def test_a_routine_led_to_its_end_asks_how_the_back_is_then_the_pace_as_its_last_words(make_voice, coach):
+    voice = make_voice(checkins=True)  # listening: the clock runs as the speaker talks
+    voice.say("StartRoutineIntent", MORNING)
+    voice.say("PainScoreIntent", {"score": "4"})  # the before check-in; then the routine leads
+    voice.say("SlowerIntent")
+    for _ in range(12):
+        reply = voice.say("NextIntent")  # "go on" wherever a response's audio budget ran out
+        if "How is your back now" in reply.text:
+            break
+    assert reply.text.endswith("How is your back now, from zero to ten? Or say skip.")
+    assert not reply.ends_session and "oodbye" not in reply.text and "see you next time" not in reply.text
+    offer = voice.say("PainScoreIntent", {"score": "2"})
+    run = coach.history(pid(coach, voice))[0]
+    assert (run.outcome, run.pain_before, run.pain_after) == ("completed", 4, 2)
+    assert "pace for next time" in offer.text
+    voice.say("YesIntent")
+    assert coach.person(pid(coach, voice)).pace == 1.25
+
+
+def test_a_routine_led_to_its_end_at_another_pace_offers_to_keep_it_last(voice, coach):
+    voice.say("StartRoutineIntent", MORNING)
+    reply = voice.say("FasterIntent")  # led on from there, maybe to the routine's end
+    for _ in range(12):
+        if "for next time" in reply.text or reply.ends_session:
+            break
+        assert "pending" not in reply.attributes  # the question waits for the routine's last words
+        reply = voice.say("NextIntent")
+    assert reply.text.endswith("pace for next time?") and not reply.ends_session
+    assert "oodbye" not in reply.text
+    voice.say("NoIntent")
+    assert coach.history(pid(coach, voice))[0].outcome == "completed"
+    assert coach.person(pid(coach, voice)).pace == 1.0
