@@ -29,30 +29,23 @@ class StoredSession:
 
 _LOAD = select(sessions.c.version, sessions.c.state).where(sessions.c.person_id == bindparam("b_person"))
 _VERSION = select(sessions.c.version).where(sessions.c.person_id == bindparam("b_person"))
+_PERSON_AND_SESSION_COLUMNS = (
+    people.c.id,
+    people.c.pace,
+    people.c.safety_heard_at,
+    people.c.mode,
+    sessions.c.version,
+    sessions.c.state,
+)
 # The person and their session in one round trip (a command needs both).
 _PERSON_AND_SESSION = (
-    select(
-        people.c.id,
-        people.c.pace,
-        people.c.safety_heard_at,
-        people.c.mode,
-        sessions.c.version,
-        sessions.c.state,
-    )
+    select(*_PERSON_AND_SESSION_COLUMNS)
     .select_from(people.outerjoin(sessions, sessions.c.person_id == people.c.id))
     .where(people.c.id == bindparam("b_person"))
 )
 # A device's person and their session in one round trip (the phone's session page needs both).
 _DEVICE_PERSON_AND_SESSION = (
-    select(
-        devices.c.last_seen_at,
-        people.c.id,
-        people.c.pace,
-        people.c.safety_heard_at,
-        people.c.mode,
-        sessions.c.version,
-        sessions.c.state,
-    )
+    select(devices.c.last_seen_at, *_PERSON_AND_SESSION_COLUMNS)
     .select_from(
         devices.join(people, devices.c.person_id == people.c.id).outerjoin(
             sessions, sessions.c.person_id == people.c.id
