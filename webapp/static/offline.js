@@ -273,6 +273,14 @@
   window.addEventListener('online', function () { flush(); });
   window.addEventListener('offline', function () { goLocal(); });
 
+  // A server answer for the panel that lands after this phone took the run over (the network went
+  // with a live update or a refresh in flight) must not replace what the phone is playing.
+  document.addEventListener('htmx:beforeSwap', function (event) {
+    var target = event.detail && event.detail.target;
+    var s = session();
+    if (target && target.id === 'session-panel' && s && s.isLocal()) event.detail.shouldSwap = false;
+  });
+
   // Keep the kept timeline as fresh as the panel: after every swap into it (commands, live updates).
   document.addEventListener('htmx:afterSettle', function (event) {
     var target = event.detail && event.detail.target;
