@@ -232,20 +232,28 @@ class Speaker:
         self.busy = False
 
 
+def speaker_intent(speaker: Speaker, name: str) -> dict:
+    """`name` from this speaker, in its Alexa session (a new one when it has none)."""
+    new = speaker.session_id is None
+    if new:
+        speaker.session_id, speaker.attributes = envelopes.new_session_id(), {}
+    return envelopes.intent(
+        name,
+        None,
+        user_id=speaker.user_id,
+        new_session=new,
+        attributes=speaker.attributes,
+        session_id=speaker.session_id,
+    )
+
+
 async def voice_command(host: str, port: int, speaker: Speaker, routine_id: str, stats: dict) -> None:
     speaker.busy = True
     try:
         if speaker.answer is not None and speaker.session_id is not None:
-            # the red-flag screen ("no") or the before check-in ("skip"), as the person answers
+            # the red-flag screen ("no"), the before check-in ("skip") or the equipment ("ready")
             name, speaker.answer = speaker.answer, None
-            env = envelopes.intent(
-                name,
-                None,
-                user_id=speaker.user_id,
-                new_session=False,
-                attributes=speaker.attributes,
-                session_id=speaker.session_id,
-            )
+            env = speaker_intent(speaker, name)
         elif not speaker.started:
             name = "StartRoutineIntent"
             speaker.session_id, speaker.attributes = envelopes.new_session_id(), {}
@@ -266,17 +274,7 @@ async def voice_command(host: str, port: int, speaker: Speaker, routine_id: str,
                     "AMAZON.PreviousIntent",
                 )
             )
-            new = speaker.session_id is None
-            if new:
-                speaker.session_id, speaker.attributes = envelopes.new_session_id(), {}
-            env = envelopes.intent(
-                name,
-                None,
-                user_id=speaker.user_id,
-                new_session=new,
-                attributes=speaker.attributes,
-                session_id=speaker.session_id,
-            )
+            env = speaker_intent(speaker, name)
         before = speaker.attributes.get("v") or 0
         sent = time.monotonic()
         try:

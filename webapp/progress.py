@@ -7,9 +7,11 @@ none is given) and says which one it used.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
-from datetime import datetime
+from collections.abc import Callable
+from datetime import datetime, time
 
 from flask import Blueprint, current_app, make_response, request
 from markupsafe import Markup
@@ -43,15 +45,24 @@ def _bad_zone():
     )
 
 
+def in_time_zone(view: Callable) -> Callable:
+    """The route gets the person's time zone as its first argument; an unknown zone is a 400."""
+
+    @functools.wraps(view)
+    def with_zone(*args, **kwargs):
+        tz = _time_zone()
+        return _bad_zone() if tz is None else view(tz, *args, **kwargs)
+
+    return with_zone
+
+
 def _records(person_id: int) -> list[SessionRecord]:
     return [record_from_history(entry) for entry in get_coach().history(person_id)]
 
 
 @bp.get("/progress")
-def index():
-    tz = _time_zone()
-    if tz is None:
-        return _bad_zone()
+@in_time_zone
+def index(tz: str):
     person = current_person()
     records = _records(person.id)
     summary = progress(records, get_coach().pain_reports(person.id), tz, get_coach().clock())
@@ -69,11 +80,9 @@ def index():
 
 
 @bp.get("/progress/report")
-def report():
+@in_time_zone
+def report(tz: str):
     """One printable page for a physiotherapist: what was done, how it ended, and the pain."""
-    tz = _time_zone()
-    if tz is None:
-        return _bad_zone()
     person_id = current_person().id
     summary = physio_report(_records(person_id), get_coach().pain_reports(person_id), tz, get_coach().clock())
     pain_chart = charts.pain_chart(summary.summary.pain)
@@ -91,20 +100,16 @@ def _download(body: str, mimetype: str, filename: str):
 
 
 @bp.get("/progress/export.csv")
-def export_csv():
-    tz = _time_zone()
-    if tz is None:
-        return _bad_zone()
+@in_time_zone
+def export_csv(tz: str):
     person_id = current_person().id
     body = export.to_csv(_records(person_id), get_coach().pain_reports(person_id), tz)
     return _download(body, "text/csv", "psoas-coach-history.csv")
 
 
 @bp.get("/progress/export.json")
-def export_json():
-    tz = _time_zone()
-    if tz is None:
-        return _bad_zone()
+@in_time_zone
+def export_json(tz: str):
     person_id = current_person().id
     body = export.to_json(_records(person_id), get_coach().pain_reports(person_id), tz)
     return _download(body, "application/json", "psoas-coach-history.json")
@@ -116,9 +121,11 @@ def reminder_ics():
         at = ics.parse_time(request.args.get("time", ""))
     except ValueError as exc:
         return error_response(400, "That time didn't work", str(exc))
-    tz = _time_zone()
-    if tz is None:
-        return _bad_zone()
+    return _reminder(at)
+
+
+@in_time_zone
+def _reminder(tz: str, at: time):
     person = current_person()
     now = datetime.fromtimestamp(get_coach().clock(), zone(tz))
     # Stable per person and not guessable from the id: downloading again replaces the same event.
