@@ -21,9 +21,8 @@ POSITION_LABELS = {
 
 
 def equipment_for(routine: Routine) -> list[str]:
-    """What to fetch before starting: each exercise's equipment, first mention first, once each."""
-    catalogue = get_catalogue()
-    return list(dict.fromkeys(item for ex in routine.exercises(catalogue) for item in ex.equipment))
+    """What to fetch before starting (Routine.equipment)."""
+    return routine.equipment(get_catalogue())
 
 
 @bp.app_context_processor

@@ -300,6 +300,10 @@ class Routine(RoutineEntry):
     def exercises(self, catalogue: _ExerciseSource) -> list[Exercise]:
         return [self.exercise(catalogue, exercise_id) for exercise_id in self.exercise_ids]
 
+    def equipment(self, catalogue: _ExerciseSource) -> list[str]:
+        """What to fetch before starting: each exercise's equipment, first mention first, once each."""
+        return list(dict.fromkeys(item for ex in self.exercises(catalogue) for item in ex.equipment))
+
 
 def dosed(exercise: Exercise, sets: int | None = None, repetitions: int | None = None) -> Exercise:
     """`exercise` with these sets and repetitions (None: its own); the same object when unchanged."""

@@ -200,8 +200,7 @@ EQUIPMENT = "equipment"  # pending: the routine waits, paused, until they have w
 
 def equipment_needed(turn: Turn, routine: Routine) -> list[str]:
     """What the routine's exercises need that the person has not said they lack, in order."""
-    items = dict.fromkeys(n for ex in routine.exercises(turn.catalogue) for n in ex.equipment)
-    return [n for n in items if equipment_id(n) not in turn.lacks]
+    return [n for n in routine.equipment(turn.catalogue) if equipment_id(n) not in turn.lacks]
 
 
 def wait_for_equipment(turn: Turn, routine: Routine, view, tl: Timeline, *, key: str = "equipment.needed"):
