@@ -157,6 +157,16 @@ def _check_person_id(person_id: object) -> int:
     return person_id
 
 
+def _speaker_device(alexa_user_id: str, alexa_person_id: str | None) -> tuple[str, str | None, str | None]:
+    """The device an Alexa speaker is (external id, label, account key): the recognised voice when
+    Alexa names one, else the account itself."""
+    if not alexa_person_id:
+        return alexa_user_id, None, None
+    people_db.check_device("alexa", alexa_person_id)
+    external_id = people_db.speaker_external_id(alexa_user_id, alexa_person_id)
+    return external_id, SPEAKER_LABEL, people_db.account_key(alexa_user_id)
+
+
 def _person(row: people_db.PersonRow) -> Person:
     return Person(row.id, row.pace, row.safety_heard_at is not None, row.mode)
 
@@ -216,15 +226,16 @@ class Coach:
         """The person talking to an Alexa account: the recognised voice's own person when Alexa
         names one (context.System.person.personId), else the account's. Each voice is a device
         of its own, tied to the account so that disabling the skill deletes every voice."""
-        if not alexa_person_id:
-            return self.person_for_device("alexa", alexa_user_id)
-        people_db.check_device("alexa", alexa_person_id)
-        return self.person_for_device(
-            "alexa",
-            people_db.speaker_external_id(alexa_user_id, alexa_person_id),
-            label=SPEAKER_LABEL,
-            account=people_db.account_key(alexa_user_id),
-        )
+        external_id, label, account = _speaker_device(alexa_user_id, alexa_person_id)
+        return self.person_for_device("alexa", external_id, label=label, account=account)
+
+    def speaker_session(
+        self, alexa_user_id: str, alexa_person_id: str | None
+    ) -> tuple[Person, SessionView | None]:
+        """`person_for_speaker` and then `current`: every voice request needs both, so while the
+        speaker was seen lately they are one statement (`device_session`)."""
+        external_id, label, account = _speaker_device(alexa_user_id, alexa_person_id)
+        return self.device_session("alexa", external_id, label=label, account=account)
 
     def person_for_device(
         self, kind: str, external_id: str, *, label: str | None = None, account: str | None = None
@@ -467,7 +478,9 @@ class Coach:
             loaded = self._load(conn, _check_person_id(person_id))
         return self._current_of(person_id, loaded, now)
 
-    def device_session(self, kind: str, external_id: str) -> tuple[Person, SessionView | None]:
+    def device_session(
+        self, kind: str, external_id: str, *, label: str | None = None, account: str | None = None
+    ) -> tuple[Person, SessionView | None]:
         """`person_for_device` and then `current`, in one read while the device was seen lately
         (else, first sight or a stale last-seen time, the two calls as they are)."""
         people_db.check_device(kind, external_id)
@@ -475,7 +488,7 @@ class Coach:
         with self.store.read() as conn:
             found = sessions_db.load_for_device(conn, kind, external_id)
         if found is None or now - found[0] >= LAST_SEEN_RESOLUTION_SECONDS:
-            person = self.person_for_device(kind, external_id)
+            person = self.person_for_device(kind, external_id, label=label, account=account)
             return person, self.current(person.id)
         return _person(found[1]), self._current_of(found[1].id, self._decode(found[2]), now)
 

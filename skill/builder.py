@@ -32,8 +32,8 @@ class LoadPerson(AbstractRequestInterceptor):
         user_id = alexa_user_id(handler_input)
         if not user_id:
             raise ValueError("the request names no Alexa user")
-        person = self.coach.person_for_speaker(user_id, alexa_person_id(handler_input))
-        attrs[TURN_KEY] = Turn(handler_input, self.coach, person)
+        person, session = self.coach.speaker_session(user_id, alexa_person_id(handler_input))
+        attrs[TURN_KEY] = Turn(handler_input, self.coach, person, session=session)
 
 
 class SavePerson(AbstractResponseInterceptor):

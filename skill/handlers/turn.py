@@ -33,8 +33,22 @@ log = logging.getLogger(__name__)
 TURN_KEY = "turn"
 
 
+class _Unread:
+    """No session read yet in this turn (a session may also be None: the person has none)."""
+
+
+UNREAD = _Unread()
+
+
 class Turn:
-    def __init__(self, handler_input: HandlerInput, coach: Coach, person: Person):
+    def __init__(
+        self,
+        handler_input: HandlerInput,
+        coach: Coach,
+        person: Person,
+        *,
+        session: SessionView | None | _Unread = UNREAD,
+    ):
         self.hi = handler_input
         self.coach = coach
         self.person = person
@@ -63,6 +77,9 @@ class Turn:
         self.apl = apl.supported(envelope)
         self.apla_audio = apla.enabled()  # led responses as APLA documents (skill/speech/apla.py)
         self.view: SessionView | None = None  # the session view the response speaks about, for APL and `v`
+        # The session as read with the person (Coach.speaker_session): the first `current()` is
+        # answered from it, unless this turn has changed the session since.
+        self._read_with_person = session
 
     # --- words -------------------------------------------------------------------------
     def t(self, key: str, *, seed: Any = None, **values: Any) -> str:
@@ -77,7 +94,8 @@ class Turn:
 
     # --- the session ---------------------------------------------------------------------
     def current(self) -> SessionView | None:
-        return self.coach.current(self.person.id)
+        read, self._read_with_person = self._read_with_person, UNREAD
+        return self.coach.current(self.person.id) if isinstance(read, _Unread) else read
 
     def command(
         self,
@@ -93,6 +111,7 @@ class Turn:
     ) -> CommandOutcome:
         """A command from the voice on the version it last spoke about; `based_on`: a view this turn
         has just been given, applied without reading the session again (Coach.command)."""
+        self._read_with_person = UNREAD
         outcome = self.coach.command(
             self.person.id,
             name,
