@@ -138,6 +138,26 @@ class CommandOutcome:
         return self.status == "safety_notice"
 
 
+class SessionMoved(Exception):
+    """The session changed after a command was planned on it (`Coach.commit` wrote nothing)."""
+
+
+# Commands that only move a running session along its timeline: `Coach.plan` may work them out
+# on a view in hand and `Coach.commit` write several in one transaction.
+PLANNABLE = frozenset({"next", "previous", "repeat", "continue", "barrier"})
+
+
+@dataclass(frozen=True)
+class PlannedCommand:
+    """A command worked out on a view (`Coach.plan`), not yet written (`Coach.commit`)."""
+
+    command: engine.Command
+    source: Source
+    based_on: SessionView
+    now: float
+    outcome: CommandOutcome  # what the command does: its message and the view after it
+
+
 class _Conflict(Exception):
     """Another transaction changed the session between our read and our compare-and-set."""
 
@@ -656,6 +676,68 @@ class Coach:
                 continue  # two first "start"s raced to insert the session row; re-run against the winner
         raise RuntimeError("The session kept changing under this command; please try again.")
 
+    def plan(
+        self,
+        based_on: SessionView,
+        name: str,
+        expected_version: int | None = None,
+        *,
+        at: float | None = None,
+        source: Source = "phone",
+        segment: int | None = None,
+        voice_until: float | None = None,
+    ) -> PlannedCommand | None:
+        """A navigation command worked out on a view in hand, without writing: what `command` with
+        `based_on=view` would do if nobody has written since. `commit` writes one or more plans in
+        one transaction, so a front end that follows a command with another (the voice's barrier
+        after its "next") pays one write. None when the command must go the usual way: not a
+        plain move on the timeline (PLANNABLE), refused, ending the run, or a timeline that has
+        run out (which writes a history row)."""
+        known = based_on.stored
+        if name not in PLANNABLE or known is None or expected_version not in (None, known.version):
+            return None
+        now = self.clock()
+        routine = based_on.routine
+        if engine.settle(known, routine, self.catalogue, now).done != known.done:
+            return None
+        command = engine.Command(
+            name, expected_version, at, segment=segment, source=source, voice_until=voice_until
+        )
+        result = engine.apply(known, command, routine, self.catalogue, now)
+        if result.status != "applied" or result.finished:
+            return None
+        view = self._view(result.state, routine, now)
+        return PlannedCommand(command, source, based_on, now, CommandOutcome("applied", result.message, view))
+
+    def commit(self, person_id: int, plans: list[PlannedCommand]) -> CommandOutcome:
+        """Write planned commands (each planned on the one before's view) in one transaction: each
+        is applied exactly as `command` applies it, at the time it was planned, with one
+        compare-and-set per command on the version it was planned on and one bus notice for the
+        last. Raises SessionMoved, writing nothing, when the session changed since the first was
+        planned: the caller works its answer out again from a fresh read."""
+        _check_person_id(person_id)
+        if not plans:
+            raise ValueError("commit needs at least one planned command")
+        try:
+            with self.store.write() as conn:
+                for i, plan in enumerate(plans):
+                    # The same state, command and clock as when planned: the engine is pure, so the
+                    # outcome is the plan's (a moved version fails the compare-and-set instead).
+                    outcome = self._apply(
+                        conn,
+                        person_id,
+                        plan.command,
+                        plan.source,
+                        plan.based_on,
+                        now=plan.now,
+                        publish=i + 1 == len(plans),
+                    )
+                    if not outcome.applied:
+                        raise _Conflict()
+        except _Conflict:
+            raise SessionMoved() from None
+        return plans[-1].outcome
+
     def _apply(
         self,
         conn: Connection,
@@ -663,8 +745,11 @@ class Coach:
         command: engine.Command,
         source: Source,
         based_on: SessionView | None = None,
+        *,
+        now: float | None = None,
+        publish: bool = True,
     ) -> CommandOutcome:
-        now = self.clock()
+        now = self.clock() if now is None else now
         name = command.name
         known = based_on.stored if based_on is not None else None
         unread = (
@@ -713,7 +798,8 @@ class Coach:
             )
         if result.finished:
             self._record_history(conn, person_id, new, routine, now, last=before)
-        self._publish(conn, person_id, new.version)
+        if publish:
+            self._publish(conn, person_id, new.version)
         return CommandOutcome("applied", result.message, self._view(new, routine, now), result.finished)
 
     def _start(
@@ -1036,6 +1122,8 @@ __all__ = [
     "Followup",
     "Settings",
     "CommandOutcome",
+    "PlannedCommand",
+    "SessionMoved",
     "PairingOutcome",
     "NO_SESSION",
     "SAFETY_NOTICE_FIRST",

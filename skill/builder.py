@@ -42,6 +42,7 @@ class SavePerson(AbstractResponseInterceptor):
     def process(self, handler_input: HandlerInput, response: Response | None) -> None:
         turn = handler_input.attributes_manager.request_attributes.get(TURN_KEY)
         if isinstance(turn, Turn):  # absent for the requests that open no Turn (NO_PERSON_REQUESTS)
+            turn.flush()  # IntentHandler writes its turn's plans; a handler of another kind may not
             turn.save()
 
 

@@ -8,6 +8,8 @@ from ask_sdk_core.utils import is_intent_name, is_request_type
 from ask_sdk_model import IntentRequest, Response
 from ask_sdk_model.slu.entityresolution import StatusCode
 
+from shared_content.service import SessionMoved
+
 from .turn import Turn, turn_of
 
 
@@ -20,7 +22,13 @@ class IntentHandler(AbstractRequestHandler):
         return any(is_intent_name(name)(handler_input) for name in self.intents)
 
     def handle(self, handler_input: HandlerInput) -> Response:
-        return self.reply(turn_of(handler_input))
+        turn = turn_of(handler_input)
+        try:
+            response = self.reply(turn)
+            turn.flush()  # what the answer planned is written before it is sent (Turn.command)
+            return response
+        except SessionMoved:  # the phone moved the session while this answer was worked out
+            return self.reply(turn.again())
 
     def reply(self, turn: Turn) -> Response:  # pragma: no cover - abstract
         raise NotImplementedError

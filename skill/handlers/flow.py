@@ -147,7 +147,7 @@ def lead(turn: Turn, view: SessionView, tl: Timeline, *, depth: int = 0) -> Resp
     speech_at = audio_start + tl.at + MIN_GAP
     p = view.position
     if p.waiting:  # halted at a barrier or a "wait for me" stop: the halted part starts as we speak
-        outcome = turn.command("continue", at=speech_at)
+        outcome = turn.command("continue", at=speech_at, based_on=view, defer=True)
         if not outcome.applied:
             return refused(turn, outcome, tl, depth)
         view = outcome.view or view
@@ -155,7 +155,7 @@ def lead(turn: Turn, view: SessionView, tl: Timeline, *, depth: int = 0) -> Resp
         if (
             p.step == 0 and p.segment is not None and p.segment.index == 0
         ):  # a routine just started: its first intro begins as it is read
-            outcome = turn.command("repeat", at=speech_at)
+            outcome = turn.command("repeat", at=speech_at, based_on=view, defer=True)
             view = outcome.view or view
     from . import carry  # who the person is: cues for exercises done before, cautions once, equipment
 
@@ -272,7 +272,7 @@ def advance(
     if view.state.done and not allow_done:
         return finished_already(turn, view)
     tl = with_news(turn, view, Timeline().say(opening))
-    outcome = turn.command(name, at=at_for(turn, tl.at + MIN_GAP))
+    outcome = turn.command(name, at=at_for(turn, tl.at + MIN_GAP), based_on=view, defer=True)
     if not outcome.applied:
         return refused(turn, outcome, tl)
     return present(turn, outcome.view, tl)

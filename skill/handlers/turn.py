@@ -21,7 +21,7 @@ from ask_sdk_model import Request, Response
 from ask_sdk_model.interfaces.alexa.presentation.apla import RenderDocumentDirective
 from ask_sdk_model.ui import SsmlOutputSpeech
 
-from shared_content.service import Coach, CommandOutcome, Person, SessionView
+from shared_content.service import Coach, CommandOutcome, Person, PlannedCommand, SessionView
 from skill import apl
 from skill.speech import apla
 from skill.speech.lead import Script
@@ -80,6 +80,8 @@ class Turn:
         # The session as read with the person (Coach.speaker_session): the first `current()` is
         # answered from it, unless this turn has changed the session since.
         self._read_with_person = session
+        self.planned: list[PlannedCommand] = []  # commands planned, not yet written (`command`)
+        self.may_plan = True
 
     # --- words -------------------------------------------------------------------------
     def t(self, key: str, *, seed: Any = None, **values: Any) -> str:
@@ -94,6 +96,7 @@ class Turn:
 
     # --- the session ---------------------------------------------------------------------
     def current(self) -> SessionView | None:
+        self.flush()
         read, self._read_with_person = self._read_with_person, UNREAD
         return self.coach.current(self.person.id) if isinstance(read, _Unread) else read
 
@@ -108,14 +111,33 @@ class Turn:
         segment: int | None = None,
         voice_until: float | None = None,
         based_on: SessionView | None = None,
+        defer: bool = False,
     ) -> CommandOutcome:
         """A command from the voice on the version it last spoke about; `based_on`: a view this turn
-        has just been given, applied without reading the session again (Coach.command)."""
+        has just been given, applied without reading the session again (Coach.command).
+
+        `defer`: a move along the timeline that this turn follows with another (the barrier where
+        its speech stops) is planned on `based_on` and written with the next command that is not
+        deferred, in one transaction (Coach.plan / commit); the handler's wrapper writes what is
+        left. A command that cannot be planned writes what was planned first, then goes as usual."""
         self._read_with_person = UNREAD
+        expected = self.version if versioned else None
+        if (defer or self.planned) and self.may_plan and based_on is not None:
+            plan = self.coach.plan(
+                based_on, name, expected, at=at, source="voice", segment=segment, voice_until=voice_until
+            )
+            if plan is not None:
+                self.planned.append(plan)
+                if not defer:
+                    self.flush()
+                assert plan.outcome.view is not None  # a plan is an applied command
+                self.version = plan.outcome.view.state.version
+                return plan.outcome
+        self.flush()
         outcome = self.coach.command(
             self.person.id,
             name,
-            self.version if versioned else None,
+            expected,
             routine_id=routine_id,
             at=at,
             source="voice",
@@ -127,6 +149,22 @@ class Turn:
         if outcome.view is not None:
             self.version = outcome.view.state.version
         return outcome
+
+    def flush(self) -> None:
+        """Write the planned commands (one transaction); SessionMoved when the session changed
+        since they were planned: nothing is written and the handler answers again (`again`)."""
+        if self.planned:
+            plans, self.planned = self.planned, []
+            self.coach.commit(self.person.id, plans)
+
+    def again(self) -> Turn:
+        """A fresh turn for the same request, writing each command as it goes: the handler's
+        second try after SessionMoved (what it had built is thrown away)."""
+        self.hi.response_builder = ResponseFactory()
+        turn = Turn(self.hi, self.coach, self.person)
+        turn.may_plan = False
+        self.hi.attributes_manager.request_attributes[TURN_KEY] = turn
+        return turn
 
     # --- responses -----------------------------------------------------------------------
     def _speech(self, body: str | Timeline) -> str:

@@ -256,3 +256,28 @@ def test_a_first_routine_asked_for_without_launch_reads_the_full_safety_notice(v
         "StartRoutineIntent", {"routine": ("morning stretch", "morning-stretch")}, new_session=True
     )
     assert again.text.startswith("Starting the") and notice not in " ".join(again.text.split())
+
+
+def test_a_phone_move_while_the_voice_works_out_its_next_is_not_written_over(voice, coach, monkeypatch):
+    """The voice plans its "next" and the barrier on the session it read; the phone's Next lands in
+    between (a real command, from inside the planning). Nothing the voice planned is written: it
+    answers again from the phone's session, as a duplicate of what the phone did."""
+    voice.listen = False
+    voice.launch()
+    voice.say("StartRoutineIntent", {"routine": ("morning stretch", "morning-stretch")})
+    person = pid(coach, voice)
+    spoken = voice.attributes["v"]
+    plan, raced = coach.plan, []
+
+    def plan_then_the_phone_moves(*args, **kwargs):
+        planned = plan(*args, **kwargs)
+        if not raced:
+            raced.append(coach.command(person, "next", spoken, source="phone"))
+        return planned
+
+    monkeypatch.setattr(coach, "plan", plan_then_the_phone_moves)
+    reply = voice.say("NextIntent")
+    after = coach.current(person).state
+    assert raced[0].applied and after.last_source == "voice"  # the voice's second try wrote its barrier
+    assert after.block_index == raced[0].view.state.block_index  # advanced once (the phone's), not twice
+    assert "phone" in reply.text and voice.attributes["v"] == after.version
