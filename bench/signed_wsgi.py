@@ -38,16 +38,25 @@ def _local_fetch(base: str):
 def build_app():
     roots = load_pem_roots(Path(os.environ["PSOAS_BENCH_TRUST_ROOT"]).read_bytes())
     settings = settings_from_env(dev=False)
-    verifiers = default_verifiers(
-        settings.alexa_skill_id, roots=roots, fetch=_local_fetch(os.environ["PSOAS_BENCH_CHAIN_BASE"])
-    )
+    fetch = _local_fetch(os.environ["PSOAS_BENCH_CHAIN_BASE"])
     if os.environ.get("PSOAS_BENCH_APP", "coach") == "floor":
         from bench.floor_skill import create_floor_app
 
-        return create_floor_app(settings.alexa_skill_id, verifiers)
+        # The floor has no database: its replay check is the in-process half only.
+        return create_floor_app(
+            settings.alexa_skill_id, default_verifiers(settings.alexa_skill_id, roots=roots, fetch=fetch)
+        )
     from psoas_coach.app import create_app
+    from shared_content.replay import SeenRequests
+    from shared_content.service import Coach
 
-    return create_app(settings, alexa_verifiers=verifiers)
+    # As production builds it (psoas_coach/app.py, skill/endpoint.py): the replay check's
+    # cross-process half in the database too, one write per request.
+    coach = Coach.from_url(settings.database_url)
+    verifiers = default_verifiers(
+        settings.alexa_skill_id, roots=roots, fetch=fetch, remember=SeenRequests(coach.store, coach.clock)
+    )
+    return create_app(settings, coach=coach, alexa_verifiers=verifiers)
 
 
 app = build_app()

@@ -10,12 +10,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete, text
 
 from shared_content.store import Store
 from shared_content.store.tables import seen_requests
 
 SWEEP_EVERY = 256  # inserts between sweeps of lapsed rows (per process)
+
+
+# One statement, SQL text (SQLAlchemy compiles a dialect INSERT with ON CONFLICT on every call):
+# a new key is inserted; a key whose row has lapsed (a request old enough for its timestamp to be
+# refused anyway) is taken over; a live key changes nothing, so the row count says "replay".
+_REMEMBER = text(
+    "INSERT INTO seen_requests (key, expires_at) VALUES (:key, :expires)"
+    " ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at"
+    " WHERE seen_requests.expires_at <= :now"
+)
+_SWEEP = delete(seen_requests).where(seen_requests.c.expires_at <= bindparam("now"))
 
 
 class SeenRequests:
@@ -31,13 +42,6 @@ class SeenRequests:
         self._inserts += 1
         with self._store.write() as conn:
             if self._inserts % SWEEP_EVERY == 1:
-                conn.execute(delete(seen_requests).where(seen_requests.c.expires_at <= now))
-            # A lapsed row with the same key is a request old enough to be refused by its timestamp.
-            conn.execute(
-                delete(seen_requests).where(seen_requests.c.key == key, seen_requests.c.expires_at <= now)
-            )
-            stmt = self._store.insert(seen_requests).values(key=key, expires_at=expires_at)
-            inserted = conn.execute(
-                stmt.on_conflict_do_nothing(index_elements=[seen_requests.c.key])
-            ).rowcount
+                conn.execute(_SWEEP, {"now": now})
+            inserted = conn.execute(_REMEMBER, {"key": key, "expires": expires_at, "now": now}).rowcount
         return inserted == 1

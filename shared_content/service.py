@@ -144,7 +144,7 @@ class SessionMoved(Exception):
 
 # Commands that only move a running session along its timeline: `Coach.plan` may work them out
 # on a view in hand and `Coach.commit` write several in one transaction.
-PLANNABLE = frozenset({"next", "previous", "repeat", "continue", "barrier"})
+PLANNABLE = frozenset({"next", "previous", "repeat", "continue", "barrier", "resume"})
 
 
 @dataclass(frozen=True)

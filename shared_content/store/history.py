@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, bindparam, select, update
+from sqlalchemy import Connection, bindparam, select, text, update
 
-from shared_content.store.dialect import upsert_insert
 from shared_content.store.tables import history
 
 
@@ -33,6 +32,16 @@ class HistoryRow:
     pain_after: int | None = None
 
 
+# SQL text: SQLAlchemy cannot cache a dialect INSERT with ON CONFLICT (it was compiled on every
+# call); SQLite and PostgreSQL spell this one alike.
+_RECORD_ONCE = text(
+    "INSERT INTO history (person_id, routine_id, session_started_at, finished_at, outcome,"
+    " exercises_done, exercises_skipped, pace, devices, time_zone, pain_before)"
+    " VALUES (:p, :routine, :started, :finished, :outcome, :done, :skipped, :pace, :devices, :zone, :before)"
+    " ON CONFLICT (person_id, session_started_at) DO NOTHING"
+)
+
+
 def record_once(
     conn: Connection,
     person_id: int,
@@ -49,23 +58,20 @@ def record_once(
     session change.
     """
     d = details or RunDetails()
-    written = conn.execute(
-        upsert_insert(conn, history)
-        .values(
-            person_id=person_id,
-            routine_id=routine_id,
-            session_started_at=started_at,
-            finished_at=finished_at,
-            outcome=outcome,
-            exercises_done=json.dumps(list(d.exercises_done)),
-            exercises_skipped=json.dumps(list(d.exercises_skipped)),
-            pace=d.pace,
-            devices=json.dumps(list(d.devices)),
-            time_zone=d.time_zone,
-            pain_before=d.pain_before,
-        )
-        .on_conflict_do_nothing(index_elements=[history.c.person_id, history.c.session_started_at])
-    ).rowcount
+    values = {
+        "p": person_id,
+        "routine": routine_id,
+        "started": started_at,
+        "finished": finished_at,
+        "outcome": outcome,
+        "done": json.dumps(list(d.exercises_done)),
+        "skipped": json.dumps(list(d.exercises_skipped)),
+        "pace": d.pace,
+        "devices": json.dumps(list(d.devices)),
+        "zone": d.time_zone,
+        "before": d.pain_before,
+    }
+    written = conn.execute(_RECORD_ONCE, values).rowcount
     return bool(written == 1)
 
 

@@ -8,9 +8,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, delete, select, text, update
+from sqlalchemy import Connection, bindparam, delete, select, text, update
 
-from shared_content.store.dialect import upsert_insert
 from shared_content.store.tables import person_settings, run_notes
 
 
@@ -24,8 +23,17 @@ class Settings:
     followup_done_at: float | None = None
 
 
+# Built once: a statement built per call pays for its cache key every time.
+_GET = select(person_settings).where(person_settings.c.person_id == bindparam("b_person"))
+_NOTES_OF_RUN = select(run_notes.c.kind, run_notes.c.value).where(
+    run_notes.c.person_id == bindparam("b_person"), run_notes.c.run_started_at == bindparam("b_run")
+)
+_DROP_NOTES = delete(run_notes).where(run_notes.c.person_id == bindparam("b_person"))
+_CREATE = text("INSERT INTO person_settings (person_id) VALUES (:p) ON CONFLICT (person_id) DO NOTHING")
+
+
 def get(conn: Connection, person_id: int) -> Settings:
-    row = conn.execute(select(person_settings).where(person_settings.c.person_id == person_id)).first()
+    row = conn.execute(_GET, {"b_person": person_id}).first()
     if row is None:
         return Settings()
     return Settings(
@@ -44,11 +52,7 @@ def put(conn: Connection, person_id: int, **values: Any) -> None:
         values["screen_flags"] = json.dumps(list(values["screen_flags"]))
     if "checkins_on" in values:
         values["checkins_on"] = int(bool(values["checkins_on"]))
-    conn.execute(
-        upsert_insert(conn, person_settings)
-        .values(person_id=person_id)
-        .on_conflict_do_nothing(index_elements=[person_settings.c.person_id])
-    )
+    conn.execute(_CREATE, {"p": person_id})
     conn.execute(update(person_settings).where(person_settings.c.person_id == person_id).values(**values))
 
 
@@ -68,12 +72,8 @@ def note(conn: Connection, person_id: int, run_started_at: float, kind: str, val
 
 def take_notes(conn: Connection, person_id: int, run_started_at: float) -> dict[str, tuple[str, ...]]:
     """The run's notes by kind, removed: they now live on its history row."""
-    rows = conn.execute(
-        select(run_notes.c.kind, run_notes.c.value).where(
-            run_notes.c.person_id == person_id, run_notes.c.run_started_at == run_started_at
-        )
-    ).all()
-    conn.execute(delete(run_notes).where(run_notes.c.person_id == person_id))
+    rows = conn.execute(_NOTES_OF_RUN, {"b_person": person_id, "b_run": run_started_at}).all()
+    conn.execute(_DROP_NOTES, {"b_person": person_id})
     out: dict[str, list[str]] = {}
     for kind, value in rows:
         out.setdefault(kind, []).append(value)

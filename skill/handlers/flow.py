@@ -295,10 +295,13 @@ def carry_on(turn: Turn, view: SessionView | None, tl: Timeline) -> Response:
     """Continue a session as it stands: resume it if paused, then lead it (a halt is continued there)."""
     if view is not None and view.position.paused and not view.state.done:
         tl = with_news(turn, view, tl)  # "You paused on your phone." before the resume is ours
-        outcome = turn.command("resume", versioned=False)
+        outcome = turn.command("resume", versioned=False, based_on=view, defer=True)
         view = outcome.view or view
         if view.position.kind in ("hold", "release"):  # stopped mid-rep: that rep is done again, whole
-            view = turn.command("repeat", at=at_for(turn, tl.at + MIN_GAP)).view or view
+            view = (
+                turn.command("repeat", at=at_for(turn, tl.at + MIN_GAP), based_on=view, defer=True).view
+                or view
+            )
     return present(turn, view, tl)
 
 

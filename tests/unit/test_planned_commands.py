@@ -73,7 +73,7 @@ def test_what_cannot_be_planned_goes_the_usual_way(store, catalogue, clock):
 @given(
     moves=st.lists(
         st.tuples(
-            st.sampled_from(["next", "previous", "repeat", "continue", "barrier"]),
+            st.sampled_from(["next", "previous", "repeat", "continue", "barrier", "resume", "pause"]),
             st.floats(0, 40),
             st.integers(0, 30),
         ),
@@ -82,23 +82,30 @@ def test_what_cannot_be_planned_goes_the_usual_way(store, catalogue, clock):
     )
 )
 def test_committed_plans_store_what_the_commands_one_by_one_store(store, catalogue, clock, moves):
-    planned_coach, planned_person, planned_view = started(store, catalogue, clock, "planned")
+    """As a voice turn does: plannable moves are planned on the view in hand; anything else first
+    writes what was planned, then goes the usual way. The other coach sends every command at once."""
+    planned_coach, planned_person, base = started(store, catalogue, clock, "planned")
     single_coach, single_person, single_view = started(store, catalogue, clock, "one-by-one")
     plans = []
     for name, wait, segment in moves:
         clock.advance(wait)
-        base = plans[-1].outcome.view if plans else planned_view
-        plan = planned_coach.plan(
-            base, name, base.state.version, at=clock() + 1, source="voice", segment=segment
-        )
-        if plan is None:  # refused, or it ends the run: the usual way (nothing planned from here on)
-            break
-        single = single_coach.command(
-            single_person, name, single_view.state.version, at=clock() + 1, source="voice", segment=segment
-        )
-        assert single.applied and single.view.state == plan.outcome.view.state
-        plans.append(plan)
+        kwargs = {"at": clock() + 1, "source": "voice", "segment": segment}
+        plan = planned_coach.plan(base, name, base.state.version, **kwargs)
+        single = single_coach.command(single_person, name, single_view.state.version, **kwargs)
+        if plan is not None:
+            assert single.applied and single.view.state == plan.outcome.view.state
+            plans.append(plan)
+            base = plan.outcome.view
+        else:
+            if plans:
+                planned_coach.commit(planned_person, plans)
+                plans = []
+            usual = planned_coach.command(planned_person, name, base.state.version, based_on=base, **kwargs)
+            assert (usual.status, usual.finished) == (single.status, single.finished)
+            base = usual.view
         single_view = single.view
+        if base is None or base.state.done:
+            break
     if plans:
         planned_coach.commit(planned_person, plans)
     assert stored(planned_coach, planned_person) == stored(single_coach, single_person)
