@@ -153,7 +153,8 @@ class PlannedCommand:
 
     command: engine.Command
     source: Source
-    based_on: SessionView
+    before: engine.SessionState  # the stored state it was planned on
+    after: engine.SessionState  # the state it leaves (what `commit` stores)
     now: float
     outcome: CommandOutcome  # what the command does: its message and the view after it
 
@@ -707,33 +708,29 @@ class Coach:
         if result.status != "applied" or result.finished:
             return None
         view = self._view(result.state, routine, now)
-        return PlannedCommand(command, source, based_on, now, CommandOutcome("applied", result.message, view))
+        outcome = CommandOutcome("applied", result.message, view)
+        return PlannedCommand(command, source, known, result.state, now, outcome)
 
     def commit(self, person_id: int, plans: list[PlannedCommand]) -> CommandOutcome:
-        """Write planned commands (each planned on the one before's view) in one transaction: each
-        is applied exactly as `command` applies it, at the time it was planned, with one
-        compare-and-set per command on the version it was planned on and one bus notice for the
-        last. Raises SessionMoved, writing nothing, when the session changed since the first was
-        planned: the caller works its answer out again from a fresh read."""
+        """Write planned commands, each planned on the view the one before returned, in one
+        transaction: one compare-and-set from the version the first was planned on to the last's
+        state, the run's device note, one bus notice. A plain move along the timeline writes
+        nothing else (`plan` refuses the rest), and the engine is pure, so this stores what the
+        commands one by one would have. Raises SessionMoved, writing nothing, when the session
+        changed since the first was planned: the caller works its answer out again."""
         _check_person_id(person_id)
         if not plans:
             raise ValueError("commit needs at least one planned command")
+        for earlier, later in zip(plans, plans[1:], strict=False):
+            if later.before is not earlier.after:
+                raise ValueError("each planned command must be planned on the view the one before returned")
+        last = plans[-1].after
         try:
             with self.store.write() as conn:
-                for i, plan in enumerate(plans):
-                    # The same state, command and clock as when planned: the engine is pure, so the
-                    # outcome is the plan's (a moved version fails the compare-and-set instead).
-                    outcome = self._apply(
-                        conn,
-                        person_id,
-                        plan.command,
-                        plan.source,
-                        plan.based_on,
-                        now=plan.now,
-                        publish=i + 1 == len(plans),
-                    )
-                    if not outcome.applied:
-                        raise _Conflict()
+                self._compare_and_set(conn, person_id, plans[0].before.version, last, plans[-1].now)
+                for source in sorted({p.source for p in plans if p.before.last_source != p.source}):
+                    settings_db.note(conn, person_id, last.started_at, "device", source)
+                self._publish(conn, person_id, last.version)
         except _Conflict:
             raise SessionMoved() from None
         return plans[-1].outcome
@@ -745,11 +742,8 @@ class Coach:
         command: engine.Command,
         source: Source,
         based_on: SessionView | None = None,
-        *,
-        now: float | None = None,
-        publish: bool = True,
     ) -> CommandOutcome:
-        now = self.clock() if now is None else now
+        now = self.clock()
         name = command.name
         known = based_on.stored if based_on is not None else None
         unread = (
@@ -798,8 +792,7 @@ class Coach:
             )
         if result.finished:
             self._record_history(conn, person_id, new, routine, now, last=before)
-        if publish:
-            self._publish(conn, person_id, new.version)
+        self._publish(conn, person_id, new.version)
         return CommandOutcome("applied", result.message, self._view(new, routine, now), result.finished)
 
     def _start(

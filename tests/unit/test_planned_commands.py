@@ -11,8 +11,10 @@ from __future__ import annotations
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import select
 
 from shared_content.service import Coach, SessionMoved
+from shared_content.store.tables import run_notes
 from tests.unit.test_engine_service import Recorder
 
 ROUTINE = "quick-release"
@@ -27,6 +29,14 @@ def started(store, catalogue, clock, device: str):
 
 def stored(coach: Coach, person: int) -> dict:
     return coach.current(person).stored.to_dict()
+
+
+def notes(store, person: int) -> set[tuple[str, str]]:
+    with store.read() as conn:
+        rows = conn.execute(
+            select(run_notes.c.kind, run_notes.c.value).where(run_notes.c.person_id == person)
+        )
+        return set(rows.all())
 
 
 def test_a_next_and_its_barrier_are_written_together_and_told_once(store, catalogue, clock):
@@ -109,3 +119,4 @@ def test_committed_plans_store_what_the_commands_one_by_one_store(store, catalog
     if plans:
         planned_coach.commit(planned_person, plans)
     assert stored(planned_coach, planned_person) == stored(single_coach, single_person)
+    assert notes(store, planned_person) == notes(store, single_person)  # the run's devices, for its history
