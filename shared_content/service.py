@@ -499,6 +499,12 @@ class Coach:
             loaded = self._load(conn, _check_person_id(person_id))
         return self._current_of(person_id, loaded, now)
 
+    def session_version(self, person_id: int) -> int | None:
+        """The stored session's version, or None when there is none: one indexed column, for a
+        live stream's quiet check that nothing changed unnoticed (no decode, no view)."""
+        with self.store.read() as conn:
+            return sessions_db.version(conn, _check_person_id(person_id))
+
     def device_session(
         self, kind: str, external_id: str, *, label: str | None = None, account: str | None = None
     ) -> tuple[Person, SessionView | None]:
