@@ -19,9 +19,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any, Protocol
 
-from .ssml import MAX_SSML_CHARS, RESPONSE_BUDGET_SECONDS, Timeline, escape, estimate_seconds
+from .phrases import Phrases
+from .ssml import (
+    MAX_SSML_CHARS,
+    RESPONSE_BUDGET_SECONDS,
+    _fragment_seconds,
+    _pause_ms,
+    escape,
+    estimate_seconds,
+)
 
 MIN_GAP = 0.15  # silence kept between two lines
 CHARS_RESERVE = 600  # SSML characters kept free for breaks and the closing words
@@ -58,33 +67,31 @@ class Script:
         if ssml:
             start = max(at, self.length + MIN_GAP if self.lines else at)
             self.lines.append(Line(round(start, 3), ssml, cue_at, keys))
-            self.length = start + estimate_seconds(ssml, tail=False)
+            self.length = start + _fragment_seconds(ssml)
 
     def pad_to(self, seconds: float) -> None:
         self.length = max(self.length, seconds)
 
     def ssml(self) -> str:
-        """The lines as one SSML fragment: breaks fill the time between them."""
-        tl = Timeline()
+        """The lines as one SSML fragment: breaks fill the time between them (ssml.Timeline's
+        arithmetic, in one pass: wait_until each line's start, say it, wait_until the end)."""
+        parts: list[str] = []
+        at = 0.0
         for line in self.lines:
-            tl.wait_until(line.at)
-            tl.say(line.ssml)
-        tl.wait_until(self.length)
-        return tl.ssml()
+            gap = line.at - at
+            if gap > 0.0005:
+                parts.append(_pause_ms(int(round(gap * 1000))))
+                at += round(gap * 1000) / 1000
+            if line.ssml:
+                parts.append(line.ssml)
+                at += _fragment_seconds(line.ssml)
+        gap = self.length - at
+        if gap > 0.0005:
+            parts.append(_pause_ms(int(round(gap * 1000))))
+        return " ".join(parts)
 
     def chars(self) -> int:
         return sum(len(line.ssml) + 40 for line in self.lines)
-
-
-def fits(text: str, room: float) -> bool:
-    return estimate_seconds(text, tail=False) <= room - MIN_GAP
-
-
-def first_fitting(options: Sequence[str], room: float) -> str:
-    for option in options:
-        if option and fits(option, room):
-            return option
-    return ""
 
 
 def cue_options(
@@ -156,15 +163,22 @@ def cue_options(
     return []
 
 
-def _groups(cues: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
-    """Cues that fall at the same moment (within 1 ms) form one spoken line."""
-    out: list[list[dict[str, Any]]] = []
-    for cue in cues:
-        if out and abs(out[-1][0]["at"] - cue["at"]) < 0.001:
-            out[-1].append(cue)
-        else:
-            out.append([cue])
-    return out
+# Per-process wordings of the cues that say only one-variant phrases and catalogue words:
+# (phrases, key, str(params), the exercise words used) -> the non-empty options with their seconds.
+# An intro (its steps depend on what this person heard), "wait" (the exercise after it) and "well
+# done" (the caller's closing question) are worded on every response.
+_CACHED_KEYS = frozenset(
+    {"get_ready", "countdown", "hold_start", "count", "release", "rest", "switch_side", "next_up"}
+)
+_WORDINGS: dict[tuple[Any, ...], tuple[tuple[str, float], ...]] = {}
+_MAX_WORDINGS = 4096
+_LEAD_IN_KEYS = ("intro", "get_ready", "rest", "switch_side", "next_up")
+_at = itemgetter(0)
+
+
+def _timed(options: Sequence[str]) -> tuple[tuple[str, float], ...]:
+    """The non-empty options, in order, each with its speaking time (first_fitting skips empty ones)."""
+    return tuple((o, _fragment_seconds(o)) for o in options if o)
 
 
 def script_for(
@@ -175,70 +189,147 @@ def script_for(
     audio_start: float,
     opening: str = "",
     budget: float = RESPONSE_BUDGET_SECONDS,
+    phrases: Phrases | None = None,
 ) -> Script:
     """The response that leads the session from `audio_start` (absolute time the first word
-    sounds) for as long as Alexa's limits allow. `opening` is said first (before any cue)."""
+    sounds) for as long as Alexa's limits allow. `opening` is said first (before any cue).
+
+    `phrases`: the locale's phrases `words` says (words(key, **values) must then be
+    phrases.say(key, ..., **values) for a phrase of one variant); given, a cue worded only from
+    such phrases is worded once per process, not on every response."""
     script = Script()
     script.add(0.0, opening)
     segments: list[dict[str, Any]] = list(data["segments"])
     current = int(data["current"])
     closing_room = estimate_seconds(words("lead.go_on"), tail=True) + 1.0
-    chosen: list[dict[str, Any]] = []
+    chosen: list[tuple[dict[str, Any], str]] = []  # (cue, str(params)): its size and its cache key
     chosen_chars = 0  # sum(len(str(c["params"])) for c in chosen), kept as cues are chosen
     by_segment: dict[Any, list[dict[str, Any]]] = {}  # the timed cues of each segment, in order
     for c in data["cues"]:
         if c["at"] is not None:
             by_segment.setdefault(c["segment"], []).append(c)
+    anchor = data["anchor"]
     end_at: float | None = None  # absolute time where the speech stops
+    chars_limit = MAX_SSML_CHARS - 2 * CHARS_RESERVE - CHARS_RESERVE
     for seg in segments[current:]:
         start = seg["start"]
         if start is None:  # after a halt: nothing is planned
             script.end = "halt"
             break
         length = float(seg["duration"] or 0)
-        if seg["index"] == data["anchor"]["index"] and data["anchor"]["duration"] is not None:
-            length = float(data["anchor"]["duration"])
-        seg_cues = by_segment.get(seg["index"], [])
-        spoken_chars = chosen_chars + CHARS_RESERVE
+        if seg["index"] == anchor["index"] and anchor["duration"] is not None:
+            length = float(anchor["duration"])
         over_time = start + length - audio_start + closing_room > budget
-        if seg["index"] != current and (over_time or spoken_chars > MAX_SSML_CHARS - 2 * CHARS_RESERVE):
+        if seg["index"] != current and (over_time or chosen_chars > chars_limit):
             script.barrier, script.end, end_at = seg["index"], "budget", start
             break
-        chosen += seg_cues
-        chosen_chars += sum(len(str(c["params"])) for c in seg_cues)
+        for c in by_segment.get(seg["index"], ()):
+            shown = str(c["params"])
+            chosen_chars += len(shown)
+            chosen.append((c, shown))
         if seg["kind"] == "wait":
             script.end, end_at = "wait", start
             break
     else:
         script.end = "done"
-    ctx = {"routine_name": data.get("routine_name", ""), "next_exercise": _next_exercise(segments, chosen)}
+    ctx = {
+        "routine_name": data.get("routine_name", ""),
+        "next_exercise": _next_exercise(segments, [c for c, _ in chosen]),
+    }
     earliest = audio_start + script.length  # after the opening
-    # The segment being joined part way: its opening cue (an intro, "get ready") is said at once.
-    joined = [c for c in chosen if c["at"] < earliest]
-    late = [c for c in chosen if c["at"] >= earliest]
-    lead_in = [c for c in joined if c["key"] in ("intro", "get_ready", "rest", "switch_side", "next_up")][-1:]
-    timed = [dict(c, at=max(c["at"], earliest)) for c in lead_in] + late
-    groups = _groups(sorted(timed, key=lambda c: c["at"]))
+    # The segment being joined part way: its opening cue (an intro, "get ready") is said at once;
+    # the cues before it are not said. Cues are (at, cue, str(params)) from here on.
+    lead_in: list[tuple[float, dict[str, Any], str]] = []
+    timed: list[tuple[float, dict[str, Any], str]] = []
+    for c, shown in chosen:
+        at = c["at"]
+        if at >= earliest:
+            timed.append((at, c, shown))
+        elif c["key"] in _LEAD_IN_KEYS:
+            lead_in = [(max(at, earliest), c, shown)]
+    timed = sorted(lead_in + timed, key=_at)
+    # Cues that fall at the same moment (within 1 ms of the first) form one spoken line.
+    groups: list[list[tuple[float, dict[str, Any], str]]] = []
+    for cue in timed:
+        if groups and abs(groups[-1][0][0] - cue[0]) < 0.001:
+            groups[-1].append(cue)
+        else:
+            groups.append([cue])
+    names: dict[str, tuple[str, str]] = {}  # exercise id -> (name, hold cue), asked once per response
+    lines, said_until = script.lines, script.length  # Script.add, inlined: its lines and length
+    last_index = len(groups) - 1
     for i, group in enumerate(groups):
-        at = group[0]["at"]
-        last = i + 1 == len(groups)
+        at = group[0][0]
         # the last line before a barrier must end there; a wait's or the end's words may run on
-        following = groups[i + 1][0]["at"] if not last else (end_at if script.end == "budget" else None)
+        following = groups[i + 1][0][0] if i < last_index else (end_at if script.end == "budget" else None)
         if following is None or following <= at:
             following = at + 30.0
-        room = following - max(at, audio_start + script.length + MIN_GAP)
-        parts: list[str] = []
-        for c in group:  # cues falling together share the room, first come first served
-            part = first_fitting(cue_options(c["key"], c["params"], words, exercise, ctx), room)
-            room -= estimate_seconds(part, tail=False) if part else 0.0
-            parts.append(part)
-        text = " ".join(p for p in parts if p)
-        script.add(at - audio_start, text, at, tuple(c["key"] for c in group))
+        room = following - max(at, audio_start + said_until + MIN_GAP)
+        text, seconds = "", 0.0
+        for _, c, shown in group:  # cues falling together share the room, first come first served
+            key = c["key"]
+            if phrases is not None and key in _CACHED_KEYS:
+                options = _cached_options(key, c["params"], shown, words, exercise, phrases, names)
+            else:
+                options = _timed(cue_options(key, c["params"], words, exercise, ctx))
+            limit = room - MIN_GAP
+            for option, option_seconds in options:  # first_fitting
+                if option_seconds <= limit:
+                    room -= option_seconds
+                    if text:
+                        text = f"{text} {option}"
+                        seconds = -1.0  # timed as a whole below
+                    else:
+                        text, seconds = option, option_seconds
+                    break
+        if text:
+            offset = at - audio_start
+            begin = max(offset, said_until + MIN_GAP if lines else offset)
+            keys = (group[0][1]["key"],) if len(group) == 1 else tuple(c["key"] for _, c, _ in group)
+            lines.append(Line(round(begin, 3), text, at, keys))
+            said_until = begin + (seconds if seconds >= 0.0 else _fragment_seconds(text))
+    script.length = said_until
     if end_at is not None:
         script.pad_to(end_at - audio_start)
     if script.end == "budget":
         script.add(script.length, words("lead.go_on"))
     return script
+
+
+def _cached_options(
+    key: str,
+    params: Mapping[str, Any],
+    shown: str,
+    words: Words,
+    exercise: Callable[[str], ExerciseWords],
+    phrases: Phrases,
+    names: dict[str, tuple[str, str]],
+) -> tuple[tuple[str, float], ...]:
+    """`cue_options` of a cue that says catalogue words and phrases only, timed, once per
+    process while every phrase it says has one variant in `phrases` (else on every call)."""
+    spoken: tuple[str, str] | None = None
+    if key in ("get_ready", "next_up"):  # the exercise words they say are part of the key
+        ex_id = str(params["exercise"])
+        spoken = names.get(ex_id)
+        if spoken is None:
+            ex = exercise(ex_id)
+            spoken = names[ex_id] = (ex.name, ex.hold_cue)
+    cache_key = (phrases, key, shown, spoken)
+    found = _WORDINGS.get(cache_key)
+    if found is not None:
+        return found
+    said: list[str] = []
+
+    def recording(phrase: str, **values: Any) -> str:
+        said.append(phrase)
+        return words(phrase, **values)
+
+    options = _timed(cue_options(key, params, recording, exercise, {}))
+    if all(len(phrases.variants(k)) == 1 for k in said):
+        if len(_WORDINGS) >= _MAX_WORDINGS:
+            _WORDINGS.clear()
+        _WORDINGS[cache_key] = options
+    return options
 
 
 def _next_exercise(segments: list[dict[str, Any]], chosen: list[dict[str, Any]]) -> str | None:
