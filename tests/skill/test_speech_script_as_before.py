@@ -272,16 +272,16 @@ class CautionsOnce:
     steps start with the exercise's cautions only the first time in a response, and the exercise
     under way counts as seen, so its summary is the short cue; the call order matters."""
 
-    def __init__(self, under_way: str) -> None:
+    def __init__(self, under_way: str, renamed: str = "") -> None:
         self.said: set[str] = set()
-        self.under_way = under_way
+        self.under_way, self.renamed = under_way, renamed
 
     def __call__(self, exercise_id: str) -> Any:
         ex = CATALOGUE.exercise(exercise_id)
         outer = self
 
         class Spoken:
-            name, hold_cue = ex.name, ex.hold_cue
+            name, hold_cue = outer.renamed + ex.name, outer.renamed + ex.hold_cue
             summary = ex.cue if ex.cue and exercise_id == outer.under_way else ex.summary
 
             @functools.cached_property
@@ -364,17 +364,26 @@ def facts(script: Any) -> dict[str, Any]:
 
 
 def same_script(
-    data, phrases: Phrases, seed: str, under_way: str, audio_start: float, opening: str, budget: float
+    data,
+    phrases: Phrases,
+    seed: str,
+    under_way: str,
+    audio_start: float,
+    opening: str,
+    budget: float,
+    renamed: str = "",
 ):
     """The new script_for, with and without the per-process wordings, against the reference."""
     old_words = TurnWords(phrases, seed)
-    expected = facts(reference(data, old_words, CautionsOnce(under_way), audio_start, opening, budget))
+    expected = facts(
+        reference(data, old_words, CautionsOnce(under_way, renamed), audio_start, opening, budget)
+    )
     for cached in (phrases, None):
         words = TurnWords(phrases, seed)
         got = lead.script_for(
             data,
             words,
-            CautionsOnce(under_way),
+            CautionsOnce(under_way, renamed),
             audio_start=audio_start,
             opening=opening,
             budget=budget,
@@ -434,6 +443,18 @@ def test_a_phrase_with_variants_is_worded_for_each_turn_not_cached():
                 )
                 heard.add("let it go" in seen["ssml"])
     assert heard == {True, False}
+
+
+def test_other_exercise_words_are_not_served_from_the_cache():
+    """Another catalogue's words for the same exercise ids (the names and hold cues the cues say)."""
+    heard = {"": "", "Gentle ": ""}
+    for routine_id in ROUTINES:
+        for step, (state, now) in enumerate(states(routine_id, 1.0)):
+            data = timeline(state, routine_id, now)
+            for renamed in ("", "Gentle ", ""):
+                seen = same_script(data, load("en-US"), f"{step}", "", now + LATENCY, "", 200.0, renamed)
+                heard[renamed] += seen["ssml"]
+    assert "Gentle" in heard["Gentle "] and "Gentle" not in heard[""]
 
 
 @settings(max_examples=300, deadline=None)
