@@ -17,6 +17,7 @@ an APLA document (skill/speech/apla.py) in which every line starts at its own of
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -80,14 +81,15 @@ class Script:
         for line in self.lines:
             gap = line.at - at
             if gap > 0.0005:
-                parts.append(_pause_ms(int(round(gap * 1000))))
-                at += round(gap * 1000) / 1000
+                ms = round(gap * 1000)
+                parts.append(_pause_ms(ms))
+                at += ms / 1000
             if line.ssml:
                 parts.append(line.ssml)
                 at += _fragment_seconds(line.ssml)
         gap = self.length - at
         if gap > 0.0005:
-            parts.append(_pause_ms(int(round(gap * 1000))))
+            parts.append(_pause_ms(round(gap * 1000)))
         return " ".join(parts)
 
     def chars(self) -> int:
@@ -173,7 +175,11 @@ _CACHED_KEYS = frozenset(
 _WORDINGS: dict[tuple[Any, ...], tuple[tuple[str, float], ...]] = {}
 _MAX_WORDINGS = 4096
 _LEAD_IN_KEYS = ("intro", "get_ready", "rest", "switch_side", "next_up")
-_at = itemgetter(0)
+_CHARS_LIMIT = MAX_SSML_CHARS - 2 * CHARS_RESERVE - CHARS_RESERVE  # for the chosen cues' params
+_at = itemgetter("at")
+_segment = itemgetter("segment")
+_params = itemgetter("params")
+_first = itemgetter(0)
 
 
 def _timed(options: Sequence[str]) -> tuple[tuple[str, float], ...]:
@@ -194,7 +200,8 @@ def script_for(
     """The response that leads the session from `audio_start` (absolute time the first word
     sounds) for as long as Alexa's limits allow. `opening` is said first (before any cue).
 
-    `phrases`: the locale's phrases `words` says (words(key, **values) must then be
+    `data["cues"]` are in segment order, a segment's cues all timed or none (as timeline_data
+    gives them). `phrases`: the locale's phrases `words` says (words(key, **values) must then be
     phrases.say(key, ..., **values) for a phrase of one variant); given, a cue worded only from
     such phrases is worded once per process, not on every response."""
     script = Script()
@@ -202,78 +209,95 @@ def script_for(
     segments: list[dict[str, Any]] = list(data["segments"])
     current = int(data["current"])
     closing_room = estimate_seconds(words("lead.go_on"), tail=True) + 1.0
-    chosen: list[tuple[dict[str, Any], str]] = []  # (cue, str(params)): its size and its cache key
+    cues: Sequence[dict[str, Any]] = data["cues"]
+    chosen: list[dict[str, Any]] = []
+    shown: list[str] = []  # str(params) of each chosen cue: its size and its wording's cache key
     chosen_chars = 0  # sum(len(str(c["params"])) for c in chosen), kept as cues are chosen
-    by_segment: dict[Any, list[dict[str, Any]]] = {}  # the timed cues of each segment, in order
-    for c in data["cues"]:
-        if c["at"] is not None:
-            by_segment.setdefault(c["segment"], []).append(c)
     anchor = data["anchor"]
     end_at: float | None = None  # absolute time where the speech stops
-    chars_limit = MAX_SSML_CHARS - 2 * CHARS_RESERVE - CHARS_RESERVE
+    j, count = 0, len(cues)
     for seg in segments[current:]:
         start = seg["start"]
         if start is None:  # after a halt: nothing is planned
             script.end = "halt"
             break
+        index = seg["index"]
         length = float(seg["duration"] or 0)
-        if seg["index"] == anchor["index"] and anchor["duration"] is not None:
+        if index == anchor["index"] and anchor["duration"] is not None:
             length = float(anchor["duration"])
         over_time = start + length - audio_start + closing_room > budget
-        if seg["index"] != current and (over_time or chosen_chars > chars_limit):
-            script.barrier, script.end, end_at = seg["index"], "budget", start
+        if index != current and (over_time or chosen_chars > _CHARS_LIMIT):
+            script.barrier, script.end, end_at = index, "budget", start
             break
-        for c in by_segment.get(seg["index"], ()):
-            shown = str(c["params"])
-            chosen_chars += len(shown)
-            chosen.append((c, shown))
+        j = bisect_left(cues, index, j, count, key=_segment)  # this segment's cues: cues[j:k]
+        k = bisect_right(cues, index, j, count, key=_segment)
+        if k > j and cues[j]["at"] is not None:
+            seg_cues = cues[j:k]
+            seg_shown = list(map(str, map(_params, seg_cues)))
+            chosen += seg_cues
+            shown += seg_shown
+            chosen_chars += sum(map(len, seg_shown))
+        j = k
         if seg["kind"] == "wait":
             script.end, end_at = "wait", start
             break
     else:
         script.end = "done"
-    ctx = {
-        "routine_name": data.get("routine_name", ""),
-        "next_exercise": _next_exercise(segments, [c for c, _ in chosen]),
-    }
+    ctx = {"routine_name": data.get("routine_name", ""), "next_exercise": _next_exercise(segments, chosen)}
     earliest = audio_start + script.length  # after the opening
-    # The segment being joined part way: its opening cue (an intro, "get ready") is said at once;
-    # the cues before it are not said. Cues are (at, cue, str(params)) from here on.
-    lead_in: list[tuple[float, dict[str, Any], str]] = []
-    timed: list[tuple[float, dict[str, Any], str]] = []
-    for c, shown in chosen:
-        at = c["at"]
-        if at >= earliest:
-            timed.append((at, c, shown))
-        elif c["key"] in _LEAD_IN_KEYS:
-            lead_in = [(max(at, earliest), c, shown)]
-    timed = sorted(lead_in + timed, key=_at)
-    # Cues that fall at the same moment (within 1 ms of the first) form one spoken line.
-    groups: list[list[tuple[float, dict[str, Any], str]]] = []
-    for cue in timed:
-        if groups and abs(groups[-1][0][0] - cue[0]) < 0.001:
-            groups[-1].append(cue)
-        else:
-            groups.append([cue])
-    names: dict[str, tuple[str, str]] = {}  # exercise id -> (name, hold cue), asked once per response
+    # The segment being joined part way: its opening cue (an intro, "get ready") is said at once,
+    # at `earliest`; the cues before `earliest` are not said. What is said, in time order: the
+    # chosen cues `order` (indexes) at `times`.
+    ats = list(map(_at, chosen))
+    if ats == sorted(ats):  # as the engine places them: the cues not said come first
+        k = bisect_left(ats, earliest)
+        lead_in = [i for i in range(k - 1, -1, -1) if chosen[i]["key"] in _LEAD_IN_KEYS][:1]
+        order = [*lead_in, *range(k, len(chosen))]
+        times = [earliest] * len(lead_in) + ats[k:]
+    else:
+        joined = [i for i, at in enumerate(ats) if at < earliest and chosen[i]["key"] in _LEAD_IN_KEYS][-1:]
+        placed = [(earliest, i) for i in joined] + [(at, i) for i, at in enumerate(ats) if at >= earliest]
+        placed.sort(key=_first)
+        times, order = [at for at, _ in placed], [i for _, i in placed]
+    # Cues that fall at the same moment (within 1 ms of the first; times are sorted) form one line.
+    firsts: list[int] = []
+    moment = 0.0
+    for p, at in enumerate(times):
+        if not firsts or not at - moment < 0.001:
+            firsts.append(p)
+            moment = at
+    firsts.append(len(times))
+    names: dict[Any, tuple[str, str]] = {}  # exercise id -> (name, hold cue), asked once per response
     lines, said_until = script.lines, script.length  # Script.add, inlined: its lines and length
-    last_index = len(groups) - 1
-    for i, group in enumerate(groups):
-        at = group[0][0]
+    last_group = len(firsts) - 2
+    for g in range(last_group + 1):
+        begin_p, end_p = firsts[g], firsts[g + 1]
+        at = times[begin_p]
         # the last line before a barrier must end there; a wait's or the end's words may run on
-        following = groups[i + 1][0][0] if i < last_index else (end_at if script.end == "budget" else None)
+        following = times[end_p] if g < last_group else (end_at if script.end == "budget" else None)
         if following is None or following <= at:
             following = at + 30.0
-        room = following - max(at, audio_start + said_until + MIN_GAP)
+        ready = audio_start + said_until + MIN_GAP
+        room = following - (ready if ready > at else at)
         text, seconds = "", 0.0
-        for _, c, shown in group:  # cues falling together share the room, first come first served
+        for p in range(begin_p, end_p):  # cues falling together share the room, first come first served
+            c = chosen[order[p]]
             key = c["key"]
             if phrases is not None and key in _CACHED_KEYS:
-                options = _cached_options(key, c["params"], shown, words, exercise, phrases, names)
+                spoken: tuple[str, str] | None = None
+                if key == "get_ready" or key == "next_up":  # the exercise words said are in the key
+                    ex_id = c["params"]["exercise"]
+                    spoken = names.get(ex_id)
+                    if spoken is None:
+                        ex = exercise(str(ex_id))
+                        spoken = names[ex_id] = (ex.name, ex.hold_cue)
+                options = _WORDINGS.get((phrases, key, shown[order[p]], spoken))
+                if options is None:
+                    options = _word_once(key, c["params"], shown[order[p]], spoken, words, exercise, phrases)
             else:
                 options = _timed(cue_options(key, c["params"], words, exercise, ctx))
             limit = room - MIN_GAP
-            for option, option_seconds in options:  # first_fitting
+            for option, option_seconds in options:  # the first (longest) that fits
                 if option_seconds <= limit:
                     room -= option_seconds
                     if text:
@@ -284,8 +308,13 @@ def script_for(
                     break
         if text:
             offset = at - audio_start
-            begin = max(offset, said_until + MIN_GAP if lines else offset)
-            keys = (group[0][1]["key"],) if len(group) == 1 else tuple(c["key"] for _, c, _ in group)
+            begin = said_until + MIN_GAP if lines else offset
+            if not begin > offset:
+                begin = offset
+            if end_p - begin_p == 1:
+                keys: tuple[str, ...] = (chosen[order[begin_p]]["key"],)
+            else:
+                keys = tuple(chosen[order[p]]["key"] for p in range(begin_p, end_p))
             lines.append(Line(round(begin, 3), text, at, keys))
             said_until = begin + (seconds if seconds >= 0.0 else _fragment_seconds(text))
     script.length = said_until
@@ -296,28 +325,17 @@ def script_for(
     return script
 
 
-def _cached_options(
+def _word_once(
     key: str,
     params: Mapping[str, Any],
     shown: str,
+    spoken: tuple[str, str] | None,
     words: Words,
     exercise: Callable[[str], ExerciseWords],
     phrases: Phrases,
-    names: dict[str, tuple[str, str]],
 ) -> tuple[tuple[str, float], ...]:
-    """`cue_options` of a cue that says catalogue words and phrases only, timed, once per
-    process while every phrase it says has one variant in `phrases` (else on every call)."""
-    spoken: tuple[str, str] | None = None
-    if key in ("get_ready", "next_up"):  # the exercise words they say are part of the key
-        ex_id = str(params["exercise"])
-        spoken = names.get(ex_id)
-        if spoken is None:
-            ex = exercise(ex_id)
-            spoken = names[ex_id] = (ex.name, ex.hold_cue)
-    cache_key = (phrases, key, shown, spoken)
-    found = _WORDINGS.get(cache_key)
-    if found is not None:
-        return found
+    """`cue_options` of a cue that says catalogue words and phrases only, timed; kept for the
+    process while every phrase it says has one variant in `phrases` (else worded on every call)."""
     said: list[str] = []
 
     def recording(phrase: str, **values: Any) -> str:
@@ -328,7 +346,7 @@ def _cached_options(
     if all(len(phrases.variants(k)) == 1 for k in said):
         if len(_WORDINGS) >= _MAX_WORDINGS:
             _WORDINGS.clear()
-        _WORDINGS[cache_key] = options
+        _WORDINGS[(phrases, key, shown, spoken)] = options
     return options
 
 
