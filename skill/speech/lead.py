@@ -49,7 +49,7 @@ class ExerciseWords(Protocol):
     def hold_cue(self) -> str: ...
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass's __init__ costs 4x (a response has ~60 lines)
 class Line:
     at: float  # seconds from the start of the response's audio
     ssml: str
@@ -287,12 +287,14 @@ def script_for(
                 spoken: tuple[str, str] | None = None
                 if key == "get_ready" or key == "next_up":  # the exercise words said are in the key
                     ex_id = c["params"]["exercise"]
-                    spoken = names.get(ex_id)
-                    if spoken is None:
+                    if ex_id in names:
+                        spoken = names[ex_id]
+                    else:
                         ex = exercise(str(ex_id))
                         spoken = names[ex_id] = (ex.name, ex.hold_cue)
-                options = _WORDINGS.get((phrases, key, shown[order[p]], spoken))
-                if options is None:
+                try:  # (a subscript, not .get(): no call)
+                    options = _WORDINGS[phrases, key, shown[order[p]], spoken]
+                except KeyError:
                     options = _word_once(key, c["params"], shown[order[p]], spoken, words, exercise, phrases)
             else:
                 options = _timed(cue_options(key, c["params"], words, exercise, ctx))
