@@ -17,7 +17,7 @@ an APLA document (skill/speech/apla.py) in which every line starts at its own of
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -215,7 +215,8 @@ def script_for(
     chosen_chars = 0  # sum(len(str(c["params"])) for c in chosen), kept as cues are chosen
     anchor = data["anchor"]
     end_at: float | None = None  # absolute time where the speech stops
-    j, count = 0, len(cues)
+    count = len(cues)
+    j = bisect_left(cues, current, key=_segment)  # the first cue of the segment under way
     for seg in segments[current:]:
         start = seg["start"]
         if start is None:  # after a halt: nothing is planned
@@ -229,8 +230,11 @@ def script_for(
         if index != current and (over_time or chosen_chars > _CHARS_LIMIT):
             script.barrier, script.end, end_at = index, "budget", start
             break
-        j = bisect_left(cues, index, j, count, key=_segment)  # this segment's cues: cues[j:k]
-        k = bisect_right(cues, index, j, count, key=_segment)
+        while j < count and cues[j]["segment"] < index:
+            j += 1
+        k = j  # this segment's cues: cues[j:k]
+        while k < count and cues[k]["segment"] == index:
+            k += 1
         if k > j and cues[j]["at"] is not None:
             seg_cues = cues[j:k]
             seg_shown = list(map(str, map(_params, seg_cues)))
@@ -267,7 +271,29 @@ def script_for(
             firsts.append(p)
             moment = at
     firsts.append(len(times))
+    # Each cue's wordings, timed (a cue of one-variant phrases from the per-process wordings).
     names: dict[Any, tuple[str, str]] = {}  # exercise id -> (name, hold cue), asked once per response
+    wordings: list[tuple[tuple[str, float], ...]] = []
+    keys_said: list[str] = []
+    for i in order:
+        c = chosen[i]
+        key = c["key"]
+        keys_said.append(key)
+        if phrases is not None and key in _CACHED_KEYS:
+            spoken: tuple[str, str] | None = None
+            if key == "get_ready" or key == "next_up":  # the exercise words said are in the key
+                ex_id = c["params"]["exercise"]
+                if ex_id in names:
+                    spoken = names[ex_id]
+                else:
+                    ex = exercise(str(ex_id))
+                    spoken = names[ex_id] = (ex.name, ex.hold_cue)
+            try:  # (a subscript, not .get(): no call)
+                wordings.append(_WORDINGS[phrases, key, shown[i], spoken])
+            except KeyError:
+                wordings.append(_word_once(key, c["params"], shown[i], spoken, words, exercise, phrases))
+        else:
+            wordings.append(_timed(cue_options(key, c["params"], words, exercise, ctx)))
     lines, said_until = script.lines, script.length  # Script.add, inlined: its lines and length
     last_group = len(firsts) - 2
     for g in range(last_group + 1):
@@ -279,46 +305,36 @@ def script_for(
             following = at + 30.0
         ready = audio_start + said_until + MIN_GAP
         room = following - (ready if ready > at else at)
-        text, seconds = "", 0.0
-        for p in range(begin_p, end_p):  # cues falling together share the room, first come first served
-            c = chosen[order[p]]
-            key = c["key"]
-            if phrases is not None and key in _CACHED_KEYS:
-                spoken: tuple[str, str] | None = None
-                if key == "get_ready" or key == "next_up":  # the exercise words said are in the key
-                    ex_id = c["params"]["exercise"]
-                    if ex_id in names:
-                        spoken = names[ex_id]
-                    else:
-                        ex = exercise(str(ex_id))
-                        spoken = names[ex_id] = (ex.name, ex.hold_cue)
-                try:  # (a subscript, not .get(): no call)
-                    options = _WORDINGS[phrases, key, shown[order[p]], spoken]
-                except KeyError:
-                    options = _word_once(key, c["params"], shown[order[p]], spoken, words, exercise, phrases)
-            else:
-                options = _timed(cue_options(key, c["params"], words, exercise, ctx))
+        if end_p == begin_p + 1:  # one cue (most lines): its longest wording that fits
             limit = room - MIN_GAP
-            for option, option_seconds in options:  # the first (longest) that fits
-                if option_seconds <= limit:
-                    room -= option_seconds
-                    if text:
-                        text = f"{text} {option}"
-                        seconds = -1.0  # timed as a whole below
-                    else:
-                        text, seconds = option, option_seconds
+            for text, seconds in wordings[begin_p]:  # noqa: B007 (kept at the break)
+                if seconds <= limit:
                     break
-        if text:
-            offset = at - audio_start
-            begin = said_until + MIN_GAP if lines else offset
-            if not begin > offset:
-                begin = offset
-            if end_p - begin_p == 1:
-                keys: tuple[str, ...] = (chosen[order[begin_p]]["key"],)
             else:
-                keys = tuple(chosen[order[p]]["key"] for p in range(begin_p, end_p))
-            lines.append(Line(round(begin, 3), text, at, keys))
-            said_until = begin + (seconds if seconds >= 0.0 else _fragment_seconds(text))
+                continue
+            keys: tuple[str, ...] = (keys_said[begin_p],)
+        else:
+            text, seconds = "", 0.0
+            for p in range(begin_p, end_p):  # cues falling together share the room, first come first served
+                limit = room - MIN_GAP
+                for option, option_seconds in wordings[p]:  # the first (longest) that fits
+                    if option_seconds <= limit:
+                        room -= option_seconds
+                        if text:
+                            text = f"{text} {option}"
+                            seconds = -1.0  # timed as a whole below
+                        else:
+                            text, seconds = option, option_seconds
+                        break
+            if not text:
+                continue
+            keys = tuple(keys_said[begin_p:end_p])
+        offset = at - audio_start
+        begin = said_until + MIN_GAP if lines else offset
+        if not begin > offset:
+            begin = offset
+        lines.append(Line(round(begin, 3), text, at, keys))
+        said_until = begin + (seconds if seconds >= 0.0 else _fragment_seconds(text))
     script.length = said_until
     if end_at is not None:
         script.pad_to(end_at - audio_start)
