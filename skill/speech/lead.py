@@ -274,11 +274,9 @@ def script_for(
     # Each cue's wordings, timed (a cue of one-variant phrases from the per-process wordings).
     names: dict[Any, tuple[str, str]] = {}  # exercise id -> (name, hold cue), asked once per response
     wordings: list[tuple[tuple[str, float], ...]] = []
-    keys_said: list[str] = []
-    for i in order:
+    keys_said = [chosen[i]["key"] for i in order]
+    for i, key in zip(order, keys_said, strict=True):
         c = chosen[i]
-        key = c["key"]
-        keys_said.append(key)
         if phrases is not None and key in _CACHED_KEYS:
             spoken: tuple[str, str] | None = None
             if key == "get_ready" or key == "next_up":  # the exercise words said are in the key
