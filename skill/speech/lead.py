@@ -183,7 +183,7 @@ _first = itemgetter(0)
 
 
 def _timed(options: Sequence[str]) -> tuple[tuple[str, float], ...]:
-    """The non-empty options, in order, each with its speaking time (first_fitting skips empty ones)."""
+    """The non-empty options (an empty one is never said), in order, each with its speaking time."""
     return tuple((o, _fragment_seconds(o)) for o in options if o)
 
 
