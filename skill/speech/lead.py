@@ -182,6 +182,18 @@ _params = itemgetter("params")
 _first = itemgetter(0)
 
 
+def to_ms(seconds: float) -> float:
+    """round(seconds, 3), faster: round(x, 3) formats x as decimal text and parses it back (about
+    0.5 us). When x * 1000 is not near a half, its nearest integer is the exact product's, and
+    r / 1000 is the double nearest that decimal, as round(x, 3) returns."""
+    scaled = seconds * 1000.0
+    if -1e12 < scaled < 1e12:
+        whole = round(scaled)
+        if whole and -0.4999 < scaled - whole < 0.4999:  # (0: round() keeps the sign of -0.0001)
+            return whole / 1000
+    return round(seconds, 3)
+
+
 def _timed(options: Sequence[str]) -> tuple[tuple[str, float], ...]:
     """The non-empty options (an empty one is never said), in order, each with its speaking time."""
     return tuple((o, _fragment_seconds(o)) for o in options if o)
@@ -331,7 +343,7 @@ def script_for(
         begin = said_until + MIN_GAP if lines else offset
         if not begin > offset:
             begin = offset
-        lines.append(Line(round(begin, 3), text, at, keys))
+        lines.append(Line(to_ms(begin), text, at, keys))
         said_until = begin + (seconds if seconds >= 0.0 else _fragment_seconds(text))
     script.length = said_until
     if end_at is not None:

@@ -475,6 +475,17 @@ def test_any_audio_start_gives_the_script_as_before(routine_id, pace, step, dela
     same_script(data, load("en-GB"), seed, under_way, now + delay, opening, budget)
 
 
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.floats(allow_nan=False, allow_infinity=False)
+    | st.floats(-1e5, 1e5)
+    | st.integers(-(10**7), 10**7).map(lambda n: n / 2000)
+)
+def test_to_ms_is_round_to_three_places(seconds):
+    assert lead.to_ms(seconds) == round(seconds, 3)
+    assert repr(lead.to_ms(seconds)) == repr(round(seconds, 3))  # -0.0 too
+
+
 def test_the_walk_reaches_joined_segments_and_shared_moments():
     """The comparisons above cover what the rewrite could get wrong: a segment joined part way
     (its lead-in cue said at once), cues falling together in one line, and a line that does not fit."""
