@@ -500,3 +500,29 @@ def test_the_walk_reaches_joined_segments_and_shared_moments():
                     ln.cue_at is not None and ln.cue_at > now + delay for ln in script.lines[:1]
                 )
     assert any(len(k) > 1 for k in keys) and joined
+
+
+def reference_say(phrases: Phrases, key: str, seed: str | int = 0, **values: Any) -> str:
+    """Phrases.say as it was (69f058c)."""
+    from skill.speech.phrases import pick
+    from skill.speech.ssml import Raw
+
+    options = phrases._escaped.get(key) or phrases.variants(key)
+    template = options[pick(seed, key, len(options))]
+    safe = {k: v if isinstance(v, Raw) else escape(str(v)) for k, v in values.items()}
+    return Raw(template.format_map(safe))
+
+
+@pytest.mark.parametrize("locale", sorted(LOCALES))
+def test_every_phrase_is_said_as_before(locale):
+    from skill.speech.phrases import placeholders
+
+    phrases = load(locale)
+    for key in sorted(phrases.keys()):
+        names = set().union(*(placeholders(t) for t in phrases.variants(key)))
+        for seed in ("", "a", 7, "turn-42"):
+            values = {n: f"<{n} & {seed}>" for n in names}
+            for _ in range(2):  # the second time from what say() keeps
+                said = phrases.say(key, seed=seed, **values)
+                assert said == reference_say(phrases, key, seed=seed, **values)
+                assert type(said) is type(reference_say(phrases, key, seed=seed, **values))
