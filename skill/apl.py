@@ -99,7 +99,7 @@ def _with_figure(turn, data: dict[str, Any], view) -> dict[str, Any]:
     doc = dict(document())
     session = data["session"]
     exercise = view.position.exercise if view is not None else None
-    graphic = apl_figures.graphic_for(exercise.id, exercise.name) if exercise is not None else None
+    graphic = _graphic_for(exercise.id, exercise.name) if exercise is not None else None
     session["hasFigure"] = graphic is not None
     if graphic is not None and exercise is not None:
         figure = load_figures()[exercise.id]
@@ -108,6 +108,24 @@ def _with_figure(turn, data: dict[str, Any], view) -> dict[str, Any]:
         doc["graphics"] = {apl_figures.GRAPHIC_NAME: graphic}
         doc["onMount"] = _figure_timing(turn, view, figure) + list(document().get("onMount", []))
     return doc
+
+
+# The AVG drawing of each exercise's figure, built once per process (about 1 ms each: every pose's
+# shapes solved and written as paths) and shared by every response, like document(): nothing
+# edits it. Kept with the figure it was drawn from, so other figures (a test's) draw their own.
+_GRAPHICS: dict[tuple[str, str], tuple[Any, dict[str, Any] | None]] = {}
+
+
+def _graphic_for(exercise_id: str, name: str) -> dict[str, Any] | None:
+    figure = load_figures().get(exercise_id)
+    kept = _GRAPHICS.get((exercise_id, name))
+    if kept is not None and kept[0] is figure:
+        return kept[1]
+    graphic = apl_figures.graphic_for(exercise_id, name)
+    if len(_GRAPHICS) >= 256:
+        _GRAPHICS.clear()
+    _GRAPHICS[(exercise_id, name)] = (figure, graphic)
+    return graphic
 
 
 def _figure_timing(turn, view, figure) -> list[dict[str, Any]]:

@@ -175,7 +175,12 @@ def lead(turn: Turn, view: SessionView, tl: Timeline, *, depth: int = 0) -> Resp
         return turn.t(key, **values)
 
     script = script_for(
-        data, words, carry.exercise_words(turn, p.exercise.id), audio_start=audio_start, opening=tl.ssml()
+        data,
+        words,
+        carry.exercise_words(turn, p.exercise.id),
+        audio_start=audio_start,
+        opening=tl.ssml(),
+        phrases=turn.phrases,  # `words` is turn.t but for "lead.done" (two variants): cues cached per locale
     )
     if cut is not None and script.end == "halt":  # halted before an exercise left out: "go on" skips it
         script.barrier = cut

@@ -17,11 +17,21 @@ an APLA document (skill/speech/apla.py) in which every line starts at its own of
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any, Protocol
 
-from .ssml import MAX_SSML_CHARS, RESPONSE_BUDGET_SECONDS, Timeline, escape, estimate_seconds
+from .phrases import Phrases
+from .ssml import (
+    MAX_SSML_CHARS,
+    RESPONSE_BUDGET_SECONDS,
+    _fragment_seconds,
+    _pause_ms,
+    escape,
+    estimate_seconds,
+)
 
 MIN_GAP = 0.15  # silence kept between two lines
 CHARS_RESERVE = 600  # SSML characters kept free for breaks and the closing words
@@ -39,7 +49,7 @@ class ExerciseWords(Protocol):
     def hold_cue(self) -> str: ...
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass's __init__ costs 4x (a response has ~60 lines)
 class Line:
     at: float  # seconds from the start of the response's audio
     ssml: str
@@ -58,33 +68,32 @@ class Script:
         if ssml:
             start = max(at, self.length + MIN_GAP if self.lines else at)
             self.lines.append(Line(round(start, 3), ssml, cue_at, keys))
-            self.length = start + estimate_seconds(ssml, tail=False)
+            self.length = start + _fragment_seconds(ssml)
 
     def pad_to(self, seconds: float) -> None:
         self.length = max(self.length, seconds)
 
     def ssml(self) -> str:
-        """The lines as one SSML fragment: breaks fill the time between them."""
-        tl = Timeline()
+        """The lines as one SSML fragment: breaks fill the time between them (ssml.Timeline's
+        arithmetic, in one pass: wait_until each line's start, say it, wait_until the end)."""
+        parts: list[str] = []
+        at = 0.0
         for line in self.lines:
-            tl.wait_until(line.at)
-            tl.say(line.ssml)
-        tl.wait_until(self.length)
-        return tl.ssml()
+            gap = line.at - at
+            if gap > 0.0005:
+                ms = round(gap * 1000)
+                parts.append(_pause_ms(ms))
+                at += ms / 1000
+            if line.ssml:
+                parts.append(line.ssml)
+                at += _fragment_seconds(line.ssml)
+        gap = self.length - at
+        if gap > 0.0005:
+            parts.append(_pause_ms(round(gap * 1000)))
+        return " ".join(parts)
 
     def chars(self) -> int:
         return sum(len(line.ssml) + 40 for line in self.lines)
-
-
-def fits(text: str, room: float) -> bool:
-    return estimate_seconds(text, tail=False) <= room - MIN_GAP
-
-
-def first_fitting(options: Sequence[str], room: float) -> str:
-    for option in options:
-        if option and fits(option, room):
-            return option
-    return ""
 
 
 def cue_options(
@@ -156,15 +165,38 @@ def cue_options(
     return []
 
 
-def _groups(cues: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
-    """Cues that fall at the same moment (within 1 ms) form one spoken line."""
-    out: list[list[dict[str, Any]]] = []
-    for cue in cues:
-        if out and abs(out[-1][0]["at"] - cue["at"]) < 0.001:
-            out[-1].append(cue)
-        else:
-            out.append([cue])
-    return out
+# Per-process wordings of the cues that say only one-variant phrases and catalogue words:
+# (phrases, key, str(params), the exercise words used) -> the non-empty options with their seconds.
+# An intro (its steps depend on what this person heard), "wait" (the exercise after it) and "well
+# done" (the caller's closing question) are worded on every response.
+_CACHED_KEYS = frozenset(
+    {"get_ready", "countdown", "hold_start", "count", "release", "rest", "switch_side", "next_up"}
+)
+_WORDINGS: dict[tuple[Any, ...], tuple[tuple[str, float], ...]] = {}
+_MAX_WORDINGS = 4096
+_LEAD_IN_KEYS = ("intro", "get_ready", "rest", "switch_side", "next_up")
+_CHARS_LIMIT = MAX_SSML_CHARS - 2 * CHARS_RESERVE - CHARS_RESERVE  # for the chosen cues' params
+_at = itemgetter("at")
+_segment = itemgetter("segment")
+_params = itemgetter("params")
+_first = itemgetter(0)
+
+
+def to_ms(seconds: float) -> float:
+    """round(seconds, 3), faster: round(x, 3) formats x as decimal text and parses it back (about
+    0.5 us). When x * 1000 is not near a half, its nearest integer is the exact product's, and
+    r / 1000 is the double nearest that decimal, as round(x, 3) returns."""
+    scaled = seconds * 1000.0
+    if -1e12 < scaled < 1e12:
+        whole = round(scaled)
+        if whole and -0.4999 < scaled - whole < 0.4999:  # (0: round() keeps the sign of -0.0001)
+            return whole / 1000
+    return round(seconds, 3)
+
+
+def _timed(options: Sequence[str]) -> tuple[tuple[str, float], ...]:
+    """The non-empty options (an empty one is never said), in order, each with its speaking time."""
+    return tuple((o, _fragment_seconds(o)) for o in options if o)
 
 
 def script_for(
@@ -175,37 +207,53 @@ def script_for(
     audio_start: float,
     opening: str = "",
     budget: float = RESPONSE_BUDGET_SECONDS,
+    phrases: Phrases | None = None,
 ) -> Script:
     """The response that leads the session from `audio_start` (absolute time the first word
-    sounds) for as long as Alexa's limits allow. `opening` is said first (before any cue)."""
+    sounds) for as long as Alexa's limits allow. `opening` is said first (before any cue).
+
+    `data["cues"]` are in segment order, a segment's cues all timed or none (as timeline_data
+    gives them). `phrases`: the locale's phrases `words` says (words(key, **values) must then be
+    phrases.say(key, ..., **values) for a phrase of one variant); given, a cue worded only from
+    such phrases is worded once per process, not on every response."""
     script = Script()
     script.add(0.0, opening)
     segments: list[dict[str, Any]] = list(data["segments"])
     current = int(data["current"])
     closing_room = estimate_seconds(words("lead.go_on"), tail=True) + 1.0
+    cues: Sequence[dict[str, Any]] = data["cues"]
     chosen: list[dict[str, Any]] = []
+    shown: list[str] = []  # str(params) of each chosen cue: its size and its wording's cache key
     chosen_chars = 0  # sum(len(str(c["params"])) for c in chosen), kept as cues are chosen
-    by_segment: dict[Any, list[dict[str, Any]]] = {}  # the timed cues of each segment, in order
-    for c in data["cues"]:
-        if c["at"] is not None:
-            by_segment.setdefault(c["segment"], []).append(c)
+    anchor = data["anchor"]
     end_at: float | None = None  # absolute time where the speech stops
+    count = len(cues)
+    j = bisect_left(cues, current, key=_segment)  # the first cue of the segment under way
     for seg in segments[current:]:
         start = seg["start"]
         if start is None:  # after a halt: nothing is planned
             script.end = "halt"
             break
+        index = seg["index"]
         length = float(seg["duration"] or 0)
-        if seg["index"] == data["anchor"]["index"] and data["anchor"]["duration"] is not None:
-            length = float(data["anchor"]["duration"])
-        seg_cues = by_segment.get(seg["index"], [])
-        spoken_chars = chosen_chars + CHARS_RESERVE
+        if index == anchor["index"] and anchor["duration"] is not None:
+            length = float(anchor["duration"])
         over_time = start + length - audio_start + closing_room > budget
-        if seg["index"] != current and (over_time or spoken_chars > MAX_SSML_CHARS - 2 * CHARS_RESERVE):
-            script.barrier, script.end, end_at = seg["index"], "budget", start
+        if index != current and (over_time or chosen_chars > _CHARS_LIMIT):
+            script.barrier, script.end, end_at = index, "budget", start
             break
-        chosen += seg_cues
-        chosen_chars += sum(len(str(c["params"])) for c in seg_cues)
+        while j < count and cues[j]["segment"] < index:
+            j += 1
+        k = j  # this segment's cues: cues[j:k]
+        while k < count and cues[k]["segment"] == index:
+            k += 1
+        if k > j and cues[j]["at"] is not None:
+            seg_cues = cues[j:k]
+            seg_shown = list(map(str, map(_params, seg_cues)))
+            chosen += seg_cues
+            shown += seg_shown
+            chosen_chars += sum(map(len, seg_shown))
+        j = k
         if seg["kind"] == "wait":
             script.end, end_at = "wait", start
             break
@@ -213,32 +261,121 @@ def script_for(
         script.end = "done"
     ctx = {"routine_name": data.get("routine_name", ""), "next_exercise": _next_exercise(segments, chosen)}
     earliest = audio_start + script.length  # after the opening
-    # The segment being joined part way: its opening cue (an intro, "get ready") is said at once.
-    joined = [c for c in chosen if c["at"] < earliest]
-    late = [c for c in chosen if c["at"] >= earliest]
-    lead_in = [c for c in joined if c["key"] in ("intro", "get_ready", "rest", "switch_side", "next_up")][-1:]
-    timed = [dict(c, at=max(c["at"], earliest)) for c in lead_in] + late
-    groups = _groups(sorted(timed, key=lambda c: c["at"]))
-    for i, group in enumerate(groups):
-        at = group[0]["at"]
-        last = i + 1 == len(groups)
+    # The segment being joined part way: its opening cue (an intro, "get ready") is said at once,
+    # at `earliest`; the cues before `earliest` are not said. What is said, in time order: the
+    # chosen cues `order` (indexes) at `times`.
+    ats = list(map(_at, chosen))
+    if ats == sorted(ats):  # as the engine places them: the cues not said come first
+        k = bisect_left(ats, earliest)
+        lead_in = [i for i in range(k - 1, -1, -1) if chosen[i]["key"] in _LEAD_IN_KEYS][:1]
+        order = [*lead_in, *range(k, len(chosen))]
+        times = [earliest] * len(lead_in) + ats[k:]
+    else:
+        joined = [i for i, at in enumerate(ats) if at < earliest and chosen[i]["key"] in _LEAD_IN_KEYS][-1:]
+        placed = [(earliest, i) for i in joined] + [(at, i) for i, at in enumerate(ats) if at >= earliest]
+        placed.sort(key=_first)
+        times, order = [at for at, _ in placed], [i for _, i in placed]
+    # Cues that fall at the same moment (within 1 ms of the first; times are sorted) form one line.
+    firsts: list[int] = []
+    moment = 0.0
+    for p, at in enumerate(times):
+        if not firsts or not at - moment < 0.001:
+            firsts.append(p)
+            moment = at
+    firsts.append(len(times))
+    # Each cue's wordings, timed (a cue of one-variant phrases from the per-process wordings).
+    names: dict[Any, tuple[str, str]] = {}  # exercise id -> (name, hold cue), asked once per response
+    wordings: list[tuple[tuple[str, float], ...]] = []
+    keys_said = [chosen[i]["key"] for i in order]
+    for i, key in zip(order, keys_said, strict=True):
+        c = chosen[i]
+        if phrases is not None and key in _CACHED_KEYS:
+            spoken: tuple[str, str] | None = None
+            if key == "get_ready" or key == "next_up":  # the exercise words said are in the key
+                ex_id = c["params"]["exercise"]
+                if ex_id in names:
+                    spoken = names[ex_id]
+                else:
+                    ex = exercise(str(ex_id))
+                    spoken = names[ex_id] = (ex.name, ex.hold_cue)
+            try:  # (a subscript, not .get(): no call)
+                wordings.append(_WORDINGS[phrases, key, shown[i], spoken])
+            except KeyError:
+                wordings.append(_word_once(key, c["params"], shown[i], spoken, words, exercise, phrases))
+        else:
+            wordings.append(_timed(cue_options(key, c["params"], words, exercise, ctx)))
+    lines, said_until = script.lines, script.length  # Script.add, inlined: its lines and length
+    last_group = len(firsts) - 2
+    for g in range(last_group + 1):
+        begin_p, end_p = firsts[g], firsts[g + 1]
+        at = times[begin_p]
         # the last line before a barrier must end there; a wait's or the end's words may run on
-        following = groups[i + 1][0]["at"] if not last else (end_at if script.end == "budget" else None)
+        following = times[end_p] if g < last_group else (end_at if script.end == "budget" else None)
         if following is None or following <= at:
             following = at + 30.0
-        room = following - max(at, audio_start + script.length + MIN_GAP)
-        parts: list[str] = []
-        for c in group:  # cues falling together share the room, first come first served
-            part = first_fitting(cue_options(c["key"], c["params"], words, exercise, ctx), room)
-            room -= estimate_seconds(part, tail=False) if part else 0.0
-            parts.append(part)
-        text = " ".join(p for p in parts if p)
-        script.add(at - audio_start, text, at, tuple(c["key"] for c in group))
+        ready = audio_start + said_until + MIN_GAP
+        room = following - (ready if ready > at else at)
+        if end_p == begin_p + 1:  # one cue (most lines): its longest wording that fits
+            limit = room - MIN_GAP
+            for text, seconds in wordings[begin_p]:  # noqa: B007 (kept at the break)
+                if seconds <= limit:
+                    break
+            else:
+                continue
+            keys: tuple[str, ...] = (keys_said[begin_p],)
+        else:
+            text, seconds = "", 0.0
+            for p in range(begin_p, end_p):  # cues falling together share the room, first come first served
+                limit = room - MIN_GAP
+                for option, option_seconds in wordings[p]:  # the first (longest) that fits
+                    if option_seconds <= limit:
+                        room -= option_seconds
+                        if text:
+                            text = f"{text} {option}"
+                            seconds = -1.0  # timed as a whole below
+                        else:
+                            text, seconds = option, option_seconds
+                        break
+            if not text:
+                continue
+            keys = tuple(keys_said[begin_p:end_p])
+        offset = at - audio_start
+        begin = said_until + MIN_GAP if lines else offset
+        if not begin > offset:
+            begin = offset
+        lines.append(Line(to_ms(begin), text, at, keys))
+        said_until = begin + (seconds if seconds >= 0.0 else _fragment_seconds(text))
+    script.length = said_until
     if end_at is not None:
         script.pad_to(end_at - audio_start)
     if script.end == "budget":
         script.add(script.length, words("lead.go_on"))
     return script
+
+
+def _word_once(
+    key: str,
+    params: Mapping[str, Any],
+    shown: str,
+    spoken: tuple[str, str] | None,
+    words: Words,
+    exercise: Callable[[str], ExerciseWords],
+    phrases: Phrases,
+) -> tuple[tuple[str, float], ...]:
+    """`cue_options` of a cue that says catalogue words and phrases only, timed; kept for the
+    process while every phrase it says has one variant in `phrases` (else worded on every call)."""
+    said: list[str] = []
+
+    def recording(phrase: str, **values: Any) -> str:
+        said.append(phrase)
+        return words(phrase, **values)
+
+    options = _timed(cue_options(key, params, recording, exercise, {}))
+    if all(len(phrases.variants(k)) == 1 for k in said):
+        if len(_WORDINGS) >= _MAX_WORDINGS:
+            _WORDINGS.clear()
+        _WORDINGS[(phrases, key, shown, spoken)] = options
+    return options
 
 
 def _next_exercise(segments: list[dict[str, Any]], chosen: list[dict[str, Any]]) -> str | None:

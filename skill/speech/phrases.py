@@ -54,6 +54,7 @@ class Phrases:
         self.table = table
         # Each template escaped once, not on every turn.
         self._escaped = {key: [escape(t) for t in options] for key, options in table.items()}
+        self._fixed: dict[str, Raw] = {}  # say() of a one-variant phrase without placeholders
 
     def keys(self) -> set[str]:
         return set(self.table)
@@ -67,7 +68,15 @@ class Phrases:
     def say(self, key: str, seed: str | int = 0, **values: Any) -> str:
         """The phrase as SSML-safe text, placeholders filled with escaped values."""
         options = self._escaped.get(key) or self.variants(key)  # variants() raises for an unknown key
-        template = options[pick(seed, key, len(options))]
+        if len(options) > 1:
+            template = options[pick(seed, key, len(options))]
+        elif values:
+            template = options[0]  # (pick() of one variant is 0)
+        else:  # one variant, nothing to fill: the same words on every turn, formatted once
+            fixed = self._fixed.get(key)
+            if fixed is None:
+                fixed = self._fixed[key] = Raw(options[0].format_map({}))
+            return fixed
         safe = {k: v if isinstance(v, Raw) else escape(str(v)) for k, v in values.items()}
         return Raw(template.format_map(safe))
 
