@@ -14,16 +14,16 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from platformdirs import user_data_dir
-from sqlalchemy import Connection, Table, create_engine, event, text
+from sqlalchemy import Connection, Select, Table, create_engine, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, Engine, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DBAPIError, StatementError
 
 from shared_content import private_errors
 from shared_content.store import tables
@@ -123,6 +123,9 @@ class Store:
                 hide_parameters=True,
             )
         private_errors.install(self.engine)  # no person's data in error messages (PostgreSQL's DETAIL)
+        # read_row's statements compiled for this engine: id(statement) -> (statement, SQL, names)
+        self._compiled: dict[int, tuple[Select[Any], str, tuple[str, ...]]] = {}
+        self._positional = bool(self.engine.dialect.positional)
 
     @staticmethod
     def _sqlite_engine(parsed: URL) -> Engine:
@@ -162,6 +165,87 @@ class Store:
         with self.engine.connect() as conn:
             with conn.begin():
                 yield conn
+
+    def read_row(self, statement: Select[Any], params: Mapping[str, Any]) -> tuple[Any, ...] | None:
+        """The first row of one SELECT, or None: a read of one statement, outside `read()`.
+
+        One statement reads one consistent snapshot on its own (SQLite's implicit read
+        transaction, PostgreSQL's statement snapshot), so it runs in autocommit: no BEGIN and
+        COMMIT around it. It runs on the driver's cursor with SQL compiled once per statement,
+        skipping SQLAlchemy's execution layer (cache key, execution context, result wrapping),
+        which cost more than the query itself on the phone's hot page (bench/README.md,
+        page_cost). So `statement` must be built once (at import), and its parameters and
+        columns must need no type conversion (integers, floats, strings). A read of several
+        statements that must agree with each other uses `read()`.
+
+        Driver errors are raised as SQLAlchemy's (OperationalError, ...), scrubbed as the
+        engine's are (private_errors); a lost connection is dropped from the pool.
+        """
+        sql, names = self._driver_sql(statement)
+        args: tuple[Any, ...] | dict[str, Any] = (
+            tuple(params[n] for n in names) if self._positional else {n: params[n] for n in names}
+        )
+        proxied = self.engine.raw_connection()  # the pool's checkout, without a Connection around it
+        try:
+            driver = proxied.dbapi_connection
+            assert driver is not None
+            cursor = None
+            try:
+                if self.dialect == "postgresql":
+                    # Otherwise psycopg opens a transaction, and the pool's reset on checkin pays
+                    # a ROLLBACK round trip for it. Idle after one statement: it can be switched back.
+                    driver.autocommit = True
+                    try:
+                        cursor = driver.cursor()
+                        cursor.execute(sql, args)
+                        row: tuple[Any, ...] | None = cursor.fetchone()
+                    finally:
+                        driver.autocommit = False
+                else:  # SQLite: the driver is in autocommit already (isolation_level None, _on_connect)
+                    cursor = driver.cursor()
+                    cursor.execute(sql, args)
+                    row = cursor.fetchone()
+            except self.engine.dialect.loaded_dbapi.Error as exc:
+                raise self._wrapped(exc, sql, proxied, cursor) from exc
+            finally:
+                if cursor is not None:
+                    cursor.close()
+        finally:
+            proxied.close()  # back to the pool
+        return row
+
+    def _driver_sql(self, statement: Select[Any]) -> tuple[str, tuple[str, ...]]:
+        """`statement` compiled for this database, once: its SQL and its parameters' names in
+        the order the driver takes them."""
+        found = self._compiled.get(id(statement))
+        if found is not None and found[0] is statement:
+            return found[1], found[2]
+        compiled = statement.compile(dialect=self.engine.dialect)
+        sql = compiled.string
+        if "POSTCOMPILE" in sql:  # an IN list or a literal_execute parameter: rendered per call
+            raise ValueError("read_row takes statements whose SQL is fixed when compiled")
+        names = tuple(compiled.positiontup or ()) if self._positional else tuple(compiled.binds)
+        self._compiled[id(statement)] = (statement, sql, names)  # kept alive: ids are not reused
+        return sql, names
+
+    def _wrapped(self, exc: Any, sql: str, proxied: Any, cursor: Any) -> StatementError:
+        """A driver error as SQLAlchemy raises it from `Connection.execute`."""
+        dialect = self.engine.dialect
+        lost = dialect.is_disconnect(exc, proxied.dbapi_connection, cursor)
+        if lost:
+            proxied.invalidate(exc)
+        wrapped: StatementError = DBAPIError.instance(
+            sql,
+            None,
+            exc,
+            dialect.loaded_dbapi.Error,
+            hide_parameters=True,
+            connection_invalidated=lost,
+            dialect=dialect,
+        )
+        private_errors.scrub_exception(exc)
+        private_errors.scrub_exception(wrapped)
+        return wrapped
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
