@@ -156,7 +156,8 @@ def _player_data(view, state_key: tuple) -> _PlayerData:
 
 def _island_json(player: _PlayerData, now: float, current: int) -> Markup:
     """The panel's data island: {"timeline": <Coach.timeline_of>, "exercises": ..., "labels": ...}."""
-    head = f'{{"timeline":{{"server_now":{json.dumps(now)},"current":{int(current)},'
+    # float.__repr__ is what json.dumps writes for a finite float (a clock reading is one).
+    head = f'{{"timeline":{{"server_now":{float.__repr__(float(now))},"current":{int(current)},'
     return Markup(head + player.island_tail)
 
 
