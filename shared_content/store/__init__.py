@@ -49,6 +49,8 @@ PG_POOL_SIZE = 10
 PG_MAX_OVERFLOW = 10
 # A request waits this long for a connection (queued behind others) before failing.
 PG_POOL_TIMEOUT_SECONDS = 10.0
+# Connections Store.read_row keeps between its reads (per process), out of the pool's count above.
+READERS_KEPT = 2
 
 
 def _env_int(name: str, default: int) -> int:
@@ -126,6 +128,8 @@ class Store:
         # read_row's statements compiled for this engine: id(statement) -> (statement, SQL, names)
         self._compiled: dict[int, tuple[Select[Any], str, tuple[str, ...]]] = {}
         self._positional = bool(self.engine.dialect.positional)
+        # Pool connections read_row keeps checked out between its reads (see _reader).
+        self._readers: list[Any] = []
 
     @staticmethod
     def _sqlite_engine(parsed: URL) -> Engine:
@@ -179,39 +183,83 @@ class Store:
         statements that must agree with each other uses `read()`.
 
         Driver errors are raised as SQLAlchemy's (OperationalError, ...), scrubbed as the
-        engine's are (private_errors); a lost connection is dropped from the pool.
+        engine's are (private_errors); a lost connection is dropped from the pool, and when it
+        was one kept from an earlier read (see _reader) the read is tried once more.
         """
         sql, names = self._driver_sql(statement)
         args: tuple[Any, ...] | dict[str, Any] = (
             tuple(params[n] for n in names) if self._positional else {n: params[n] for n in names}
         )
-        proxied = self.engine.raw_connection()  # the pool's checkout, without a Connection around it
+        proxied, parked = self._reader()
         try:
-            driver = proxied.dbapi_connection
-            assert driver is not None
-            cursor = None
+            row = self._fetch_one(proxied, sql, args)
+        except DBAPIError as exc:
+            proxied.close()
+            if not (parked and exc.connection_invalidated):
+                raise
+            # A kept connection skipped the pool's pre-ping (PostgreSQL): after a restart of the
+            # server the others are gone too. Drop them, and read once more on a checked one.
+            self._close_readers()
+            proxied = self.engine.raw_connection()
             try:
-                if self.dialect == "postgresql":
-                    # Otherwise psycopg opens a transaction, and the pool's reset on checkin pays
-                    # a ROLLBACK round trip for it. Idle after one statement: it can be switched back.
-                    driver.autocommit = True
-                    try:
-                        cursor = driver.cursor()
-                        cursor.execute(sql, args)
-                        row: tuple[Any, ...] | None = cursor.fetchone()
-                    finally:
-                        driver.autocommit = False
-                else:  # SQLite: the driver is in autocommit already (isolation_level None, _on_connect)
+                row = self._fetch_one(proxied, sql, args)
+            except BaseException:
+                proxied.close()
+                raise
+        except BaseException:  # say a timeout mid-read: the pool's reset on checkin deals with it
+            proxied.close()
+            raise
+        self._keep_reader(proxied)
+        return row
+
+    def _reader(self) -> tuple[Any, bool]:
+        """A pool connection for read_row, and whether it was one kept from an earlier read.
+
+        Checking a connection out of SQLAlchemy's pool and back in cost four times the query
+        (its queue's locks, events and reset), so read_row keeps a few checked out: each is
+        used by one read at a time (list.pop and append are atomic), between reads it holds no
+        transaction, and `dispose` closes them."""
+        try:
+            return self._readers.pop(), True
+        except IndexError:
+            return self.engine.raw_connection(), False
+
+    def _keep_reader(self, proxied: Any) -> None:
+        if len(self._readers) < READERS_KEPT:
+            self._readers.append(proxied)
+        else:
+            proxied.close()  # back to the pool
+
+    def _close_readers(self) -> None:
+        while self._readers:
+            try:
+                self._readers.pop().close()
+            except IndexError:  # taken by a read meanwhile
+                break
+
+    def _fetch_one(self, proxied: Any, sql: str, args: Any) -> tuple[Any, ...] | None:
+        driver = proxied.dbapi_connection
+        cursor = None
+        try:
+            if self.dialect == "postgresql":
+                # Otherwise psycopg opens a transaction, and the pool's reset on checkin pays a
+                # ROLLBACK round trip for it. Idle after one statement: it can be switched back.
+                driver.autocommit = True
+                try:
                     cursor = driver.cursor()
                     cursor.execute(sql, args)
-                    row = cursor.fetchone()
-            except self.engine.dialect.loaded_dbapi.Error as exc:
-                raise self._wrapped(exc, sql, proxied, cursor) from exc
-            finally:
-                if cursor is not None:
-                    cursor.close()
+                    row: tuple[Any, ...] | None = cursor.fetchone()
+                finally:
+                    driver.autocommit = False
+            else:  # SQLite: the driver is in autocommit already (isolation_level None, _on_connect)
+                cursor = driver.cursor()
+                cursor.execute(sql, args)
+                row = cursor.fetchone()
+        except self.engine.dialect.loaded_dbapi.Error as exc:
+            raise self._wrapped(exc, sql, proxied, cursor) from exc
         finally:
-            proxied.close()  # back to the pool
+            if cursor is not None:
+                cursor.close()
         return row
 
     def _driver_sql(self, statement: Select[Any]) -> tuple[str, tuple[str, ...]]:
@@ -306,6 +354,7 @@ class Store:
         return int(busy) == 0
 
     def dispose(self) -> None:
+        self._close_readers()
         self.engine.dispose()
 
     @staticmethod

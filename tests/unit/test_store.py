@@ -283,3 +283,23 @@ def test_read_row_raises_sqlalchemys_error_without_the_parameters(store):
         store.read_row(query, {"b_secret": 424242})
     assert "no_such_table" in str(raised.value) and "424242" not in str(raised.value)
     assert store.read_row(_COUNT_OF, {"b_key": "x"}) is None  # the pool still serves reads
+
+
+def test_read_row_reads_on_after_the_server_dropped_its_connections(postgres_url):
+    s = Store(postgres_url)
+    s.migrate()
+    try:
+        _put_counter(s, "d", 7)
+        assert s.read_row(_COUNT_OF, {"b_key": "d"}) == (7, 1.5)  # leaves a connection kept
+        with s.engine.connect() as admin:
+            admin.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            )
+            admin.commit()
+        assert s.read_row(_COUNT_OF, {"b_key": "d"}) == (7, 1.5)
+        assert s.read_row(_COUNT_OF, {"b_key": "d"}) == (7, 1.5)
+    finally:
+        s.dispose()
