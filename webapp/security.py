@@ -98,6 +98,26 @@ def _verified(app: Flask) -> BoundedCache[tuple[dict, datetime]]:
     return found
 
 
+# A phone sends the same Cookie header with every request: its session cookie, parsed out of
+# it once per process (werkzeug parses every cookie in the header, on every request).
+COOKIE_HEADERS_KEPT = 4096
+
+
+def _session_cookie(app: Flask, request, name: str) -> str | None:
+    """`request.cookies.get(name)`, remembered by the request's exact Cookie header."""
+    header = request.environ.get("HTTP_COOKIE")
+    if not header:
+        return None
+    known = app.extensions.get("psoas_cookie_headers")
+    if known is None:
+        known = app.extensions["psoas_cookie_headers"] = BoundedCache(COOKIE_HEADERS_KEPT)
+    found = known.get((name, header))
+    if found is None:
+        found = (request.cookies.get(name),)
+        known.put((name, header), found)
+    return found[0]
+
+
 class SignedSession(SecureCookieSession):
     """The cookie session, with when its cookie was signed (None for a new one)."""
 
@@ -131,7 +151,7 @@ class RefusalKeepsCookieSessionInterface(SecureCookieSessionInterface):
         serializer = self.get_signing_serializer(app)
         if serializer is None:
             return None
-        value = request.cookies.get(self.get_cookie_name(app))
+        value = _session_cookie(app, request, self.get_cookie_name(app))
         if not value:
             return self.session_class()
         max_age = app.permanent_session_lifetime
