@@ -246,15 +246,20 @@ _SECURITY_HEADERS_KEY = "psoas_security_headers"
 
 
 def _security_headers_for(app: Flask) -> tuple[tuple[str, str], ...]:
-    """The security headers this app sends: HSTS too unless it serves plain HTTP (--dev)."""
     if app.config.get("PSOAS_DEV"):
         return SECURITY_HEADERS
     return (("Strict-Transport-Security", HSTS), *SECURITY_HEADERS)
 
 
+def security_headers_of(app: Flask) -> tuple[tuple[str, str], ...]:
+    """The security headers this app sends: HSTS too unless it serves plain HTTP (--dev)."""
+    found: tuple[tuple[str, str], ...] = app.extensions[_SECURITY_HEADERS_KEY]
+    return found
+
+
 def security_headers(response):
     """Each header unless the response set its own (one pass over the headers, not one per name)."""
-    wanted: tuple[tuple[str, str], ...] = current_app.extensions[_SECURITY_HEADERS_KEY]
+    wanted = security_headers_of(current_app)
     present = {name.lower() for name, _ in response.headers.items()}
     response.headers.extend([(name, value) for name, value in wanted if name.lower() not in present])
     return response

@@ -12,7 +12,7 @@ from shared_content.catalogue import Catalogue, about_minutes
 from shared_content.service import Coach
 from webapp.limits import client_network, limiter
 from webapp.page_cache import BoundedCache, render_holed
-from webapp.security import csrf_token, session_secret
+from webapp.security import csrf_token, security_headers_of, session_secret
 
 HTMX_VARY = "HX-Request, HX-Target"
 
@@ -105,9 +105,24 @@ def _render(template_name: str, block: str | None, context: dict) -> str:
 HTML = "text/html; charset=utf-8"
 
 
+def _page_headers(personal: bool) -> list[tuple[str, str]]:
+    """A page answer's headers with what the after-request hooks (webapp.security) would add:
+    built with them, the answer gets them in one go and the hooks find nothing to add."""
+    app = current_app
+    found = app.extensions.get("psoas_page_headers")
+    if found is None:
+        security = security_headers_of(app)
+        found = app.extensions["psoas_page_headers"] = {
+            False: [("Vary", HTMX_VARY), *security],
+            True: [("Vary", f"{HTMX_VARY}, Cookie"), ("Cache-Control", "no-store"), *security],
+        }
+    headers: list[tuple[str, str]] = found[personal]
+    return headers
+
+
 def _page_response(body: str | bytes, status: int):
-    # The after-request hooks add theirs to Vary.
-    return current_app.response_class(body, status, [("Vary", HTMX_VARY)], content_type=HTML)
+    headers = _page_headers(bool(g.get("psoas_personal")))
+    return current_app.response_class(body, status, headers, content_type=HTML)
 
 
 def render_page(template_name: str, status: int = 200, **context):
