@@ -217,8 +217,16 @@ def add_vary(response, name: str) -> None:
     current = response.headers.get("Vary")
     if not current:
         response.headers["Vary"] = name
-    elif name.lower() not in (part.strip().lower() for part in current.split(",")):
+    elif not _lists(current, name):
         response.headers["Vary"] = f"{current}, {name}"
+
+
+def _lists(header: str, name: str) -> bool:
+    """Whether a comma-separated header lists `name` (case-insensitively); the way this app
+    writes them ("A, B, name") is recognised without splitting."""
+    if header.endswith(", " + name) or header == name:
+        return True
+    return name.lower() in (part.strip().lower() for part in header.split(","))
 
 
 def private_caching(response):
