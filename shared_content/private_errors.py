@@ -21,7 +21,8 @@ def scrub(text: str) -> str:
     return _DETAIL_LINE.sub("", text)
 
 
-def _scrub_args(exc: BaseException | None) -> None:
+def scrub_exception(exc: BaseException | None) -> None:
+    """Strip the DETAIL lines from the exception's message, in place."""
     if exc is not None and exc.args and isinstance(exc.args[0], str):
         exc.args = (scrub(exc.args[0]), *exc.args[1:])
 
@@ -29,5 +30,5 @@ def _scrub_args(exc: BaseException | None) -> None:
 def install(engine: Engine) -> None:
     @event.listens_for(engine, "handle_error")
     def _scrub(context: ExceptionContext) -> None:
-        _scrub_args(context.original_exception)
-        _scrub_args(context.sqlalchemy_exception)
+        scrub_exception(context.original_exception)
+        scrub_exception(context.sqlalchemy_exception)

@@ -48,6 +48,7 @@ Status = Literal["applied", "duplicate", "illegal", "safety_notice"]
 # Each retry follows a competing commit, so a handful covers any realistic burst of devices.
 MAX_CAS_ATTEMPTS = 8
 DONE_IN_RUN_CACHE = 4096  # runs remembered by exercises_done per process (a few hundred bytes each)
+DECODED_STATES_KEPT = 4096  # stored session texts decoded, per process (about 2 KB each)
 # last_seen_at is for the devices page; refreshing it on every request would make every read a write.
 LAST_SEEN_RESOLUTION_SECONDS = 60.0
 SPEAKER_LABEL = "Alexa, your recognised voice"  # how the phone lists a voice Alexa recognises
@@ -211,6 +212,8 @@ class Coach:
         # exercises_done per (person, run start) of a running run: history only grows when a run
         # ends, and every later run starts at another time (a start, start over or pick-up).
         self._done_in_run: dict[tuple[int, float], frozenset[str]] = {}
+        # stored session text -> its routine and decoded state (both immutable; see _decode)
+        self._decoded: dict[str, tuple[Routine | None, engine.SessionState | None]] = {}
 
     # --- construction -----------------------------------------------------------------
 
@@ -412,11 +415,20 @@ class Coach:
         except (KeyError, ValueError):  # unknown id, or a malformed assembled id (CatalogueError)
             return None
 
-    def _view(self, state: engine.SessionState, routine: Routine, now: float) -> SessionView:
-        settled = engine.settle(state, routine, self.catalogue, now)
-        # The state with the old engine's phase fields, which the front ends still read.
-        shown = legacy_view(settled, routine, self.catalogue, now)
+    def _view(
+        self,
+        state: engine.SessionState,
+        routine: Routine,
+        now: float,
+        settled: engine.SessionState | None = None,
+    ) -> SessionView:
+        """The view at `now`; `settled`: `engine.settle(state, ...)` at `now`, when worked out already."""
+        if settled is None:
+            settled = engine.settle(state, routine, self.catalogue, now)
         position = engine.position(settled, routine, self.catalogue, now)
+        # The state with the old engine's phase fields, which the voice still reads (worked out
+        # when first read: the phone reads none of them).
+        shown = legacy_view(settled, routine, self.catalogue, now)
         return SessionView(shown, routine, position, stored=state)
 
     def _load(self, conn: Connection, person_id: int) -> _Loaded | None:
@@ -436,11 +448,17 @@ class Coach:
     def _decode(self, stored: sessions_db.StoredSession | None) -> _Loaded | None:
         if stored is None:
             return None
-        routine = self._routine(stored.state.get("routine_id"))
-        if routine is None:
-            return _Loaded(stored.version, None, None)
-        state = engine.SessionState.from_dict(stored.state, routine, self.catalogue)
-        return _Loaded(stored.version, state, routine)
+        # Every read of a session that has not changed decodes the same text: decoded once.
+        found = self._decoded.get(stored.text)
+        if found is None:
+            data = stored.state
+            routine = self._routine(data.get("routine_id"))
+            state = None if routine is None else engine.SessionState.from_dict(data, routine, self.catalogue)
+            found = (routine, state)
+            if len(self._decoded) >= DECODED_STATES_KEPT:
+                self._decoded.clear()
+            self._decoded[stored.text] = found
+        return _Loaded(stored.version, found[1], found[0])
 
     def _finish_by_time(self, conn: Connection, person_id: int, loaded: _Loaded, now: float) -> _Loaded:
         """Once the timeline has run out, write the done state (compare-and-set, a new version)
@@ -495,8 +513,7 @@ class Coach:
         """The person's session as of now (time-only progress applied, a finished timeline
         recorded), or None."""
         now = self.clock()
-        with self.store.read() as conn:
-            loaded = self._load(conn, _check_person_id(person_id))
+        loaded = self._decode(sessions_db.read(self.store, _check_person_id(person_id)))
         return self._current_of(person_id, loaded, now)
 
     def session_version(self, person_id: int) -> int | None:
@@ -512,21 +529,19 @@ class Coach:
         (else, first sight or a stale last-seen time, the two calls as they are)."""
         people_db.check_device(kind, external_id)
         now = self.clock()
-        with self.store.read() as conn:
-            found = sessions_db.load_for_device(conn, kind, external_id)
+        found = sessions_db.read_for_device(self.store, kind, external_id)
         if found is None or now - found[0] >= LAST_SEEN_RESOLUTION_SECONDS:
             person = self.person_for_device(kind, external_id, label=label, account=account)
             return person, self.current(person.id)
         return _person(found[1]), self._current_of(found[1].id, self._decode(found[2]), now)
 
     def _current_of(self, person_id: int, loaded: _Loaded | None, now: float) -> SessionView | None:
-        if loaded is not None and loaded.state is not None and loaded.routine is not None:
-            if (
-                not loaded.state.done
-                and engine.settle(loaded.state, loaded.routine, self.catalogue, now).done
-            ):
-                return self._settle_stored(person_id)
-        return self._loaded_view(loaded, now)
+        if loaded is None or loaded.state is None or loaded.routine is None:
+            return None
+        settled = engine.settle(loaded.state, loaded.routine, self.catalogue, now)
+        if settled.done and not loaded.state.done:
+            return self._settle_stored(person_id)  # the timeline ran out: recorded, exactly once
+        return self._view(loaded.state, loaded.routine, now, settled)
 
     def _settle_stored(self, person_id: int) -> SessionView | None:
         for _ in range(MAX_CAS_ATTEMPTS):

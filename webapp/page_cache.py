@@ -57,10 +57,12 @@ def marker(name: str) -> Markup:
 
 
 class HoledPage:
-    """Rendered text split at its markers: fixed pieces at even indices, value names at odd."""
+    """Rendered text split at its markers: the text before the first hole, then each hole's
+    value name with the text that follows it; the text is UTF-8, encoded once."""
 
-    def __init__(self, pieces: tuple[str, ...]):
-        self.pieces = pieces
+    def __init__(self, head: bytes, holes: tuple[tuple[str, bytes], ...]):
+        self.head = head
+        self.holes = holes
 
     @classmethod
     def split(cls, rendered: str, names: frozenset[str]) -> HoledPage | None:
@@ -70,19 +72,21 @@ class HoledPage:
         if len(parts) % 2 == 0:
             return None
         prefix = f"{_NONCE}:"
+        holes = []
         for i in range(1, len(parts), 2):
             if not parts[i].startswith(prefix) or parts[i][len(prefix) :] not in names:
                 return None
-            parts[i] = parts[i][len(prefix) :]
-        return cls(tuple(parts))
+            holes.append((parts[i][len(prefix) :], parts[i + 1].encode()))
+        return cls(parts[0].encode(), tuple(holes))
 
-    def fill(self, values: Mapping[str, str]) -> str:
-        """The page with each hole filled; `values` are HTML-escaped unless they are Markup."""
-        pieces = self.pieces
-        out = list(pieces)
-        for i in range(1, len(pieces), 2):
-            out[i] = escape(values[pieces[i]])
-        return "".join(out)
+    def fill(self, values: Mapping[str, str]) -> bytes:
+        """The page (UTF-8) with each hole filled; `values` are HTML-escaped unless they are Markup."""
+        filled = {name: escape(value).encode() for name, value in values.items()}  # once, not per hole
+        out = [self.head]
+        for name, text in self.holes:
+            out.append(filled[name])
+            out.append(text)
+        return b"".join(out)
 
 
 def render_holed(
@@ -90,15 +94,16 @@ def render_holed(
     key: Hashable,
     values: Mapping[str, str],
     render: Callable[[Mapping[str, Markup]], str],
-) -> str:
-    """The page for `key` with `values` filled in; `render(markers)` renders it on a miss, given
-    a marker for each value name (the text it returns must use nothing else that varies)."""
+) -> bytes:
+    """The page (UTF-8) for `key` with `values` filled in; `render(markers)` renders it on a
+    miss, given a marker for each value name (the text it returns must use nothing else that
+    varies)."""
     page = cache.get(key)
     if page is None:
         names = frozenset(values)
         rendered = render({name: marker(name) for name in names})
         page = HoledPage.split(rendered, names)
         if page is None:  # a stray separator in the text: render this one directly
-            return render(values)  # type: ignore[arg-type]
+            return render(values).encode()  # type: ignore[arg-type]
         cache.put(key, page)
     return page.fill(values)

@@ -98,6 +98,26 @@ def _verified(app: Flask) -> BoundedCache[tuple[dict, datetime]]:
     return found
 
 
+# A phone sends the same Cookie header with every request: its session cookie, parsed out of
+# it once per process (werkzeug parses every cookie in the header, on every request).
+COOKIE_HEADERS_KEPT = 4096
+
+
+def _session_cookie(app: Flask, request, name: str) -> str | None:
+    """`request.cookies.get(name)`, remembered by the request's exact Cookie header."""
+    header = request.environ.get("HTTP_COOKIE")
+    if not header:
+        return None
+    known = app.extensions.get("psoas_cookie_headers")
+    if known is None:
+        known = app.extensions["psoas_cookie_headers"] = BoundedCache(COOKIE_HEADERS_KEPT)
+    found = known.get((name, header))
+    if found is None:
+        found = (request.cookies.get(name),)
+        known.put((name, header), found)
+    return found[0]
+
+
 class SignedSession(SecureCookieSession):
     """The cookie session, with when its cookie was signed (None for a new one)."""
 
@@ -131,7 +151,7 @@ class RefusalKeepsCookieSessionInterface(SecureCookieSessionInterface):
         serializer = self.get_signing_serializer(app)
         if serializer is None:
             return None
-        value = request.cookies.get(self.get_cookie_name(app))
+        value = _session_cookie(app, request, self.get_cookie_name(app))
         if not value:
             return self.session_class()
         max_age = app.permanent_session_lifetime
@@ -164,6 +184,12 @@ class RefusalKeepsCookieSessionInterface(SecureCookieSessionInterface):
     def save_session(self, app, session, response) -> None:
         if g.get("psoas_refused"):
             return
+        if session and not self.should_set_cookie(app, session):
+            # Flask's save_session for a cookie it does not send, without first looking up the
+            # cookie's seven settings and parsing Vary.
+            if session.accessed:
+                add_vary(response, "Cookie")
+            return
         super().save_session(app, session, response)
 
 
@@ -185,6 +211,24 @@ def check_rate_limits():
     return None
 
 
+def add_vary(response, name: str) -> None:
+    """`response.vary.add(name)`, without parsing the header into a set and writing it back
+    when the name is there already (every personal answer adds Cookie twice)."""
+    current = response.headers.get("Vary")
+    if not current:
+        response.headers["Vary"] = name
+    elif not _lists(current, name):
+        response.headers["Vary"] = f"{current}, {name}"
+
+
+def _lists(header: str, name: str) -> bool:
+    """Whether a comma-separated header lists `name` (case-insensitively); the way this app
+    writes them ("A, B, name") is recognised without splitting."""
+    if header.endswith(", " + name) or header == name:
+        return True
+    return name.lower() in (part.strip().lower() for part in header.split(","))
+
+
 def private_caching(response):
     """Anything built from a person's data is never stored by a browser or a proxy."""
     if g.get("psoas_personal"):
@@ -194,7 +238,7 @@ def private_caching(response):
                 d.strip() for d in current.split(",") if d.strip() in ("no-cache", "no-transform", "private")
             ]
             response.headers["Cache-Control"] = ", ".join(["no-store", *kept])
-        response.vary.add("Cookie")
+        add_vary(response, "Cookie")
     return response
 
 
@@ -206,11 +250,24 @@ SECURITY_HEADERS = (
 )
 
 
+_SECURITY_HEADERS_KEY = "psoas_security_headers"
+
+
+def _security_headers_for(app: Flask) -> tuple[tuple[str, str], ...]:
+    if app.config.get("PSOAS_DEV"):
+        return SECURITY_HEADERS
+    return (("Strict-Transport-Security", HSTS), *SECURITY_HEADERS)
+
+
+def security_headers_of(app: Flask) -> tuple[tuple[str, str], ...]:
+    """The security headers this app sends: HSTS too unless it serves plain HTTP (--dev)."""
+    found: tuple[tuple[str, str], ...] = app.extensions[_SECURITY_HEADERS_KEY]
+    return found
+
+
 def security_headers(response):
     """Each header unless the response set its own (one pass over the headers, not one per name)."""
-    wanted: tuple[tuple[str, str], ...] = SECURITY_HEADERS
-    if not current_app.config.get("PSOAS_DEV"):
-        wanted = (("Strict-Transport-Security", HSTS), *wanted)
+    wanted = security_headers_of(current_app)
     present = {name.lower() for name, _ in response.headers.items()}
     response.headers.extend([(name, value) for name, value in wanted if name.lower() not in present])
     return response
@@ -218,12 +275,12 @@ def security_headers(response):
 
 def gzip_response(response):
     if (
-        response.status_code != 200
+        "gzip" not in request.headers.get("Accept-Encoding", "").lower()  # first: the cheapest test
+        or response.status_code != 200
         or response.is_streamed
         and not response.direct_passthrough
         or response.mimetype not in GZIP_TYPES
         or "Content-Encoding" in response.headers
-        or "gzip" not in request.headers.get("Accept-Encoding", "").lower()
     ):
         return response
     response.direct_passthrough = False
@@ -244,6 +301,7 @@ def init_app(app: Flask) -> None:
     from webapp import limits
 
     limits.init_app(app)
+    app.extensions[_SECURITY_HEADERS_KEY] = _security_headers_for(app)  # create_app set PSOAS_DEV
     app.before_request(check_csrf)
     app.before_request(check_rate_limits)
     app.after_request(gzip_response)

@@ -12,7 +12,7 @@ from shared_content.catalogue import Catalogue, about_minutes
 from shared_content.service import Coach
 from webapp.limits import client_network, limiter
 from webapp.page_cache import BoundedCache, render_holed
-from webapp.security import csrf_token, session_secret
+from webapp.security import csrf_token, security_headers_of, session_secret
 
 HTMX_VARY = "HX-Request, HX-Target"
 
@@ -57,7 +57,8 @@ def current_person_and_session():
 
 
 def is_htmx() -> bool:
-    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-Boosted") != "true"
+    headers = request.headers
+    return headers.get("HX-Request") == "true" and headers.get("HX-Boosted") != "true"
 
 
 def render_block(template_name: str, block_name: str, **context) -> str:
@@ -68,16 +69,29 @@ def render_block(template_name: str, block_name: str, **context) -> str:
     return "".join(template.blocks[block_name](ctx))
 
 
+def _block_names(template_name: str) -> frozenset[str]:
+    """The template's block names, looked up once per app (every call while templates reload)."""
+    app = current_app
+    env = app.jinja_env
+    if env.auto_reload:
+        return frozenset(env.get_template(template_name).blocks)
+    known: dict[str, frozenset[str]] = app.extensions.setdefault("psoas_template_blocks", {})
+    found = known.get(template_name)
+    if found is None:
+        found = known[template_name] = frozenset(env.get_template(template_name).blocks)
+    return found
+
+
 def _htmx_block(template_name: str) -> str | None:
     """For an htmx request, the block named after the element it targets, else None.
 
     HX-Target "session-panel" -> block "session_panel"; anything else -> block "main".
     """
-    if not is_htmx():
+    headers = request.headers
+    if headers.get("HX-Request") != "true" or headers.get("HX-Boosted") == "true":  # not is_htmx()
         return None
-    template = current_app.jinja_env.get_template(template_name)
-    target = (request.headers.get("HX-Target") or "").replace("-", "_")
-    return target if target in template.blocks else "main"
+    target = (headers.get("HX-Target") or "").replace("-", "_")
+    return target if target in _block_names(template_name) else "main"
 
 
 def _render(template_name: str, block: str | None, context: dict) -> str:
@@ -88,10 +102,27 @@ def _render(template_name: str, block: str | None, context: dict) -> str:
     return render_template(template_name, **context)
 
 
-def _page_response(body: str, status: int):
-    response = current_app.response_class(body, status)
-    response.headers["Vary"] = HTMX_VARY  # the after-request hooks add theirs to it
-    return response
+HTML = "text/html; charset=utf-8"
+
+
+def _page_headers(personal: bool) -> list[tuple[str, str]]:
+    """A page answer's headers with what the after-request hooks (webapp.security) would add:
+    built with them, the answer gets them in one go and the hooks find nothing to add."""
+    app = current_app
+    found = app.extensions.get("psoas_page_headers")
+    if found is None:
+        security = security_headers_of(app)
+        found = app.extensions["psoas_page_headers"] = {
+            False: [("Vary", HTMX_VARY), *security],
+            True: [("Vary", f"{HTMX_VARY}, Cookie"), ("Cache-Control", "no-store"), *security],
+        }
+    headers: list[tuple[str, str]] = found[personal]
+    return headers
+
+
+def _page_response(body: str | bytes, status: int):
+    headers = _page_headers(bool(g.get("psoas_personal")))
+    return current_app.response_class(body, status, headers, content_type=HTML)
 
 
 def render_page(template_name: str, status: int = 200, **context):

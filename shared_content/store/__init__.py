@@ -14,16 +14,16 @@ from __future__ import annotations
 import os
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from platformdirs import user_data_dir
-from sqlalchemy import Connection, Table, create_engine, event, text
+from sqlalchemy import Connection, Select, Table, create_engine, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, Engine, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DBAPIError, StatementError
 
 from shared_content import private_errors
 from shared_content.store import tables
@@ -49,6 +49,8 @@ PG_POOL_SIZE = 10
 PG_MAX_OVERFLOW = 10
 # A request waits this long for a connection (queued behind others) before failing.
 PG_POOL_TIMEOUT_SECONDS = 10.0
+# Connections Store.read_row keeps between its reads (per process), out of the pool's count above.
+READERS_KEPT = 2
 
 
 def _env_int(name: str, default: int) -> int:
@@ -123,6 +125,11 @@ class Store:
                 hide_parameters=True,
             )
         private_errors.install(self.engine)  # no person's data in error messages (PostgreSQL's DETAIL)
+        # read_row's statements compiled for this engine: id(statement) -> (statement, SQL, names)
+        self._compiled: dict[int, tuple[Select[Any], str, tuple[str, ...]]] = {}
+        self._positional = bool(self.engine.dialect.positional)
+        # Pool connections read_row keeps checked out between its reads (see _reader).
+        self._readers: list[Any] = []
 
     @staticmethod
     def _sqlite_engine(parsed: URL) -> Engine:
@@ -162,6 +169,131 @@ class Store:
         with self.engine.connect() as conn:
             with conn.begin():
                 yield conn
+
+    def read_row(self, statement: Select[Any], params: Mapping[str, Any]) -> tuple[Any, ...] | None:
+        """The first row of one SELECT, or None: a read of one statement, outside `read()`.
+
+        One statement reads one consistent snapshot on its own (SQLite's implicit read
+        transaction, PostgreSQL's statement snapshot), so it runs in autocommit: no BEGIN and
+        COMMIT around it. It runs on the driver's cursor with SQL compiled once per statement,
+        skipping SQLAlchemy's execution layer (cache key, execution context, result wrapping),
+        which cost more than the query itself on the phone's hot page (bench/README.md,
+        page_cost). So `statement` must be built once (at import), and its parameters and
+        columns must need no type conversion (integers, floats, strings). A read of several
+        statements that must agree with each other uses `read()`.
+
+        Driver errors are raised as SQLAlchemy's (OperationalError, ...), scrubbed as the
+        engine's are (private_errors); a lost connection is dropped from the pool, and when it
+        was one kept from an earlier read (see _reader) the read is tried once more.
+        """
+        sql, names = self._driver_sql(statement)
+        args: tuple[Any, ...] | dict[str, Any] = (
+            tuple(params[n] for n in names) if self._positional else {n: params[n] for n in names}
+        )
+        proxied, parked = self._reader()
+        try:
+            row = self._fetch_one(proxied, sql, args)
+        except DBAPIError as exc:
+            proxied.close()
+            if not (parked and exc.connection_invalidated):
+                raise
+            # A kept connection skipped the pool's pre-ping (PostgreSQL): after a restart of the
+            # server the others are gone too. Drop them, and read once more on a checked one.
+            self._close_readers()
+            proxied = self.engine.raw_connection()
+            try:
+                row = self._fetch_one(proxied, sql, args)
+            except BaseException:
+                proxied.close()
+                raise
+        except BaseException:  # say a timeout mid-read: the pool's reset on checkin deals with it
+            proxied.close()
+            raise
+        self._keep_reader(proxied)
+        return row
+
+    def _reader(self) -> tuple[Any, bool]:
+        """A pool connection for read_row, and whether it was one kept from an earlier read.
+
+        Checking a connection out of SQLAlchemy's pool and back in cost four times the query
+        (its queue's locks, events and reset), so read_row keeps a few checked out: each is
+        used by one read at a time (list.pop and append are atomic), between reads it holds no
+        transaction, and `dispose` closes them."""
+        try:
+            return self._readers.pop(), True
+        except IndexError:
+            return self.engine.raw_connection(), False
+
+    def _keep_reader(self, proxied: Any) -> None:
+        if len(self._readers) < READERS_KEPT:
+            self._readers.append(proxied)
+        else:
+            proxied.close()  # back to the pool
+
+    def _close_readers(self) -> None:
+        while self._readers:
+            try:
+                self._readers.pop().close()
+            except IndexError:  # taken by a read meanwhile
+                break
+
+    def _fetch_one(self, proxied: Any, sql: str, args: Any) -> tuple[Any, ...] | None:
+        driver = proxied.dbapi_connection
+        cursor = None
+        try:
+            if self.dialect == "postgresql":
+                # Otherwise psycopg opens a transaction, and the pool's reset on checkin pays a
+                # ROLLBACK round trip for it. Idle after one statement: it can be switched back.
+                driver.autocommit = True
+                try:
+                    cursor = driver.cursor()
+                    cursor.execute(sql, args)
+                    row: tuple[Any, ...] | None = cursor.fetchone()
+                finally:
+                    driver.autocommit = False
+            else:  # SQLite: the driver is in autocommit already (isolation_level None, _on_connect)
+                cursor = driver.cursor()
+                cursor.execute(sql, args)
+                row = cursor.fetchone()
+        except self.engine.dialect.loaded_dbapi.Error as exc:
+            raise self._wrapped(exc, sql, proxied, cursor) from exc
+        finally:
+            if cursor is not None:
+                cursor.close()
+        return row
+
+    def _driver_sql(self, statement: Select[Any]) -> tuple[str, tuple[str, ...]]:
+        """`statement` compiled for this database, once: its SQL and its parameters' names in
+        the order the driver takes them."""
+        found = self._compiled.get(id(statement))
+        if found is not None and found[0] is statement:
+            return found[1], found[2]
+        compiled = statement.compile(dialect=self.engine.dialect)
+        sql = compiled.string
+        if "POSTCOMPILE" in sql:  # an IN list or a literal_execute parameter: rendered per call
+            raise ValueError("read_row takes statements whose SQL is fixed when compiled")
+        names = tuple(compiled.positiontup or ()) if self._positional else tuple(compiled.binds)
+        self._compiled[id(statement)] = (statement, sql, names)  # kept alive: ids are not reused
+        return sql, names
+
+    def _wrapped(self, exc: Any, sql: str, proxied: Any, cursor: Any) -> StatementError:
+        """A driver error as SQLAlchemy raises it from `Connection.execute`."""
+        dialect = self.engine.dialect
+        lost = dialect.is_disconnect(exc, proxied.dbapi_connection, cursor)
+        if lost:
+            proxied.invalidate(exc)
+        wrapped: StatementError = DBAPIError.instance(
+            sql,
+            None,
+            exc,
+            dialect.loaded_dbapi.Error,
+            hide_parameters=True,
+            connection_invalidated=lost,
+            dialect=dialect,
+        )
+        private_errors.scrub_exception(exc)
+        private_errors.scrub_exception(wrapped)
+        return wrapped
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
@@ -222,6 +354,7 @@ class Store:
         return int(busy) == 0
 
     def dispose(self) -> None:
+        self._close_readers()
         self.engine.dispose()
 
     @staticmethod

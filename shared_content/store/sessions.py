@@ -2,7 +2,8 @@
 
 The store does not interpret the state: it keeps the dict and the version beside it, so
 compare-and-set is a plain `UPDATE ... WHERE version = :old` in SQL. Every function runs in the
-caller's transaction.
+caller's transaction, except the `read_*` ones: each is one statement, read on its own
+(`Store.read_row`).
 
 The statements are built once, at import, with bound parameters: building a Core statement per
 call and computing its cache key cost several times the round trip itself (bench/README.md,
@@ -13,18 +14,27 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, bindparam, insert, select, update
 
 from shared_content.store.people import PersonRow, stored_external_id
 from shared_content.store.tables import devices, people, sessions
 
+if TYPE_CHECKING:
+    from shared_content.store import Store
+
 
 @dataclass(frozen=True)
 class StoredSession:
     version: int
-    state: dict[str, Any]  # SessionState.to_dict()
+    text: str  # SessionState.to_dict() as stored (JSON): readers may keep what they decoded by it
+
+    @property
+    def state(self) -> dict[str, Any]:
+        """SessionState.to_dict(), decoded (a new dict on each call)."""
+        decoded: dict[str, Any] = json.loads(self.text)
+        return decoded
 
 
 _LOAD = select(sessions.c.version, sessions.c.state).where(sessions.c.person_id == bindparam("b_person"))
@@ -73,12 +83,18 @@ _COMPARE_AND_SET = (
 
 
 def _stored(version: Any, state: Any) -> StoredSession | None:
-    return None if version is None else StoredSession(int(version), json.loads(state))
+    return None if version is None else StoredSession(int(version), str(state))
 
 
 def load(conn: Connection, person_id: int) -> StoredSession | None:
     row = conn.execute(_LOAD, {"b_person": person_id}).first()
     return None if row is None else _stored(row.version, row.state)
+
+
+def read(store: Store, person_id: int) -> StoredSession | None:
+    """`load`, as a read of its own."""
+    row = store.read_row(_LOAD, {"b_person": person_id})
+    return None if row is None else _stored(row[0], row[1])
 
 
 def load_with_person(conn: Connection, person_id: int) -> tuple[PersonRow, StoredSession | None] | None:
@@ -101,6 +117,19 @@ def load_for_device(
         return None
     person = PersonRow(row.id, row.pace, row.safety_heard_at, row.mode)
     return float(row.last_seen_at), person, _stored(row.version, row.state)
+
+
+def read_for_device(
+    store: Store, kind: str, external_id: str
+) -> tuple[float, PersonRow, StoredSession | None] | None:
+    """`load_for_device`, as a read of its own (the phone's session page: one statement)."""
+    params = {"b_kind": kind, "b_external": stored_external_id(kind, external_id)}
+    row = store.read_row(_DEVICE_PERSON_AND_SESSION, params)
+    if row is None:
+        return None
+    last_seen_at, person_id, pace, safety_heard_at, mode, version, state = row
+    person = PersonRow(person_id, pace, safety_heard_at, mode)
+    return float(last_seen_at), person, _stored(version, state)
 
 
 def version(conn: Connection, person_id: int) -> int | None:
@@ -136,4 +165,14 @@ def compare_and_set(
     return conn.execute(_COMPARE_AND_SET, values).rowcount == 1
 
 
-__all__ = ["StoredSession", "load", "load_with_person", "version", "create", "compare_and_set"]
+__all__ = [
+    "StoredSession",
+    "load",
+    "load_with_person",
+    "load_for_device",
+    "read",
+    "read_for_device",
+    "version",
+    "create",
+    "compare_and_set",
+]

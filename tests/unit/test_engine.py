@@ -587,6 +587,9 @@ def test_the_old_engines_fields_are_derived_for_todays_front_ends():
     assert legacy_view(s, R, C, T0 + TPL.total).phase == "done"
     assert told.to_dict() == s.to_dict()  # never stored with the old fields
     assert SessionState.from_dict(told.to_dict()) == s
+    # Equal when the old fields are too (they are worked out when first read)
+    assert told == legacy_view(s, R, C, T0 + 2) and hash(told) == hash(legacy_view(s, R, C, T0 + 2))
+    assert told != ready and told.version == s.version and told.pace == s.pace
 
 
 def test_a_pause_and_resume_tapped_a_while_ago_take_effect_then_and_never_in_the_future():

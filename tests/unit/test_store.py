@@ -7,7 +7,7 @@ import sqlite3
 import threading
 
 import pytest
-from sqlalchemy import inspect, select, text
+from sqlalchemy import bindparam, inspect, select, text
 
 from shared_content.store import Store, data_dir, default_database_url
 from shared_content.store.tables import metadata, rate_limits
@@ -230,3 +230,76 @@ def test_sqlite_parent_folder_is_created(tmp_path):
     s.migrate()
     s.dispose()
     assert (tmp_path / "new" / "nested" / "coach.db").exists()
+
+
+# --- read_row: one statement read on its own, on the driver's cursor -----------------------------
+
+_COUNT_OF = select(rate_limits.c.count, rate_limits.c.window_start).where(
+    rate_limits.c.key == bindparam("b_key")
+)
+
+
+def _put_counter(store, key: str, count: int) -> None:
+    with store.write() as conn:
+        conn.execute(rate_limits.insert().values(key=key, window_start=1.5, count=count))
+
+
+def test_read_row_answers_what_a_read_transaction_answers(store):
+    _put_counter(store, "a", 3)
+    _put_counter(store, "b", 4)
+    for key in ("a", "b", "missing"):
+        with store.read() as conn:
+            expected = conn.execute(_COUNT_OF, {"b_key": key}).first()
+        got = store.read_row(_COUNT_OF, {"b_key": key})
+        assert got == (None if expected is None else tuple(expected))
+    assert store.read_row(_COUNT_OF, {"b_key": "b"}) == (4, 1.5)
+
+
+def test_read_row_sees_the_last_commit_while_a_write_is_open_and_leaves_writes_atomic(store):
+    _put_counter(store, "c", 1)
+    with pytest.raises(RuntimeError):
+        with store.write() as conn:
+            conn.execute(rate_limits.update().where(rate_limits.c.key == "c").values(count=2))
+            # another reader, meanwhile: the committed value, not the open transaction's, and no wait
+            assert store.read_row(_COUNT_OF, {"b_key": "c"}) == (1, 1.5)
+            raise RuntimeError("boom")
+    for _ in range(3):  # the pooled connections read_row used are still transactional for writes
+        assert store.read_row(_COUNT_OF, {"b_key": "c"}) == (1, 1.5)
+        with pytest.raises(RuntimeError):
+            with store.write() as conn:
+                conn.execute(rate_limits.insert().values(key="half-done", window_start=0.0, count=1))
+                raise RuntimeError("boom")
+        with store.read() as conn:
+            assert conn.execute(select(rate_limits.c.key)).scalars().all() == ["c"]
+
+
+def test_read_row_raises_sqlalchemys_error_without_the_parameters(store):
+    from sqlalchemy import Column, Integer, MetaData, Table
+    from sqlalchemy.exc import DBAPIError
+
+    missing = Table("no_such_table", MetaData(), Column("n", Integer))
+    query = select(missing.c.n).where(missing.c.n == bindparam("b_secret"))
+    with pytest.raises(DBAPIError) as raised:
+        store.read_row(query, {"b_secret": 424242})
+    assert "no_such_table" in str(raised.value) and "424242" not in str(raised.value)
+    assert store.read_row(_COUNT_OF, {"b_key": "x"}) is None  # the pool still serves reads
+
+
+def test_read_row_reads_on_after_the_server_dropped_its_connections(postgres_url):
+    s = Store(postgres_url)
+    s.migrate()
+    try:
+        _put_counter(s, "d", 7)
+        assert s.read_row(_COUNT_OF, {"b_key": "d"}) == (7, 1.5)  # leaves a connection kept
+        with s.engine.connect() as admin:
+            admin.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            )
+            admin.commit()
+        assert s.read_row(_COUNT_OF, {"b_key": "d"}) == (7, 1.5)
+        assert s.read_row(_COUNT_OF, {"b_key": "d"}) == (7, 1.5)
+    finally:
+        s.dispose()

@@ -233,3 +233,16 @@ def test_privacy_and_terms_linked_from_the_skill_manifest_are_served(phone):
             page = phone.get(urlsplit(urls[key]).path)
             assert page.status_code == 200
             assert must_say in page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("target", [None, "session-panel", "main"])
+def test_the_session_page_sends_each_header_once_and_is_never_stored(phone, target):
+    phone.start()
+    r = phone.htmx("GET", "/session", target=target) if target else phone.get("/session")
+    names = [name.lower() for name, _ in r.headers.items()]
+    assert len(names) == len(set(names)), f"a header sent twice: {names}"
+    assert r.headers["Cache-Control"] == "no-store"
+    assert [v.strip() for v in r.headers["Vary"].split(",")] == ["HX-Request", "HX-Target", "Cookie"]
+    assert r.headers["Content-Security-Policy"] == CSP and r.headers["X-Content-Type-Options"] == "nosniff"
+    assert r.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert int(r.headers["Content-Length"]) == len(r.get_data())
