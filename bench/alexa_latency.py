@@ -25,6 +25,8 @@ Targets (exit status 1, with the reasons, when missed):
   - a voice command costs at most 2x the floor's server CPU (median over rounds, saturation);
   - under 64 keep-alive connections (the same ones in every round) each connection's share of the
     saturation answers is within 2x of the mean (both servers: it is the gunicorn configuration's);
+  - the workers share the load: each one's saturation answers at least half an even split (which
+    worker holds a connection is read from /proc after each saturation phase);
   - every request is answered 200 without the skill's apology.
 """
 
@@ -194,18 +196,66 @@ async def warm_up(pki: SignedServers, coach, floor, prepared: Prepared) -> None:
         c.close()
 
 
-async def run_server_phases(server, conns, sat_requests: int, args, label: str) -> list[PhaseResult]:
+def socket_inodes(pid: int) -> set[int]:
+    """The inodes of the sockets process `pid` holds open."""
+    inodes = set()
+    try:
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            try:
+                target = os.readlink(f"/proc/{pid}/fd/{fd}")
+            except OSError:
+                continue
+            if target.startswith("socket:["):
+                inodes.add(int(target[8:-1]))
+    except OSError:
+        pass
+    return inodes
+
+
+def workers_of(server, conns) -> list[int | None]:
+    """Which gunicorn worker (pid) holds the server end of each connection, from /proc: the
+    loopback socket from the server's port to the connection's local port, and whose fd it is."""
+    inode_of = {}  # client port -> inode of the server's end
+    with open("/proc/net/tcp") as f:
+        for line in f.readlines()[1:]:
+            fields = line.split()
+            local, remote, inode = fields[1], fields[2], int(fields[9])
+            if int(local.split(":")[1], 16) == server.port and inode:
+                inode_of[int(remote.split(":")[1], 16)] = inode
+    holder = {inode: pid for pid in server.pids()[1:] for inode in socket_inodes(pid)}
+    pids = []
+    for conn in conns:
+        port = conn.writer.get_extra_info("sockname")[1] if conn.writer is not None else None
+        pids.append(holder.get(inode_of.get(port, -1)))
+    return pids
+
+
+async def run_server_phases(
+    server, conns, sat_requests: int, args, label: str
+) -> tuple[list[PhaseResult], list[int | None]]:
+    """The phases, and which worker held each connection at the end of the saturation phase."""
     results = [await saturate(server, conns, sat_requests, f"{label} saturation")]
+    workers = workers_of(server, conns)
     for rate in args.loads:
         results.append(await offered_load(server, conns, rate, args.load_seconds, f"{label} {rate:g} rps"))
-    return results
+    return results, workers
+
+
+def worker_loads(phase: PhaseResult, workers: list[int | None]) -> list[tuple[int, int]]:
+    """(connections, answers) per worker in a saturation phase, most answers first."""
+    by_worker: dict[int | None, list[int]] = {}
+    for pid, answers in zip(workers, phase.per_connection, strict=True):
+        by_worker.setdefault(pid, []).append(answers)
+    return sorted(((len(a), sum(a)) for a in by_worker.values()), key=lambda ca: -ca[1])
 
 
 def median(values):
     return statistics.median(values) if values else float("nan")
 
 
-def report(rounds: list[dict[str, list[PhaseResult]]], args) -> tuple[dict, list[str]]:
+def report(
+    rounds: list[dict[str, list[PhaseResult]]], workers: list[dict[str, list[int | None]]], args
+) -> tuple[dict, list[str]]:
     failures: list[str] = []
     print()
     header = f"{'round':>5}  {'phase':<26} {'answers':>7} {'rps':>8} {'p50 ms':>8} {'p99 ms':>8} "
@@ -302,6 +352,32 @@ def report(rounds: list[dict[str, list[PhaseResult]]], args) -> tuple[dict, list
                 f"{name}: connection shares {lo:.2f}x to {hi:.2f}x of the mean (target within "
                 f"{FAIRNESS_TARGET:g}x; {sum(1 for c in shares if c == 0)} of {len(shares)} got nothing)"
             )
+    # Workers share the load: each one's answers over the saturation phases against an even split
+    # (its connections are the kernel's SO_REUSEPORT spread, redrawn when connections reopen).
+    summary["workers"] = {}
+    for app, name in (("coach", "Psoas Coach"), ("floor", "floor")):
+        per_round = [worker_loads(rnd[app][0], w[app]) for rnd, w in zip(rounds, workers, strict=True)]
+        totals: dict[int | None, int] = {}
+        for rnd, w in zip(rounds, workers, strict=True):
+            for pid, answers in zip(w[app], rnd[app][0].per_connection, strict=True):
+                totals[pid] = totals.get(pid, 0) + answers
+        unplaced = totals.pop(None, 0)  # a connection /proc did not show (closed as the phase ended)
+        even = sum(totals.values()) / args.workers
+        lo, hi = min(totals.values(), default=0) / even, max(totals.values(), default=0) / even
+        if len(totals) < args.workers:
+            lo = 0.0
+        summary["workers"][app] = {
+            "per_round": [[{"connections": c, "answers": a} for c, a in r] for r in per_round],
+            "min_share": round(lo, 2),
+            "max_share": round(hi, 2),
+        }
+        rounds_text = "; ".join(", ".join(f"{c} conns {a} answers" for c, a in r) for r in per_round)
+        unplaced_text = f"; {unplaced} answers on connections not found in /proc" if unplaced else ""
+        print(
+            f"workers, {name}: {lo:.2f}x to {hi:.2f}x of an even split (per round: {rounds_text}{unplaced_text})"
+        )
+        if lo < 1 / FAIRNESS_TARGET:
+            failures.append(f"{name}: a worker answered {lo:.2f}x of an even split of the saturation load")
     return summary, failures
 
 
@@ -326,6 +402,7 @@ async def run(args) -> int:
             "floor": await open_connections(floor, [prepared.floor_maker(i) for i in range(CONNECTIONS)]),
         }
         rounds: list[dict[str, list[PhaseResult]]] = []
+        workers: list[dict[str, list[int | None]]] = []  # per round: the worker pid of each connection
         round_started = time.monotonic()
         for n in range(args.rounds):
             per_round = (time.monotonic() - round_started) / max(n, 1)
@@ -335,20 +412,24 @@ async def run(args) -> int:
                 break
             order = ("floor", "coach") if n % 2 == 0 else ("coach", "floor")
             rnd: dict[str, list[PhaseResult]] = {}
+            held_by: dict[str, list[int | None]] = {}
             for app in order:
                 if app == "coach":
-                    rnd[app] = await run_server_phases(
+                    rnd[app], held_by[app] = await run_server_phases(
                         coach, conns[app], args.coach_requests, args, "Psoas Coach"
                     )
                 else:
-                    rnd[app] = await run_server_phases(floor, conns[app], args.floor_requests, args, "floor")
+                    rnd[app], held_by[app] = await run_server_phases(
+                        floor, conns[app], args.floor_requests, args, "floor"
+                    )
             rounds.append({"coach": rnd["coach"], "floor": rnd["floor"]})
+            workers.append({"coach": held_by["coach"], "floor": held_by["floor"]})
             print(f"round {n + 1} done at {time.monotonic() - started:.0f} s", flush=True)
         for c in conns["coach"] + conns["floor"]:
             c.close()
     finally:
         pki.close()
-    summary, failures = report(rounds, args)
+    summary, failures = report(rounds, workers, args)
     elapsed = time.monotonic() - started
     print(f"total {elapsed:.0f} s")
     RESULTS.mkdir(exist_ok=True)

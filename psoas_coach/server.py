@@ -34,6 +34,10 @@ KEEPALIVE_SECONDS = 10
 BODY_DEADLINE_SECONDS = float(os.environ.get("PSOAS_BODY_DEADLINE_SECONDS", "10"))
 MAX_BODY_BYTES = 256 * 1024  # above every route's own limit (the app answers 413 past its own)
 BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+# Between two requests on one connection (yield_between_requests): any value > 0 is a timer, which
+# waits for the event loop's next poll. This one has expired by then, so the poll does not block:
+# a lone connection loses ~10 us (0.0001 s would round up to libev's 1 ms poll granularity).
+YIELD_SECONDS = 1e-6
 
 
 def _plain(start_response: Callable[..., Any], status: str, text: str) -> list[bytes]:
@@ -130,10 +134,18 @@ class _Gunicorn(BaseApplication):
 def yield_between_requests(worker, req, environ, resp) -> None:
     """gunicorn's post_request hook: let the worker's other connections run before this one's next
     request. A gevent greenlet only yields when a read would block, so a keep-alive client whose
-    next request is already in the socket buffer would otherwise be served again and again."""
+    next request is already in the socket buffer would otherwise be served again and again.
+
+    The pause is a timer, not `gevent.sleep(0)`: sleep(0) queues the greenlet as a loop callback,
+    and gevent runs queued callbacks (up to 50 between clock checks) before it polls the sockets.
+    Under load each woken greenlet finds its client's next request already buffered, serves it
+    and queues itself again, so the connections that were served first form a chain that keeps
+    every other connection, and new ones waiting to be accepted, unserved for 50 requests: 1.5-2 s
+    at the voice path's cost (bench/README.md, alexa_latency "Fairness settings"). A timer fires
+    only after the loop has polled, so every connection with a request waiting gets its turn."""
     import gevent
 
-    gevent.sleep(0)
+    gevent.sleep(YIELD_SECONDS)
 
 
 def gunicorn_options(host: str, port: int, workers: int) -> dict:
