@@ -40,8 +40,8 @@ class SeenRequests:
     def __call__(self, key: str, expires_at: float) -> bool:
         now = self._clock()
         self._inserts += 1
-        with self._store.write() as conn:
-            if self._inserts % SWEEP_EVERY == 1:
+        if self._inserts % SWEEP_EVERY == 1:
+            with self._store.write() as conn:
                 conn.execute(_SWEEP, {"now": now})
-            inserted = conn.execute(_REMEMBER, {"key": key, "expires": expires_at, "now": now}).rowcount
-        return inserted == 1
+        # One statement is its own transaction: no BEGIN/COMMIT, on the driver (Store.write_one).
+        return self._store.write_one(_REMEMBER, {"key": key, "expires": expires_at, "now": now}) == 1

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from platformdirs import user_data_dir
-from sqlalchemy import Connection, Select, Table, create_engine, event, text
+from sqlalchemy import Connection, Select, Table, TextClause, create_engine, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, StatementError
@@ -126,7 +126,7 @@ class Store:
             )
         private_errors.install(self.engine)  # no person's data in error messages (PostgreSQL's DETAIL)
         # read_row's statements compiled for this engine: id(statement) -> (statement, SQL, names)
-        self._compiled: dict[int, tuple[Select[Any], str, tuple[str, ...]]] = {}
+        self._compiled: dict[int, tuple[Select[Any] | TextClause, str, tuple[str, ...]]] = {}
         self._positional = bool(self.engine.dialect.positional)
         # Pool connections read_row keeps checked out between its reads (see _reader).
         self._readers: list[Any] = []
@@ -186,23 +186,39 @@ class Store:
         engine's are (private_errors); a lost connection is dropped from the pool, and when it
         was one kept from an earlier read (see _reader) the read is tried once more.
         """
+        row = self._one_statement(statement, params, fetch=True)
+        assert row is None or isinstance(row, tuple)
+        return row
+
+    def write_one(self, statement: TextClause, params: Mapping[str, Any]) -> int:
+        """Run one writing statement on its own (it is its own transaction: atomic, committed
+        when this returns) and return its row count: `read_row`'s driver path for a write that
+        needs no other statement with it, such as the replay check's remembered request id.
+        The same rules as read_row for `statement` (built once) and its parameters."""
+        count = self._one_statement(statement, params, fetch=False)
+        assert isinstance(count, int)
+        return count
+
+    def _one_statement(
+        self, statement: Select[Any] | TextClause, params: Mapping[str, Any], *, fetch: bool
+    ) -> tuple[Any, ...] | int | None:
         sql, names = self._driver_sql(statement)
         args: tuple[Any, ...] | dict[str, Any] = (
             tuple(params[n] for n in names) if self._positional else {n: params[n] for n in names}
         )
         proxied, parked = self._reader()
         try:
-            row = self._fetch_one(proxied, sql, args)
+            out = self._run_one(proxied, sql, args, fetch)
         except DBAPIError as exc:
             proxied.close()
             if not (parked and exc.connection_invalidated):
                 raise
             # A kept connection skipped the pool's pre-ping (PostgreSQL): after a restart of the
-            # server the others are gone too. Drop them, and read once more on a checked one.
+            # server the others are gone too. Drop them, and run once more on a checked one.
             self._close_readers()
             proxied = self.engine.raw_connection()
             try:
-                row = self._fetch_one(proxied, sql, args)
+                out = self._run_one(proxied, sql, args, fetch)
             except BaseException:
                 proxied.close()
                 raise
@@ -210,7 +226,7 @@ class Store:
             proxied.close()
             raise
         self._keep_reader(proxied)
-        return row
+        return out
 
     def _reader(self) -> tuple[Any, bool]:
         """A pool connection for read_row, and whether it was one kept from an earlier read.
@@ -237,7 +253,8 @@ class Store:
             except IndexError:  # taken by a read meanwhile
                 break
 
-    def _fetch_one(self, proxied: Any, sql: str, args: Any) -> tuple[Any, ...] | None:
+    def _run_one(self, proxied: Any, sql: str, args: Any, fetch: bool) -> tuple[Any, ...] | int | None:
+        """One statement on the driver's cursor in autocommit: its first row, or its row count."""
         driver = proxied.dbapi_connection
         cursor = None
         try:
@@ -248,21 +265,21 @@ class Store:
                 try:
                     cursor = driver.cursor()
                     cursor.execute(sql, args)
-                    row: tuple[Any, ...] | None = cursor.fetchone()
+                    out: tuple[Any, ...] | int | None = cursor.fetchone() if fetch else cursor.rowcount
                 finally:
                     driver.autocommit = False
             else:  # SQLite: the driver is in autocommit already (isolation_level None, _on_connect)
                 cursor = driver.cursor()
                 cursor.execute(sql, args)
-                row = cursor.fetchone()
+                out = cursor.fetchone() if fetch else cursor.rowcount
         except self.engine.dialect.loaded_dbapi.Error as exc:
             raise self._wrapped(exc, sql, proxied, cursor) from exc
         finally:
             if cursor is not None:
                 cursor.close()
-        return row
+        return out
 
-    def _driver_sql(self, statement: Select[Any]) -> tuple[str, tuple[str, ...]]:
+    def _driver_sql(self, statement: Select[Any] | TextClause) -> tuple[str, tuple[str, ...]]:
         """`statement` compiled for this database, once: its SQL and its parameters' names in
         the order the driver takes them."""
         found = self._compiled.get(id(statement))
@@ -271,7 +288,7 @@ class Store:
         compiled = statement.compile(dialect=self.engine.dialect)
         sql = compiled.string
         if "POSTCOMPILE" in sql:  # an IN list or a literal_execute parameter: rendered per call
-            raise ValueError("read_row takes statements whose SQL is fixed when compiled")
+            raise ValueError("read_row and write_one take statements whose SQL is fixed when compiled")
         names = tuple(compiled.positiontup or ()) if self._positional else tuple(compiled.binds)
         self._compiled[id(statement)] = (statement, sql, names)  # kept alive: ids are not reused
         return sql, names

@@ -7,6 +7,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from shared_content.replay import SWEEP_EVERY, SeenRequests
+from shared_content.store import Store
 from shared_content.store.tables import seen_requests
 
 
@@ -15,12 +16,15 @@ def rows(store) -> int:
         return conn.execute(select(func.count()).select_from(seen_requests)).scalar_one()
 
 
-def test_a_request_id_is_accepted_once_by_every_worker(store, clock):
-    worker_a, worker_b = SeenRequests(store, clock), SeenRequests(store, clock)
+def test_a_request_id_is_accepted_once_by_every_worker(store, database_url, clock):
+    other_process = Store(database_url)  # its own engine and connections, as another worker's
+    worker_a, worker_b = SeenRequests(store, clock), SeenRequests(other_process, clock)
     assert worker_a("k1", clock() + 150) is True
     assert worker_a("k1", clock() + 150) is False  # a replay to the same worker
     assert worker_b("k1", clock() + 150) is False  # and to another one
     assert worker_b("k2", clock() + 150) is True
+    assert worker_a("k2", clock() + 150) is False
+    other_process.dispose()
 
 
 def test_a_lapsed_id_may_be_seen_again_and_lapsed_rows_are_swept(store, clock):
