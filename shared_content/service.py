@@ -47,6 +47,7 @@ SOURCES: tuple[Source, ...] = ("phone", "voice")
 Status = Literal["applied", "duplicate", "illegal", "safety_notice"]
 # Each retry follows a competing commit, so a handful covers any realistic burst of devices.
 MAX_CAS_ATTEMPTS = 8
+RECENT_RUNS_LOOKED_AT = 20  # last_routine_id: runs of routines since removed are passed over
 DONE_IN_RUN_CACHE = 4096  # runs remembered by exercises_done per process (a few hundred bytes each)
 DECODED_STATES_KEPT = 4096  # stored session texts decoded, per process (about 2 KB each)
 # last_seen_at is for the devices page; refreshing it on every request would make every read a write.
@@ -1044,12 +1045,11 @@ class Coach:
         """Whether this visit should start with "how does it feel today?": the latest run stopped for
         pain, or its pain rose (after > before), and the question was not asked since."""
         with self.store.read() as conn:
-            runs = history_db.for_person(conn, _check_person_id(person_id))
+            last = history_db.latest(conn, _check_person_id(person_id))
+            if last is None:
+                return None
             prefs = settings_db.get(conn, person_id)
-            last_pain = pain_db.latest(conn, person_id)
-        if not runs:
-            return None
-        last = runs[0]
+            last_pain = pain_db.latest(conn, person_id) if last.outcome == "pain" else None
         if prefs.followup_done_at is not None and prefs.followup_done_at >= last.finished_at:
             return None
         before, after = last.details.pain_before, last.pain_after
@@ -1058,6 +1058,14 @@ class Coach:
         if before is not None and after is not None and after > before:
             return Followup("pain_rose", after)
         return None
+
+    def last_routine_id(self, person_id: int) -> str | None:
+        """The routine of the person's newest run that the catalogue still has (what the voice
+        offers again on launch), from their newest few runs; None when there is none. Reads only
+        the history: a run that has just run out is recorded by the session read before it."""
+        with self.store.read() as conn:
+            recent = history_db.recent_routine_ids(conn, _check_person_id(person_id), RECENT_RUNS_LOOKED_AT)
+        return next((r for r in recent if r in self.catalogue.routines), None)
 
     def answer_followup(self, person_id: int, score: int | None) -> bool:
         """Today's score for the follow-up; True when it is worse than last time (suggest gentler)."""

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import Connection, bindparam, select, text, update
+from sqlalchemy import Connection, Row, bindparam, select, text, update
 
 from shared_content.store.tables import history
 
@@ -103,13 +105,36 @@ def routine_ids(conn: Connection, person_id: int) -> set[str]:
     return {str(r) for r in conn.execute(_ROUTINE_IDS, {"b_person": person_id}).scalars()}
 
 
+_NEWEST_FIRST = (history.c.finished_at.desc(), history.c.id.desc())
+_FOR_PERSON = select(history).where(history.c.person_id == bindparam("b_person")).order_by(*_NEWEST_FIRST)
+_LATEST = _FOR_PERSON.limit(1)
+_RECENT_ROUTINE_IDS = (
+    select(history.c.routine_id)
+    .where(history.c.person_id == bindparam("b_person"))
+    .order_by(*_NEWEST_FIRST)
+    .limit(bindparam("b_limit"))
+)
+
+
 def for_person(conn: Connection, person_id: int) -> list[HistoryRow]:
     """The person's finished runs, newest first."""
-    rows = conn.execute(
-        select(history)
-        .where(history.c.person_id == person_id)
-        .order_by(history.c.finished_at.desc(), history.c.id.desc())
-    ).all()
+    return _rows(conn.execute(_FOR_PERSON, {"b_person": person_id}).all())
+
+
+def latest(conn: Connection, person_id: int) -> HistoryRow | None:
+    """The person's newest finished run (one row, whatever the length of their history)."""
+    rows = _rows(conn.execute(_LATEST, {"b_person": person_id}).all())
+    return rows[0] if rows else None
+
+
+def recent_routine_ids(conn: Connection, person_id: int, limit: int) -> list[str]:
+    """The routines of the person's newest `limit` runs, newest first."""
+    return [
+        str(r) for r in conn.execute(_RECENT_ROUTINE_IDS, {"b_person": person_id, "b_limit": limit}).scalars()
+    ]
+
+
+def _rows(rows: Sequence[Row[Any]]) -> list[HistoryRow]:
     return [
         HistoryRow(
             r.routine_id,
@@ -130,4 +155,13 @@ def for_person(conn: Connection, person_id: int) -> list[HistoryRow]:
     ]
 
 
-__all__ = ["HistoryRow", "RunDetails", "record_once", "set_pain_after", "for_person", "routine_ids"]
+__all__ = [
+    "HistoryRow",
+    "RunDetails",
+    "record_once",
+    "set_pain_after",
+    "for_person",
+    "latest",
+    "recent_routine_ids",
+    "routine_ids",
+]

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, Row, bindparam, insert, select, update
 
 from shared_content.store.tables import pain_reports
 
@@ -43,9 +44,17 @@ def record(
     )
 
 
+_LATEST = (
+    select(pain_reports)
+    .where(pain_reports.c.person_id == bindparam("b_person"))
+    .order_by(pain_reports.c.at.desc(), pain_reports.c.id.desc())
+    .limit(1)
+)
+
+
 def latest(conn: Connection, person_id: int) -> PainRow | None:
-    rows = for_person(conn, person_id, limit=1)
-    return rows[0] if rows else None
+    row = conn.execute(_LATEST, {"b_person": person_id}).first()
+    return None if row is None else _pain_row(row)
 
 
 def grade_latest(
@@ -77,10 +86,13 @@ def for_person(conn: Connection, person_id: int, limit: int | None = None) -> li
     )
     if limit is not None:
         query = query.limit(limit)
-    return [
-        PainRow(r.at, r.exercise_id, r.source, r.score, r.side, r.rep, tuple(json.loads(r.red_flags or "[]")))
-        for r in conn.execute(query).all()
-    ]
+    return [_pain_row(r) for r in conn.execute(query).all()]
+
+
+def _pain_row(r: Row[Any]) -> PainRow:
+    return PainRow(
+        r.at, r.exercise_id, r.source, r.score, r.side, r.rep, tuple(json.loads(r.red_flags or "[]"))
+    )
 
 
 __all__ = ["PainRow", "record", "latest", "grade_latest", "for_person"]

@@ -90,9 +90,10 @@ def ask_after(turn, view, tl: Timeline):
 
 def ask_followup(turn, tl: Timeline):
     """On launch, after a pain stop or a run whose pain rose: how does it feel today?"""
+    # The follow-up first: most visits need none, and then the settings are not read.
     if (
-        not turn.coach.settings(turn.person.id).checkins_on
-        or turn.coach.needs_followup(turn.person.id) is None
+        turn.coach.needs_followup(turn.person.id) is None
+        or not turn.coach.settings(turn.person.id).checkins_on
     ):
         return None
     turn.pending = FOLLOWUP

@@ -69,10 +69,7 @@ def offer_continue(turn: Turn, view: SessionView, tl: Timeline) -> Response:
 
 
 def last_routine_id(turn: Turn) -> str | None:
-    for entry in turn.coach.history(turn.person.id):
-        if entry.routine_id in turn.catalogue.routines:
-            return entry.routine_id
-    return None
+    return turn.coach.last_routine_id(turn.person.id)
 
 
 def find_routine(turn: Turn, spoken: str | None, resolved: str | None) -> Routine | None:

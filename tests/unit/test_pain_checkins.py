@@ -147,3 +147,34 @@ def test_skipped_exercises_and_the_time_zone_reach_history(coach, clock) -> None
     assert entry.details.time_zone == "Europe/London"
     with pytest.raises(ValueError):
         coach.set_time_zone(person, "Mars/Olympus")
+
+
+def test_the_followup_looks_at_the_newest_run_only(coach, clock) -> None:
+    """An old pain stop behind a run that went well asks nothing; a new one asks."""
+    person = _person(coach)
+    _hurt(coach, person, clock)
+    coach.record_pain(person, 3)
+    clock.advance(60)
+    coach.command(person, "start", routine_id=ROUTINE, safety_acknowledged=True)
+    coach.command(person, "finish")
+    assert coach.needs_followup(person) is None
+    clock.advance(60)
+    _hurt(coach, person, clock)
+    followup = coach.needs_followup(person)
+    assert followup is not None and followup.reason == "pain_stop"
+
+
+def test_the_last_routine_offered_again_is_the_newest_one_still_in_the_catalogue(coach, clock) -> None:
+    from shared_content.store import history as history_db
+
+    person = _person(coach)
+    assert coach.last_routine_id(person) is None
+    coach.command(person, "start", routine_id="quick-release", safety_acknowledged=True)
+    coach.command(person, "finish")
+    clock.advance(60)
+    coach.command(person, "start", routine_id=ROUTINE, safety_acknowledged=True)
+    coach.command(person, "finish")
+    assert coach.last_routine_id(person) == ROUTINE
+    with coach.store.write() as conn:  # a newer run of a routine the catalogue has since dropped
+        history_db.record_once(conn, person, "retired-routine", clock() + 1, clock() + 2, "completed")
+    assert coach.last_routine_id(person) == ROUTINE
