@@ -505,6 +505,8 @@ def print_table(results: list[dict]) -> None:
                 r["server_rss_mb"]["peak"],
             ]
         )
+    if not rows:  # every size failed (said above)
+        return
     widths = [max(len(str(c)), *(len(str(row[i])) for row in rows)) for i, c in enumerate(cols)]
     print("\n" + "  ".join(str(c).rjust(w) for c, w in zip(cols, widths, strict=True)))
     for row in rows:

@@ -28,7 +28,7 @@ from psoas_coach.config import Settings
 
 log = logging.getLogger(__name__)
 
-WORKER_CONNECTIONS = 2000
+WORKER_CONNECTIONS = 4000  # 5,000 phones on two workers, each with its live stream, and room to spare
 CONNECTION_RESERVE = 400  # kept free of event streams for pages and /alexa
 KEEPALIVE_SECONDS = 10
 BODY_DEADLINE_SECONDS = float(os.environ.get("PSOAS_BODY_DEADLINE_SECONDS", "10"))

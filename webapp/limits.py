@@ -34,7 +34,7 @@ from shared_content.pairing import network_scopes
 
 STREAMS_PER_PERSON = 6  # a few tabs and devices of one person
 STREAMS_PER_NETWORK = 24  # a household's phones, each with a tab or two
-STREAMS_PER_PROCESS = 1600  # psoas_coach.server keeps worker_connections above this
+STREAMS_PER_PROCESS = 3600  # psoas_coach.server keeps worker_connections above this
 STREAM_RETRY_AFTER_SECONDS = 30
 BUCKETS_KEPT = 50_000  # networks remembered per limiter; the least recently seen go first
 
