@@ -42,10 +42,10 @@ SCREEN = "screen:"
 
 def gate(turn, routine):
     """Before a start: the red-flag screen once, then the before check-in; None to start at once."""
-    screened_at, _ = turn.coach.red_flag_screen(turn.person.id)
-    if screened_at is None:
+    settings = turn.coach.settings(turn.person.id)  # the screen's answer and the check-ins, one read
+    if settings.screen_answered_at is None:
         return ask_screen(turn, Timeline(), routine.id)
-    if turn.coach.settings(turn.person.id).checkins_on:
+    if settings.checkins_on:
         turn.pending = BEFORE + routine.id
         return turn.ask(turn.t("checkin.before"), turn.t("checkin.reprompt"))
     return None
