@@ -177,6 +177,50 @@ def bench_tmp() -> Path:
     return Path(tempfile.mkdtemp(prefix="psoas-bench-"))
 
 
+class InProcess:
+    """The server's way for a signed Alexa request, minus Flask and gunicorn, for in-process
+    benches (profile_command.py, voice_mix.py): body -> `parse_envelope` -> the production
+    verifiers on the test CA (the chain from a local HTTP server once, then from the cache) ->
+    `invoke_safely` -> JSON. `coach()`: a Coach on SQLite in a fresh folder on /dev/shm when
+    there is one (a commit's wait for a disk is not work the server's CPU does)."""
+
+    def __init__(self) -> None:
+        from tests.skill.certs import ChainServer, build_pki
+
+        self.pki = build_pki()
+        self.chains = ChainServer({CHAIN_PATH: self.pki.good_chain})
+        self.fetch = self.chains.fetcher()
+
+    @staticmethod
+    def coach(database_url: str | None, prefix: str) -> Any:
+        from shared_content.service import Coach
+
+        shm = Path("/dev/shm")
+        tmp = Path(tempfile.mkdtemp(prefix=prefix, dir=shm if shm.is_dir() else None))
+        return Coach.from_url(database_url or f"sqlite:///{tmp / 'bench.db'}")
+
+    def verifiers(self, remember: Any = None) -> list[Any]:
+        from skill.verification import default_verifiers
+
+        return default_verifiers(SKILL_ID, roots=self.pki.roots, fetch=self.fetch, remember=remember)
+
+    @staticmethod
+    def handle(skill: Any, verifiers: list[Any], body: bytes, signature: str) -> dict[str, Any]:
+        from skill.endpoint import invoke_safely, parse_envelope
+        from skill.verification import run_verifiers
+
+        envelope = parse_envelope(body)
+        run_verifiers(
+            verifiers, {"SignatureCertChainUrl": CHAIN_URL, "Signature-256": signature}, body, envelope
+        )
+        out: dict[str, Any] = invoke_safely(skill, envelope)
+        json.dumps(out, separators=(",", ":"))
+        return out
+
+    def close(self) -> None:
+        self.chains.close()
+
+
 def envelope_bytes(envelope: dict[str, Any]) -> bytes:
     return json.dumps(envelope, separators=(",", ":")).encode()
 

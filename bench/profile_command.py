@@ -23,13 +23,12 @@ import cProfile
 import json
 import pstats
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.harness import CHAIN_PATH, CHAIN_URL, SKILL_ID, envelope_bytes  # noqa: E402
+from bench.harness import InProcess, envelope_bytes  # noqa: E402
 from skill import envelopes  # noqa: E402
 from tests.e2e.clients import answer_before_start  # noqa: E402
 
@@ -70,29 +69,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--save", default=None, help="also write the raw profile here (for snakeviz etc.)")
     args = parser.parse_args(argv)
 
-    from shared_content.service import Coach
     from skill.builder import build_skill
-    from skill.endpoint import invoke_safely, parse_envelope
-    from skill.verification import default_verifiers, run_verifiers
-    from tests.skill.certs import ChainServer, build_pki, sign
+    from tests.skill.certs import sign
 
-    # On tmpfs when there is one: the profile's clock is wall time, and a commit's wait for the
-    # disk is not work the server's CPU does.
-    shm = Path("/dev/shm")
-    tmp = Path(tempfile.mkdtemp(prefix="psoas-profile-", dir=shm if shm.is_dir() else None))
-    coach = Coach.from_url(args.database_url or f"sqlite:///{tmp / 'profile.db'}")
+    bench = InProcess()
+    coach = bench.coach(args.database_url, "psoas-profile-")
     skill = build_skill(coach)
-    pki = build_pki()
-    chains = ChainServer({CHAIN_PATH: pki.good_chain})
-    verifiers = default_verifiers(SKILL_ID, roots=pki.roots, fetch=chains.fetcher())
+    verifiers = bench.verifiers()
 
     def handle(body: bytes, signature: str) -> dict:
-        envelope = parse_envelope(body)
-        headers = {"SignatureCertChainUrl": CHAIN_URL, "Signature-256": signature}
-        run_verifiers(verifiers, headers, body, envelope)
-        out = invoke_safely(skill, envelope)
-        json.dumps(out, separators=(",", ":"))
-        return out
+        return bench.handle(skill, verifiers, body, signature)
 
     def say(user: str, name: str, slots=None, *, attributes=None, new_session=False, session=None) -> dict:
         body = envelope_bytes(
@@ -157,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
         if "apology" in json.dumps(reply) or "went wrong" in json.dumps(reply):
             raise SystemExit(f"the skill apologised: {reply}")
         state[u]["attrs"] = reply.get("sessionAttributes") or state[u]["attrs"]
-    chains.close()
+    bench.close()
 
     stats = pstats.Stats(profiler)
     total = sum(tt for (_, _, tt, _, _) in stats.stats.values())

@@ -20,14 +20,13 @@ import cProfile
 import json
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.alexa_latency import MIX, ROUTINE  # noqa: E402
-from bench.harness import CHAIN_PATH, CHAIN_URL, SKILL_ID, envelope_bytes  # noqa: E402
+from bench.harness import InProcess, envelope_bytes  # noqa: E402
 from skill import envelopes  # noqa: E402
 from tests.e2e.clients import answer_before_start  # noqa: E402
 
@@ -43,34 +42,17 @@ def main(argv: list[str] | None = None) -> int:
 
     from bench.floor_skill import build_floor_skill
     from shared_content.replay import SeenRequests
-    from shared_content.service import Coach
     from skill.builder import build_skill
-    from skill.endpoint import invoke_safely, parse_envelope
-    from skill.verification import default_verifiers, run_verifiers
-    from tests.skill.certs import ChainServer, build_pki, sign
+    from tests.skill.certs import sign
 
-    shm = Path("/dev/shm")
-    tmp = Path(tempfile.mkdtemp(prefix="psoas-mix-", dir=shm if shm.is_dir() else None))
-    coach = Coach.from_url(args.database_url or f"sqlite:///{tmp / 'mix.db'}")
+    bench = InProcess()
+    coach = bench.coach(args.database_url, "psoas-mix-")
     skills = {"coach": build_skill(coach), "floor": build_floor_skill()}
-    pki = build_pki()
-    chains = ChainServer({CHAIN_PATH: pki.good_chain})
-    fetch = chains.fetcher()
-    verifiers = {  # as bench/signed_wsgi.py: the Coach's replay check also remembers in the database
-        "coach": default_verifiers(
-            SKILL_ID, roots=pki.roots, fetch=fetch, remember=SeenRequests(coach.store, coach.clock)
-        ),
-        "floor": default_verifiers(SKILL_ID, roots=pki.roots, fetch=fetch),
-    }
+    # As bench/signed_wsgi.py: the Coach's replay check also remembers in the database.
+    verifiers = {"coach": bench.verifiers(SeenRequests(coach.store, coach.clock)), "floor": bench.verifiers()}
 
     def handle(which: str, body: bytes, signature: str) -> dict:
-        envelope = parse_envelope(body)
-        run_verifiers(
-            verifiers[which], {"SignatureCertChainUrl": CHAIN_URL, "Signature-256": signature}, body, envelope
-        )
-        out = invoke_safely(skills[which], envelope)
-        json.dumps(out, separators=(",", ":"))
-        return out
+        return bench.handle(skills[which], verifiers[which], body, signature)
 
     def signed(env: dict) -> tuple[bytes, str]:
         body = envelope_bytes(env)
@@ -143,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
         for body, signature in floor:
             handle("floor", body, signature)
         floor_ms.append(1000 * (time.process_time() - t) / len(floor))
-    chains.close()
+    bench.close()
 
     ratios = [c / f for c, f in zip(coach_ms, floor_ms, strict=True)]
     print(f"{'turn':<24}{'count':>7}{'CPU ms':>9}")
