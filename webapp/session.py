@@ -21,7 +21,7 @@ from flask import (
     url_for,
 )
 from jinja2.utils import htmlsafe_json_dumps
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from shared_content.service import STORED_STATE_FIELDS
 from webapp.errors import error_response
@@ -160,7 +160,9 @@ def _island_json(player: _PlayerData, now: float, current: int) -> Markup:
     """The panel's data island: {"timeline": <Coach.timeline_of>, "exercises": ..., "labels": ...}."""
     # float.__repr__ is what json.dumps writes for a finite float (a clock reading is one).
     head = f'{{"timeline":{{"server_now":{float.__repr__(float(now))},"current":{int(current)},'
-    return Markup(head + player.island_tail)
+    # HTML-escaped text of a hidden element, not a <script>: htmx (allowScriptTags false) drops
+    # every <script> from what it swaps in, and the player would lose its timeline at each swap.
+    return escape(head + player.island_tail)
 
 
 def _screen(view, hold_after: tuple[int | None, ...]) -> dict:

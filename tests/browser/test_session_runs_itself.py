@@ -136,3 +136,21 @@ def test_a_dropped_stream_catches_up_in_place_keeping_focus_and_scroll(page, tin
     assert page.evaluate("window.scrollY") == scroll
     assert page.evaluate("window.__marker") == "not reloaded"
     expect(page.locator("#session-panel input[name=expected_version]").first).to_have_value(str(before + 1))
+
+
+@pytest.mark.parametrize("control", ["Slower", "Next"])
+def test_after_a_tap_the_count_keeps_running_from_the_answer_alone(page, tiny_server, control):
+    """A control's answer swaps the panel in, and the player goes on from the timeline in it,
+    with no live event to rescue it (htmx drops <script> elements from what it swaps in: the
+    timeline travels as a hidden element's text)."""
+    one_tap_start(page, tiny_server)
+    page.wait_for_function("() => window.PsoasSession.stream() !== null")
+    page.evaluate("window.PsoasSession.stream().close()")  # nothing but the answer to go on
+    before = page.evaluate("window.PsoasSession.version()")
+    page.get_by_role("button", name=control, exact=True).click()
+    page.wait_for_function(f"() => window.PsoasSession.version() > {before}")
+    count = page.locator("#session-panel [data-field=big]")
+    first = count.inner_text()
+    page.wait_for_timeout(2500)
+    assert count.inner_text() != first, f"the count stood still at {first!r} after {control}"
+    assert page.evaluate("window.__marker") == "not reloaded"

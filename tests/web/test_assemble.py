@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as html_lib
 import json
 import re
 from urllib.parse import urlencode
@@ -99,9 +100,9 @@ def test_a_routine_that_comes_up_short_says_why_on_its_page(phone):
 
 
 def _session_island(html: str) -> dict:
-    found = re.search(r'<script type="application/json" id="session-data">(.*?)</script>', html, re.S)
+    found = re.search(r'<div id="session-data" hidden>(.*?)</div>', html, re.S)
     assert found, "the session page embeds its data"
-    return json.loads(found.group(1))
+    return json.loads(html_lib.unescape(found.group(1)))
 
 
 def test_the_phone_runs_the_sets_an_assembled_routine_adds(phone, coach):

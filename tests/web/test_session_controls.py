@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html as html_lib
 import json
 import math
 import re
@@ -43,9 +44,9 @@ def test_no_session_page_is_friendly(phone):
 
 
 def island(html: str) -> dict:
-    found = re.search(r'<script type="application/json" id="session-data">(.*?)</script>', html, re.S)
+    found = re.search(r'<div id="session-data" hidden>(.*?)</div>', html, re.S)
     assert found, "the page embeds the timeline"
-    return json.loads(found.group(1))
+    return json.loads(html_lib.unescape(found.group(1)))
 
 
 def test_session_page_shows_exercise_in_aria_live_region_with_controls(phone):

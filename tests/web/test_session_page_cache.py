@@ -3,6 +3,7 @@ must get exactly the page a fresh render gives, at every moment of a routine, wi
 
 from __future__ import annotations
 
+import html as html_lib
 import json
 import re
 
@@ -30,9 +31,9 @@ def _fresh(phone, target: str, monkeypatch) -> str:
 
 
 def _island(html: str) -> dict:
-    found = re.search(r'<script type="application/json" id="session-data">(.*?)</script>', html, re.S)
+    found = re.search(r'<div id="session-data" hidden>(.*?)</div>', html, re.S)
     assert found, "the page embeds the player's data"
-    return json.loads(found.group(1))
+    return json.loads(html_lib.unescape(found.group(1)))
 
 
 @pytest.mark.parametrize("target", list(TARGETS))

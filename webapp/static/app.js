@@ -1,7 +1,8 @@
 /* Psoas Coach phone app: the session page's player glue, and the screen wake lock.
  *
- * The page embeds the engine's timeline (Coach.timeline, a <script type="application/json"
- * id="session-data"> island inside #session-panel); static/player.js plays it on the server's
+ * The page embeds the engine's timeline (Coach.timeline, JSON as the text of a hidden
+ * <div id="session-data"> inside #session-panel: htmx drops <script> elements from what it
+ * swaps in); static/player.js plays it on the server's
  * clock (server_now). This file only puts what the player says into the server-rendered panel
  * (the elements with data-field), so time runs with no taps: holds, releases, rests, sides,
  * the next exercise, the end. No rule lives here. No inline scripts (CSP script-src 'self').
