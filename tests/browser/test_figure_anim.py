@@ -25,15 +25,23 @@ MOVING = """() => [...document.querySelectorAll("[data-figure] g.pose.on path")]
 })"""
 
 
+# Sampled by the page's own timers, queued with the events' (same clock, same queue), so a busy
+# machine delays both alike and a sample never lands on the wrong side of a segment change.
+SAMPLE = """([events, times]) => new Promise((done) => {
+  const shown = %s;
+  const out = {};
+  window.__play(events);
+  times.forEach((t, i) => setTimeout(() => {
+    out[t] = shown();
+    if (i === times.length - 1) done(out);
+  }, t));
+})""" % SHOWN
+
+
 def sample(page, events, times_ms):
     """Play the events and sample the figure at the given times (ms after the first event)."""
-    page.evaluate("(e) => window.__play(e)", events)
-    samples, elapsed = {}, 0
-    for t in times_ms:
-        page.wait_for_timeout(t - elapsed)
-        elapsed = t
-        samples[t] = page.evaluate(SHOWN)
-    return samples
+    got = page.evaluate(SAMPLE, [events, sorted(times_ms)])
+    return {int(t): v for t, v in got.items()}
 
 
 def ready(page, wait_until, exercise):

@@ -103,7 +103,9 @@
 
   function detailOf(seg) {
     var parts = [];
-    if (seg.sets > 1 && seg.kind !== "intro") parts.push("Set " + seg.set_no + " of " + seg.sets);
+    // The same line the server renders (session.html): an intro is about set 1, like
+    // Position.set_no = max(1, set_no) in shared_content/engine/timeline.py.
+    if (seg.sets > 1) parts.push("Set " + Math.max(1, seg.set_no) + " of " + seg.sets);
     if (seg.side) parts.push(seg.side.charAt(0).toUpperCase() + seg.side.slice(1) + " side");
     return parts.join(" · ");
   }
