@@ -28,14 +28,14 @@ MOVING = """() => [...document.querySelectorAll("[data-figure] g.pose.on path")]
 # Sampled by the page's own timers, queued with the events' (same clock, same queue), so a busy
 # machine delays both alike and a sample never lands on the wrong side of a segment change.
 SAMPLE = """([events, times]) => new Promise((done) => {
-  const shown = %s;
+  const shown = SHOWN;
   const out = {};
   window.__play(events);
   times.forEach((t, i) => setTimeout(() => {
     out[t] = shown();
     if (i === times.length - 1) done(out);
   }, t));
-})""" % SHOWN
+})""".replace("SHOWN", SHOWN)
 
 
 def sample(page, events, times_ms):
