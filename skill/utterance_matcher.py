@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from shared_content.vocabulary import NUMBER_WORD_VALUES
@@ -108,7 +108,14 @@ class _Sample:
     def regex(self) -> re.Pattern[str]:
         """Compiled when first tried: most samples never are in a console session, and compiling
         thousands of slot alternations up front made the console slow to start."""
-        return re.compile(self.pattern)
+        return _compiled(self.pattern)
+
+
+@lru_cache(maxsize=8192)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    # Shared by every matcher in the process: the locales' models spell almost every sample alike,
+    # and a slot alternation costs about a millisecond to compile (re's own cache keeps only 512).
+    return re.compile(pattern)
 
 
 class UtteranceMatcher:
@@ -144,6 +151,16 @@ class UtteranceMatcher:
                 self._slot_first.append(order)
             else:
                 self._by_first_word.setdefault(first, []).append(order)
+        self._merged: dict[str, list[int]] = {}
+
+    def _candidates(self, first: str) -> list[int]:
+        """The samples an utterance beginning with `first` may match exactly, in model order."""
+        found = self._merged.get(first)
+        if found is None:
+            found = sorted(self._by_first_word.get(first, []) + self._slot_first)
+            if first in self._by_first_word:  # words no sample begins with share the slot-first list
+                self._merged[first] = found
+        return found
 
     # -- compilation ---------------------------------------------------------------------------
     def _slot_pattern(self, slot_type: str) -> str:
@@ -267,7 +284,7 @@ class UtteranceMatcher:
             return Match(FALLBACK)
         # 1. exact: the whole utterance is a sample with valid slot values
         first = text.split(maxsplit=1)[0]
-        for order in sorted(self._by_first_word.get(first, []) + self._slot_first):
+        for order in self._candidates(first):
             sample = self.samples[order]
             m = sample.regex.match(text)
             if m:
