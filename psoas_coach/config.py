@@ -9,7 +9,7 @@ import socket
 from dataclasses import dataclass
 from pathlib import Path
 
-from shared_content.store import data_dir
+from shared_content.paths import data_dir
 from shared_content.webpush import VapidKeys, dev_vapid_keys
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 import logging
 import os
+import sys
 import threading
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -176,12 +177,36 @@ def gunicorn_options(host: str, port: int, workers: int) -> dict:
     }
 
 
+def _migrate(url: str | None) -> None:
+    from shared_content.store import Store, default_database_url
+
+    url = url or default_database_url()
+    try:
+        Store(url).migrate()
+    except Exception as exc:  # the message names the database without its password
+        print(f"Could not migrate {Store.describe_url(url)}: {type(exc).__name__}: {exc}", file=sys.stderr)
+        sys.exit(1)
+
+
+def _migrate_in_child(url: str | None) -> int:
+    import multiprocessing
+
+    child = multiprocessing.get_context("fork").Process(target=_migrate, args=(url,), name="migrate")
+    child.start()
+    child.join()
+    return 0 if child.exitcode == 0 else 3
+
+
 def serve(settings: Settings, host: str, port: int, workers: int | None = None) -> int:
     if workers is None:
         workers = 1 if settings.dev else 2
-    # No database work here: the workers migrate as they build the app (Coach.from_url, safe
-    # when several start at once). Loading the PostgreSQL driver in this master, before the
-    # gevent workers patch the standard library, would leave psycopg with blocking waits.
+    # The schema is brought to head in a short-lived child, so the workers find it there and never
+    # load Alembic (Coach.from_url still migrates, safe when several start at once, if they must).
+    # Loading SQLAlchemy and the PostgreSQL driver in this master, before the gevent workers patch
+    # the standard library, would leave psycopg with blocking waits (and cost the master 25 MB).
+    migrated = _migrate_in_child(settings.database_url)
+    if migrated != 0:
+        return migrated
     print(
         f"Psoas Coach on http://{host}:{port}/  (Alexa endpoint: POST /alexa{', unverified: --dev' if settings.dev else ''})",
         flush=True,

@@ -36,8 +36,7 @@ import uuid
 from pathlib import Path
 from typing import Any, TextIO
 
-import platformdirs
-
+from shared_content.paths import data_dir
 from shared_content.vocabulary import DEFAULT_LOCALE, LOCALES
 
 DEFAULT_URL = "http://127.0.0.1:8000/alexa"
@@ -143,7 +142,7 @@ def _speech(output: dict[str, Any] | None) -> tuple[str, str]:
 # ---------------------------------------------------------------------------------------------
 def default_user_id() -> str:
     """A per-machine Alexa-like user id, kept under the user data folder so sessions persist."""
-    path = Path(platformdirs.user_data_dir("psoas-coach", appauthor=False)) / "console-user-id"
+    path = Path(data_dir()) / "console-user-id"
     try:
         existing = path.read_text(encoding="utf-8").strip()
         if existing:

@@ -17,7 +17,6 @@ from flask import (
     flash,
     redirect,
     request,
-    stream_with_context,
     url_for,
 )
 from jinja2.utils import htmlsafe_json_dumps
@@ -400,7 +399,9 @@ def events():
         finally:
             sub.close()
 
-    response = Response(stream_with_context(stream()), mimetype="text/event-stream")
+    # No request context kept for the stream's life (no stream_with_context): the generator needs
+    # only the coach and the person's id, and thousands of idle phones then cost a few KB each.
+    response = Response(stream(), mimetype="text/event-stream")
     response.call_on_close(lambda: streams.release(person_id, network))  # runs even if never started
     response.headers["Cache-Control"] = "no-cache, no-transform"
     response.headers["X-Accel-Buffering"] = "no"

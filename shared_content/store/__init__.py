@@ -12,26 +12,27 @@ PostgreSQL is used when DATABASE_URL says so (`postgresql+psycopg://...`).
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from platformdirs import user_data_dir
 from sqlalchemy import Connection, Select, Table, TextClause, create_engine, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, StatementError
 
 from shared_content import private_errors
+from shared_content.paths import data_dir, default_database_url
 from shared_content.store import tables
 from shared_content.store.dialect import insert_for
 
 __all__ = ["Store", "default_database_url", "data_dir", "tables"]
 
-APP_NAME = "psoas-coach"
 SQLITE_BUSY_TIMEOUT_MS = 5000
 # Two processes migrating at once: the second waits for the first, which may take a while.
 MIGRATION_BUSY_TIMEOUT_MS = 60000
@@ -66,15 +67,26 @@ def _env_int(name: str, default: int) -> int:
     return value
 
 
-def data_dir() -> str:
-    """The per-user data folder ($XDG_DATA_HOME/psoas-coach on Linux), created if missing."""
-    path = user_data_dir(APP_NAME, appauthor=False)
-    os.makedirs(path, exist_ok=True)
-    return path
+_REVISION_LINE = re.compile(r"^(down_revision|revision)\s*(?::[^=]*)?=\s*(.+?)\s*$", re.MULTILINE)
 
 
-def default_database_url() -> str:
-    return f"sqlite:///{os.path.join(data_dir(), 'psoas-coach.db')}"
+@lru_cache(maxsize=1)
+def head_revisions() -> frozenset[str] | None:
+    """The migrations' head revisions, read from their files as Alembic would find them (a test
+    checks they agree); None when a file names its parents in a way this reading does not know."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in sorted((_MIGRATIONS / "versions").glob("*.py")):
+        found = dict(_REVISION_LINE.findall(path.read_text(encoding="utf-8")))
+        revision, parent = found.get("revision", ""), found.get("down_revision", "")
+        if not re.fullmatch(r"[\"'][\w-]+[\"']", revision):
+            return None
+        revisions.add(revision[1:-1])
+        if parent != "None":
+            if not re.fullmatch(r"[\"'][\w-]+[\"']", parent):
+                return None
+            parents.add(parent[1:-1])
+    return frozenset(revisions - parents) or None
 
 
 def _normalise_url(url: str | URL) -> URL:
@@ -324,8 +336,25 @@ class Store:
         """A dialect INSERT, which offers on_conflict_do_nothing()/on_conflict_do_update() on both databases."""
         return insert_for(self.dialect, table)
 
+    def at_head(self) -> bool:
+        """Whether the schema is already at the newest revision (read without loading Alembic)."""
+        heads = head_revisions()
+        if heads is None:
+            return False
+        try:
+            with self.engine.connect() as conn:
+                found = {row[0] for row in conn.exec_driver_sql("SELECT version_num FROM alembic_version")}
+        except DBAPIError:  # no alembic_version table yet: a new database
+            return False
+        return found == heads
+
     def migrate(self) -> None:
-        """Upgrade the schema to the newest revision. Idempotent; safe when processes start together."""
+        """Upgrade the schema to the newest revision. Idempotent; safe when processes start together.
+
+        A schema already at head is left alone without importing Alembic and Mako: every server
+        worker opens the store, and those modules would cost each of them about 10 MB for nothing."""
+        if self.at_head():
+            return
         from alembic import command
         from alembic.config import Config
 

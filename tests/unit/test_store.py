@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import multiprocessing
 import sqlite3
+import subprocess
+import sys
 import threading
 
 import pytest
 from sqlalchemy import bindparam, inspect, select, text
 
-from shared_content.store import Store, data_dir, default_database_url
+from shared_content.store import Store, data_dir, default_database_url, head_revisions
 from shared_content.store.tables import metadata, rate_limits
 
 TABLES = {
@@ -43,6 +45,48 @@ def test_migrate_creates_every_table_and_is_idempotent(store):
     assert TABLES <= names
     with store.read() as conn:
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == [_head()]
+
+
+def test_the_head_read_from_the_files_is_alembics():
+    from alembic.script import ScriptDirectory
+
+    from shared_content.store import _MIGRATIONS
+
+    assert head_revisions() == frozenset(ScriptDirectory(str(_MIGRATIONS)).get_heads())
+
+
+def test_at_head_goes_by_the_revision_the_database_records(store):
+    assert store.at_head()
+    head = next(iter(head_revisions()))
+    with store.write() as conn:  # a database one revision behind: migrate() would run Alembic
+        conn.execute(text("UPDATE alembic_version SET version_num = '0005'"))
+    assert not store.at_head()
+    with store.write() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": head})
+    assert store.at_head()
+
+
+def test_a_worker_opening_a_store_at_head_never_loads_alembic(sqlite_url):
+    """Each gunicorn worker opens the store; at head that costs no Alembic or Mako import."""
+    Store(sqlite_url).migrate()
+    code = (
+        "import sys\n"
+        "from shared_content.store import Store\n"
+        f"s = Store({sqlite_url!r})\n"
+        "s.migrate()\n"
+        "print(sorted(m for m in ('alembic', 'mako') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert out.stdout.strip() == "[]"
+    fresh = sqlite_url.replace(".db", "-fresh.db")
+    out = subprocess.run(
+        [sys.executable, "-c", code.replace(repr(sqlite_url), repr(fresh))],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert out.stdout.strip() == "['alembic', 'mako']"  # a new database is migrated as before
 
 
 def test_migrations_match_the_table_definitions(store):
