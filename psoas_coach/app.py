@@ -23,11 +23,16 @@ def create_app(settings: Settings | None = None, coach=None, alexa_verifiers=Non
         coach = Coach.from_url(settings.database_url, catalogue=catalogue)
     app = create_web_app(coach=coach, secret_key=settings.secret_key, dev=settings.dev)
     app.config["PSOAS_VAPID_KEYS"] = settings.vapid_keys
-    app.register_blueprint(
+    # The Alexa endpoint is an app of its own in front of the phone's: it has no cookie, form or
+    # page, so the web app's session, CSRF, rate-limit, gzip and header hooks would only cost it
+    # time (about 1 ms a command). Same process, same Coach.
+    endpoint = Flask("skill.endpoint")
+    endpoint.register_blueprint(
         alexa_blueprint(
             coach, skill_id=settings.alexa_skill_id, verify=settings.verify_alexa, verifiers=alexa_verifiers
         )
     )
+    app.wsgi_app = AlexaFirst(endpoint, app.wsgi_app)  # type: ignore[method-assign]  # Flask's middleware way
     if settings.proxy_hops:
         # Behind a proxy every phone shares the proxy's address; pairing's per-address limit
         # needs the client's own, from the headers of the proxies we were told to trust.
@@ -37,3 +42,15 @@ def create_app(settings: Settings | None = None, coach=None, alexa_verifiers=Non
             app.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops
         )
     return app
+
+
+class AlexaFirst:
+    """WSGI: requests for the Alexa endpoint's path go to its app, everything else to the web app."""
+
+    def __init__(self, endpoint, web, path: str = "/alexa") -> None:
+        self.endpoint, self.web, self.path = endpoint, web, path
+
+    def __call__(self, environ, start_response):
+        if environ.get("PATH_INFO") == self.path:
+            return self.endpoint(environ, start_response)
+        return self.web(environ, start_response)

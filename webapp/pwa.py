@@ -66,7 +66,6 @@ NOT_PRECACHED_ENDPOINTS = (
     "progress.reminder_ics",
     "push.key",
     "api_docs.openapi",  # for tools, not for the phone
-    "alexa.alexa_wrong_method",  # the skill endpoint answers POST only
 )
 
 BATCH_LIMIT = 200

@@ -71,6 +71,22 @@ def test_one_app_serves_the_phone_pages_and_the_alexa_endpoint(coach):
     assert refused.get_json() == {"error": "body is not valid JSON"}
 
 
+def test_a_voice_request_never_touches_the_phone_apps_cookie_or_page_headers(coach):
+    """The endpoint is an app of its own in front of the phone's: a speaker gets no browser session
+    and no page policy, and a page still gets both."""
+    from skill import envelopes
+
+    client = create_app(settings(), coach=coach).test_client()
+    voice = client.post("/alexa", json=envelopes.launch("amzn1.ask.account.composition"))
+    assert voice.status_code == 200 and "outputSpeech" in voice.get_json()["response"]
+    assert "Set-Cookie" not in voice.headers
+    assert "Content-Security-Policy" not in voice.headers
+    wrong = client.get("/alexa")
+    assert wrong.status_code == 405 and wrong.headers["Allow"] == "POST"
+    page = client.get("/")
+    assert "Set-Cookie" in page.headers and "Content-Security-Policy" in page.headers
+
+
 def test_export_skill_package_command_writes_the_package_and_refuses_plain_http(tmp_path, capsys):
     assert main(["export-skill-package", str(tmp_path), "--endpoint", "https://coach.example.org/alexa"]) == 0
     package = tmp_path / "skill-package"
