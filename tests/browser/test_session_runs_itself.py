@@ -5,6 +5,7 @@ with a tiny catalogue (PSOAS_CATALOGUE_DIR), real Chromium."""
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -154,3 +155,46 @@ def test_after_a_tap_the_count_keeps_running_from_the_answer_alone(page, tiny_se
     page.wait_for_timeout(2500)
     assert count.inner_text() != first, f"the count stood still at {first!r} after {control}"
     assert page.evaluate("window.__marker") == "not reloaded"
+
+
+def test_a_panel_rendered_before_the_newest_change_never_takes_the_page_back(page, tiny_server):
+    """The panel the player asks for can arrive after newer live events (htmx drops a second
+    request for an element while one is in flight): the page keeps the newest timeline, asks
+    again, and ends on the newest version."""
+    one_tap_start(page, tiny_server)
+    page.wait_for_function("() => window.PsoasSession.stream() !== null")
+    before = page.evaluate("window.PsoasSession.version()")
+    held = {}
+
+    def hold_first_panel(route):
+        if route.request.headers.get("hx-request") and "route" not in held:
+            held["response"] = route.fetch()  # rendered now, at `before`
+            held["route"] = route
+        else:
+            route.continue_()
+
+    page.route(re.compile(r"/session$"), hold_first_panel)
+    # As the player asks for the panel (app.js refreshPanel); not awaited: the answer is held.
+    page.evaluate(
+        "() => { window.htmx.ajax('GET', '/session', {target: '#session-panel', swap: 'innerHTML'}); }"
+    )
+    deadline = time.monotonic() + 10
+    while "route" not in held and time.monotonic() < deadline:
+        page.wait_for_timeout(50)
+    token = page.locator("meta[name=csrf-token]").get_attribute("content")
+    for version in (before, before + 1):  # another device moves the session on twice
+        answer = page.request.post(
+            tiny_server + "/session/next",
+            form={"csrf_token": token, "expected_version": str(version)},
+            max_redirects=0,
+        )
+        assert answer.status == 303
+    page.wait_for_function(f"() => window.PsoasSession.version() === {before + 2}")  # heard live
+    held["route"].fulfill(response=held["response"])  # the panel of `before` arrives last
+    seen = set()
+    deadline = time.monotonic() + 3
+    while time.monotonic() < deadline:
+        seen.add(page.evaluate("window.PsoasSession.version()"))
+        page.wait_for_timeout(50)
+    assert seen == {before + 2}, f"the page went back to version {before} for a while"
+    expect(page.locator("#session-panel input[name=expected_version]").first).to_have_value(str(before + 2))

@@ -40,6 +40,7 @@
   var fired = {};           // cue keys already dispatched
   var doneFor = null;       // the run whose end we already handled
   var local = false;        // offline.js runs the session locally
+  var newest = null;        // {started_at, version} of the newest state the live stream announced
   var stream = null;
   var wakeLock = null;
   var undoTimer = null;
@@ -70,7 +71,18 @@
   function readIsland() {
     var el = document.getElementById("session-data");
     if (!el) { island = null; player = null; return; }
-    try { island = JSON.parse(el.textContent); } catch (e) { island = null; }
+    var found = null;
+    try { found = JSON.parse(el.textContent); } catch (e) { found = null; }
+    var t = found && found.timeline;
+    // A panel rendered before the newest change the live stream announced (asked for before it,
+    // and htmx drops a second request while one is in flight): keep playing the newer timeline,
+    // and ask for the panel again.
+    if (t && newest && t.started_at === newest.started_at && t.version < newest.version) {
+      if (player) setVersions(version);
+      refreshPanel();
+      return;
+    }
+    island = found;
     if (island && island.timeline) adopt(island.timeline, true);
   }
 
@@ -264,6 +276,9 @@
     if (local) return;
     var msg;
     try { msg = JSON.parse(evt.data); } catch (e) { return; }
+    if (!newest || msg.started_at !== newest.started_at || msg.version > newest.version) {
+      newest = { started_at: msg.started_at, version: msg.version };
+    }
     var running = !!root() && !!player;
     var t = island && island.timeline;
     if (msg.timeline && running && t && t.started_at === msg.timeline.started_at) {
