@@ -20,7 +20,7 @@ from flask import (
     url_for,
 )
 from jinja2.utils import htmlsafe_json_dumps
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from shared_content.service import STORED_STATE_FIELDS
 from webapp.errors import error_response
@@ -159,9 +159,10 @@ def _island_json(player: _PlayerData, now: float, current: int) -> Markup:
     """The panel's data island: {"timeline": <Coach.timeline_of>, "exercises": ..., "labels": ...}."""
     # float.__repr__ is what json.dumps writes for a finite float (a clock reading is one).
     head = f'{{"timeline":{{"server_now":{float.__repr__(float(now))},"current":{int(current)},'
-    # HTML-escaped text of a hidden element, not a <script>: htmx (allowScriptTags false) drops
-    # every <script> from what it swaps in, and the player would lose its timeline at each swap.
-    return escape(head + player.island_tail)
+    # The text of a hidden element, not a <script>: htmx (allowScriptTags false) drops every
+    # <script> from what it swaps in. htmlsafe_json_dumps leaves no <, > or & in the JSON, so it
+    # is safe element text as it is (escaping it again on every render would only add bytes).
+    return Markup(head + player.island_tail)
 
 
 def _screen(view, hold_after: tuple[int | None, ...]) -> dict:
@@ -400,7 +401,7 @@ def events():
             sub.close()
 
     # No request context kept for the stream's life (no stream_with_context): the generator needs
-    # only the coach and the person's id, and thousands of idle phones then cost a few KB each.
+    # only the coach and the person's id (about 5 KB less a phone; bench/README.md, sync_latency).
     response = Response(stream(), mimetype="text/event-stream")
     response.call_on_close(lambda: streams.release(person_id, network))  # runs even if never started
     response.headers["Cache-Control"] = "no-cache, no-transform"
