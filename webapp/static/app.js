@@ -40,6 +40,7 @@
   var fired = {};           // cue keys already dispatched
   var doneFor = null;       // the run whose end we already handled
   var local = false;        // offline.js runs the session locally
+  var started = false;      // the events run (after DOMContentLoaded; the player is ready before)
   var newest = null;        // {started_at, version} of the newest state the live stream announced
   var stream = null;
   var wakeLock = null;
@@ -236,7 +237,7 @@
   }
 
   function tick() {
-    if (!player || !island || !root()) return;
+    if (!started || !player || !island || !root()) return;
     var now = serverNow();
     var at = P.at(player, now);
     segmentEvent(at);
@@ -452,10 +453,20 @@
     isLocal: function () { return local; },
   };
 
-  function init() {
+  /* As soon as this script runs (the document is parsed, player.js ran before it): the player is
+     ready, so a command tapped (or the network lost) before the page finished loading still works. */
+  function prepare() {
     P = window.PsoasPlayer || null;
+    if (panel()) readIsland();
+  }
+  /* Once every deferred script ran (the sound and figure modules listen): the events start. */
+  function init() {
+    if (!P) prepare();
     if (!panel()) return;
-    readIsland();
+    started = true;
+    shown = null;
+    stateKey = null;
+    tick();
     fillTomorrow();
     connect();
     updateWakeLock();
@@ -477,8 +488,9 @@
       if (r.ok) { try { window.localStorage.setItem("psoas-tz", tz); } catch (e) { /* private mode */ } }
     }, function () { /* offline: try again on the next page */ });
   }
-  // A deferred script runs before DOMContentLoaded, and player.js (deferred, later in the page)
-  // only after this one: start once the document is parsed and every deferred script ran.
+  // A deferred script runs once the document is parsed, before DOMContentLoaded: prepare now, and
+  // start the events once every deferred script ran.
+  if (document.readyState !== "loading") prepare();
   if (document.readyState === "complete") init(); else document.addEventListener("DOMContentLoaded", init);
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", reportTimeZone);
