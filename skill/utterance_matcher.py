@@ -139,22 +139,33 @@ class UtteranceMatcher:
             slot_types = {s["name"]: s["type"] for s in intent.get("slots", [])}
             for sample in intent.get("samples", []):
                 self.samples.append(self._compile(intent["name"], sample, slot_types))
-        # An exact match must begin with the sample's first word (unless a slot comes first), so only
-        # those samples are tried: the same first match in model order, without scanning thousands.
         # each sample's words counted once, for the fuzzy step's overlap score
         self._counts = [(Counter(c.tokens), self._weighed(Counter(c.tokens))) for c in self.samples]
+        # An exact match is the first sample in model order that the whole utterance is. Most samples
+        # have no slot: those are looked up by their words (the first in model order for each
+        # text). A sample with slots must begin with its first word (unless a slot comes first), so
+        # only those are tried by pattern, without scanning thousands.
+        self._literal: dict[str, int] = {}
         self._by_first_word: dict[str, list[int]] = {}
         self._slot_first: list[int] = []
         for order, compiled in enumerate(self.samples):
+            if not compiled.slot_types:
+                self._literal.setdefault(" ".join(compiled.tokens), order)
+                continue
             first = compiled.tokens[0] if compiled.tokens else "<>"
             if first.startswith("<"):
                 self._slot_first.append(order)
             else:
                 self._by_first_word.setdefault(first, []).append(order)
         self._merged: dict[str, list[int]] = {}
+        inv = re.escape(self.invocation_name) if self.invocation_name else r"(?!x)x"
+        self._launch_phrase = re.compile(
+            rf"(?:open|launch|start|begin|load|run|play)(?: the)? {inv}(?: skill)?|launch|{inv}"
+        )
+        self._one_shot = re.compile(rf"^(?:ask|tell|use) {inv}(?: skill)?(?: to)?(?: (.*))?$")
 
     def _candidates(self, first: str) -> list[int]:
-        """The samples an utterance beginning with `first` may match exactly, in model order."""
+        """The samples with slots an utterance beginning with `first` may match exactly, in model order."""
         found = self._merged.get(first)
         if found is None:
             found = sorted(self._by_first_word.get(first, []) + self._slot_first)
@@ -263,13 +274,10 @@ class UtteranceMatcher:
 
     def strip_invocation(self, text: str) -> tuple[str, bool]:
         """("ask psoas coach to start x" -> ("start x", False)); ("open psoas coach" -> ("", True))."""
-        text = re.sub(r"^alexa ", "", text)
-        inv = re.escape(self.invocation_name) if self.invocation_name else r"(?!x)x"
-        if re.fullmatch(
-            rf"(?:open|launch|start|begin|load|run|play)(?: the)? {inv}(?: skill)?|launch|{inv}", text
-        ):
+        text = text.removeprefix("alexa ")
+        if self._launch_phrase.fullmatch(text):
             return "", True
-        m = re.match(rf"^(?:ask|tell|use) {inv}(?: skill)?(?: to)?(?: (.*))?$", text)
+        m = self._one_shot.match(text)
         if m:
             rest = m.group(1) or ""
             return rest, rest == ""
@@ -283,14 +291,19 @@ class UtteranceMatcher:
         if not text:
             return Match(FALLBACK)
         # 1. exact: the whole utterance is a sample with valid slot values
+        literal = self._literal.get(text)
         first = text.split(maxsplit=1)[0]
         for order in self._candidates(first):
+            if literal is not None and order > literal:
+                break
             sample = self.samples[order]
             m = sample.regex.match(text)
             if m:
                 slots = self._slots_from(sample, m.groupdict())
                 if slots is not None:
                     return Match(sample.intent, slots, 1.0, sample.text, True)
+        if literal is not None:
+            return Match(self.samples[literal].intent, {}, 1.0, self.samples[literal].text, True)
         # 2. fuzzy: token overlap with slot mentions abstracted to their type
         tokens, found = self._mentions(text)
         best: tuple[float, int, _Sample] | None = None

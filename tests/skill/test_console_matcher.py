@@ -78,6 +78,43 @@ def test_every_sample_with_every_slot_value_matches_its_own_intent(built, locale
     assert not failures, f"{len(failures)} samples do not match themselves, e.g. {failures[:5]}"
 
 
+def _first_in_model_order(matcher, text):
+    """What an exact match is by definition: the first sample, in model order, whose pattern the
+    whole text matches with valid slot values (the matcher's indexes must find the same)."""
+    for sample in matcher.samples:
+        found = sample.regex.match(text)
+        if found:
+            slots = matcher._slots_from(sample, found.groupdict())
+            if slots is not None:
+                return sample.intent, slots, sample.text
+    return None
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.data())
+def test_the_exact_match_is_the_first_sample_in_model_order(built, data):
+    model, matcher = built["en-US"]
+    sample = data.draw(st.sampled_from(matcher.samples))
+    words = []
+    for token in sample.tokens:  # the sample said with a value of each slot, or with a word changed
+        if token.startswith("<"):
+            values = sorted(matcher.values.get(token[1:-1], {})) or ["ten"]
+            words.append(data.draw(st.sampled_from(values)))
+        else:
+            words.append(token)
+    if data.draw(st.booleans()):
+        words[data.draw(st.integers(0, len(words) - 1))] = data.draw(
+            st.sampled_from(["next", "the", "stop", "please"])
+        )
+    text = " ".join(words)
+    want = _first_in_model_order(matcher, text)
+    got = matcher.match(text)
+    if want is None:
+        assert not got.exact
+    else:
+        assert (got.intent, got.slots, got.sample, got.exact) == (*want, True)
+
+
 @pytest.mark.parametrize(
     "utterance, intent, slots",
     [
