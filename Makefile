@@ -27,12 +27,16 @@ lint: setup
 	$(BIN)/lint-imports --no-logo
 
 # Three test processes (pytest-xdist) on CI's two cores: much of the suite waits on real time
-# (browsers playing timelines, servers starting), so a third process fills the idle CPU; work
-# stealing keeps all busy to the end (the long real-time tests would otherwise finish alone).
-PYTEST_ARGS ?= -n 3 --dist worksteal
+# (browsers playing timelines, servers starting), so a third process fills the idle CPU. Tests go
+# out one at a time, the real-time ones first (tests/conftest.py), so the three share those and
+# the quick ones fill in around them: none ends alone on a long chain.
+PYTEST_ARGS ?= -n 3 --dist load --maxschedchunk 1
 
+# Byte-code caches on for the tests even where the environment turns them off
+# (PYTHONDONTWRITEBYTECODE): else every test process, and every server and command they start,
+# compiles the project again, and pytest rewrites every test module's asserts in each worker.
 test: lint migrate
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: setup
 	$(BIN)/python bench/run_all.py

@@ -16,6 +16,20 @@ IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 PG_URL = os.environ.get("PSOAS_TEST_POSTGRES_URL", "")
 
 
+# Tests that mostly wait on real time (browsers playing timelines, servers and processes starting)
+# run first, so the scheduler (`--dist load`, one test at a time: Makefile) spreads them over every
+# worker and the many quick tests fill in around them, instead of one worker ending alone on them.
+REAL_TIME_FIRST = ("tests/browser/test_session_runs_itself.py", "tests/browser/", "tests/e2e/")
+
+
+def pytest_collection_modifyitems(items):
+    def rank(item) -> int:
+        path = item.nodeid.split("::")[0]
+        return next((i for i, p in enumerate(REAL_TIME_FIRST) if path.startswith(p)), len(REAL_TIME_FIRST))
+
+    items.sort(key=rank)  # stable: each module keeps its own order
+
+
 def unavailable(reason: str):
     """A real part (browser, database) that cannot start: fail under CI, skip with the reason elsewhere."""
     if IN_CI:
