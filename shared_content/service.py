@@ -26,7 +26,7 @@ from sqlalchemy.exc import IntegrityError
 
 from shared_content import engine, pairing
 from shared_content.bus import ChangeBus, Subscription
-from shared_content.catalogue import Catalogue, Routine
+from shared_content.catalogue import Catalogue, Exercise, Routine
 from shared_content.engine.legacy import LegacyState, legacy_view
 from shared_content.pain import PainAdvice, PainReading, advise, load_pain_guide, read_pain
 from shared_content.pairing import PairingOutcome
@@ -121,6 +121,15 @@ class SessionView:
     # The state as stored at `state.version` (not settled): what a follow-up command in the same
     # request is applied to (`command(..., based_on=view)`) without reading the session again.
     stored: engine.SessionState | None = field(default=None, compare=False, repr=False)
+
+    def hold_of(self, exercise: Exercise) -> int:
+        """An exercise's hold in this run: at the run's pace, the length the count goes to."""
+        return engine.paced_hold(exercise.hold_seconds, self.state.pace)
+
+    def steps(self, exercise: Exercise) -> tuple[str, ...]:
+        """An exercise's steps as this run reads and shows them ("hold for six seconds" after
+        "slower")."""
+        return exercise.steps_at(self.hold_of(exercise))
 
 
 @dataclass(frozen=True)

@@ -120,6 +120,11 @@ def number_words(n: int) -> str:
     return UNIT_WORDS[hundreds] + " hundred" + ("" if rest == 0 else " and " + number_words(rest))
 
 
+def seconds_words(n: int) -> str:
+    """A length in words, as a step says it: "one second", "six seconds"."""
+    return number_words(n) + (" second" if n == 1 else " seconds")
+
+
 # --- Counting a hold aloud (the voice's count and the phone's spoken count) -------------------------
 COUNT_EVERY_SECOND_UP_TO: Final = 10
 COUNT_STEP_SECONDS: Final = 5  # longer holds are counted in fives

@@ -162,7 +162,7 @@ def _exercise_payload(ex) -> dict:
         "kind": ex.kind,
         "position": ex.position,
         "summary": ex.summary,
-        "steps": list(ex.steps),
+        "steps": list(ex.steps_at()),
         "hold_cue": ex.hold_cue,
         "hold_seconds": ex.hold_seconds,
         "repetitions": ex.repetitions,

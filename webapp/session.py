@@ -79,13 +79,14 @@ KIND_LABELS = {
 }
 
 
-def _exercise_payload(ex) -> dict:
-    """What the panel shows about an exercise (the player fills these when the segment changes)."""
+def _exercise_payload(ex, view) -> dict:
+    """What the panel shows about an exercise (the player fills these when the segment changes);
+    its steps say the hold at the run's pace."""
     return {
         "name": ex.name,
         "summary": ex.summary,
         "hold_cue": ex.hold_cue or "",
-        "steps": list(ex.steps),
+        "steps": list(view.steps(ex)),
         "kind": ex.kind,
     }
 
@@ -135,7 +136,7 @@ def _player_data(view, state_key: tuple) -> _PlayerData:
     rest = {k: v for k, v in timeline.items() if k not in ("server_now", "current")}
     dumps = current_app.json.dumps
     # the run's own doses (an assembled routine may add sets): the routine's exercises, not the catalogue's
-    exercises = {ex.id: _exercise_payload(ex) for ex in view.routine.exercises(get_catalogue())}
+    exercises = {ex.id: _exercise_payload(ex, view) for ex in view.routine.exercises(get_catalogue())}
 
     def safe_json(obj: object) -> str:
         # Compact (about a fifth fewer bytes); a plain str, joined below without escaping.

@@ -37,7 +37,10 @@ def figure_summary(figure: Figure) -> dict[str, Any]:
 
 def catalogue_as_json(catalogue: Catalogue, figures: Mapping[str, Figure] | None = None) -> dict[str, Any]:
     """The catalogue as JSON; with `figures` (by exercise id) each exercise also lists its poses."""
-    exercises = [exercise.model_dump(mode="json") for exercise in catalogue.exercises.values()]
+    exercises = [
+        exercise.model_dump(mode="json") | {"steps": list(exercise.steps_at())}
+        for exercise in catalogue.exercises.values()
+    ]
     for item in exercises:
         if figures and item["id"] in figures:
             item["figure"] = figure_summary(figures[item["id"]])

@@ -16,9 +16,11 @@ from shared_content import timing
 from shared_content.vocabulary import (
     MAX_HOLD_SECONDS,
     MIN_AUTHORED_HOLD_SECONDS,
+    NUMBER_WORD_VALUES,
     Category,
     Focus,
     Position,
+    seconds_words,
 )
 
 Kind = Literal["timed", "guidance"]
@@ -27,6 +29,14 @@ MAX_STEP_CHARS = 200
 WORDS_PER_SECOND = 2.5
 
 _KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# A step says the hold as `{hold}`: read and shown as the hold this run has ("for six seconds"
+# once the person said "slower"), never a number typed in the text that the count then contradicts.
+HOLD = "{hold}"
+_PLACEHOLDER = re.compile(r"\{[^}]*\}")
+_TYPED_DURATION = re.compile(
+    r"\b(?:\d+|" + "|".join(sorted(NUMBER_WORD_VALUES, key=len, reverse=True)) + r")[- ](?:seconds?|minutes?)\b",
+    re.IGNORECASE,
+)
 
 
 def spoken_seconds(texts: list[str]) -> int:
@@ -103,7 +113,7 @@ class Exercise(_Strict):
 
     @field_validator("steps")
     @classmethod
-    def _steps_readable(cls, steps: list[str]) -> list[str]:
+    def _steps_readable(cls, steps: list[str], info: ValidationInfo) -> list[str]:
         if not steps:
             raise ValueError("needs at least one step")
         for number, step in enumerate(steps, start=1):
@@ -113,6 +123,16 @@ class Exercise(_Strict):
                 raise ValueError(
                     f"step {number} is {len(step)} characters; keep each step to {MAX_STEP_CHARS} or fewer"
                 )
+            if typed := _TYPED_DURATION.search(step):
+                raise ValueError(
+                    f"step {number} types a duration ({typed.group(0)!r}): write {HOLD} for the hold, "
+                    "which the pace can change"
+                )
+            for found in _PLACEHOLDER.findall(step):
+                if found != HOLD:
+                    raise ValueError(f"step {number} has {found}; the only placeholder is {HOLD}")
+                if info.data.get("kind") != "timed":
+                    raise ValueError(f"step {number} says {HOLD}, but a guidance item has no hold")
         return steps
 
     @field_validator("hold_seconds")
@@ -203,9 +223,15 @@ class Exercise(_Strict):
         """How many hold blocks the exercise runs: each set, once per side when per_side."""
         return self.sets * (2 if self.per_side else 1)
 
+    def steps_at(self, hold_seconds: int | None = None) -> tuple[str, ...]:
+        """The steps as read aloud and shown: {hold} says `hold_seconds` (the hold at the run's
+        pace; by default the exercise's own)."""
+        said = seconds_words(self.hold_seconds if hold_seconds is None else hold_seconds)
+        return tuple(step.replace(HOLD, said) for step in self.steps)
+
     @property
     def intro_seconds(self) -> int:
-        return spoken_seconds([self.summary, *self.steps])
+        return spoken_seconds([self.summary, *self.steps_at()])
 
     @computed_field  # type: ignore[prop-decorator]
     @property

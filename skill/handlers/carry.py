@@ -27,7 +27,7 @@ _WORD = re.compile(r"[a-z']+")
 
 def new_cautions(exercise) -> list[str]:
     """The cautions the steps have not already said (most of a caution's words in one step)."""
-    steps = [set(_WORD.findall(step.lower())) for step in exercise.steps]
+    steps = [set(_WORD.findall(step.lower())) for step in exercise.steps_at()]
     out = []
     for caution in exercise.cautions:
         words = set(_WORD.findall(caution.lower()))
@@ -44,8 +44,9 @@ class SpokenExercise:
     the exercise; and it is kept as said for the session only for the exercise under way, since
     a later one may never be heard (the person skips or asks before the speaker reaches it)."""
 
-    def __init__(self, turn, ex, in_this_response: set[int], under_way: bool) -> None:
+    def __init__(self, turn, ex, in_this_response: set[int], under_way: bool, view) -> None:
         self.turn, self.ex, self.in_this_response, self.under_way = turn, ex, in_this_response, under_way
+        self.view = view  # the run: its steps say the hold at its pace
         self.name, self.hold_cue = ex.name, ex.hold_cue
         self.short = bool(ex.cue) and ex.id in seen_before(turn)
         self.summary = ex.cue if self.short else ex.summary
@@ -53,7 +54,7 @@ class SpokenExercise:
     @cached_property  # read several times while one intro is worded
     def steps(self) -> tuple[str, ...]:
         cautions = tuple(c for c in new_cautions(self.ex) if self._first_time(c))
-        return cautions if self.short else (*cautions, *self.ex.steps)
+        return cautions if self.short else (*cautions, *self.view.steps(self.ex))
 
     def _first_time(self, caution: str) -> bool:
         key = zlib.crc32(caution.encode())
@@ -65,13 +66,13 @@ class SpokenExercise:
         return True
 
 
-def exercise_words(turn, under_way: str) -> Callable[[str], SpokenExercise]:
-    """`under_way`: the id of the exercise the timeline is in as this response starts."""
+def exercise_words(turn, under_way: str, view) -> Callable[[str], SpokenExercise]:
+    """`under_way`: the id of the exercise the timeline is in as this response starts; `view`: the run."""
     in_this_response: set[int] = set()
 
     def words(exercise_id: str) -> SpokenExercise:
         ex = turn.catalogue.exercise(exercise_id)
-        return SpokenExercise(turn, ex, in_this_response, exercise_id == under_way)
+        return SpokenExercise(turn, ex, in_this_response, exercise_id == under_way, view)
 
     return words
 

@@ -98,8 +98,9 @@ def duration(turn: Turn, seconds: float) -> str:
     return turn.t("time.minutes", minutes=max(2, about_minutes(seconds)))
 
 
-def exercise_intro(turn: Turn, ex) -> str:
-    steps = " ".join(escape(step) for step in ex.steps)
+def exercise_intro(turn: Turn, ex, view: SessionView | None = None) -> str:
+    """The exercise's name, summary and steps; during a run the steps say its hold at the run's pace."""
+    steps = " ".join(escape(step) for step in (view.steps(ex) if view is not None else ex.steps_at()))
     return turn.t("exercise.intro", exercise=ex.name, summary=ex.summary) + " " + steps
 
 
@@ -177,7 +178,7 @@ def lead(turn: Turn, view: SessionView, tl: Timeline, *, depth: int = 0) -> Resp
     script = script_for(
         data,
         words,
-        carry.exercise_words(turn, p.exercise.id),
+        carry.exercise_words(turn, p.exercise.id, view),
         audio_start=audio_start,
         opening=tl.ssml(),
         phrases=turn.phrases,  # `words` is turn.t but for "lead.done" (two variants): cues cached per locale

@@ -31,7 +31,7 @@ class DescribeExerciseHandler(IntentHandler):
         exercise = find_exercise(turn, spoken, resolved, view)
         if exercise is None:
             return unknown_exercise(turn, spoken, view)
-        tl = Timeline().say(flow.exercise_intro(turn, exercise)).say(amount(turn, exercise))
+        tl = Timeline().say(flow.exercise_intro(turn, exercise, view)).say(amount(turn, exercise, view))
         tl.say(" ".join(escape(c) for c in new_cautions(exercise)))
         return carry.keep_on(turn, view, tl)
 
@@ -114,8 +114,9 @@ def unknown_exercise(turn: Turn, spoken: str | None, view: SessionView | None) -
     return turn.ask(tl, turn.t("reprompt.describe"), view)
 
 
-def amount(turn: Turn, exercise) -> str:
-    """ "Hold for 5 seconds, 3 times on each side, in 2 sets." / "Hold for 30 seconds, 2 times." / "..., once."."""
+def amount(turn: Turn, exercise, view: SessionView | None = None) -> str:
+    """ "Hold for 5 seconds, 3 times on each side, in 2 sets." / "Hold for 30 seconds, 2 times." / "..., once.".
+    During a run the hold is the one at its pace."""
     if exercise.kind == "guidance":
         return ""
     reps, sets = exercise.repetitions, exercise.sets
@@ -126,7 +127,8 @@ def amount(turn: Turn, exercise) -> str:
         times = turn.t("describe.each_side", times=times)
     if sets > 1:
         times = turn.t("describe.in_sets", times=times, sets=sets)
-    return turn.t("describe.amount", seconds=exercise.hold_seconds, times=times)
+    hold = exercise.hold_seconds if view is None else view.hold_of(exercise)
+    return turn.t("describe.amount", seconds=hold, times=times)
 
 
 new_cautions = carry.new_cautions

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from ask_sdk_model import Response
 
-from shared_content.engine import paced_hold, plan_for
+from shared_content.engine import plan_for
 from shared_content.service import SessionView
 from skill.interaction_model import equipment_id
 from skill.speech.ssml import Timeline, estimate_seconds
@@ -216,4 +216,4 @@ def hold_for(turn: Turn, view: SessionView) -> int:
     timed = [ex for ex in exercises if ex.kind == "timed"] or [
         ex for ex in view.routine.exercises(turn.catalogue) if ex.kind == "timed"
     ]
-    return paced_hold(timed[0].hold_seconds, view.state.pace) if timed else 0
+    return view.hold_of(timed[0]) if timed else 0

@@ -112,3 +112,16 @@ def test_a_routine_led_to_its_end_at_another_pace_offers_to_keep_it_last(voice, 
     voice.say("NoIntent")
     assert coach.history(pid(coach, voice))[0].outcome == "completed"
     assert coach.person(pid(coach, voice)).pace == 1.0
+
+
+def test_after_slower_the_steps_read_out_say_the_new_hold(voice):
+    voice.listen = False
+    voice.say("StartRoutineIntent", MORNING)
+    assert "six seconds" not in voice.say("TellMeMoreIntent").text
+    slower = voice.say("SlowerIntent")
+    assert "Holds are now 6 seconds" in slower.text
+    more = voice.say("TellMeMoreIntent")
+    assert "Hold the tilt for six seconds" in more.text and "five seconds" not in more.text
+    described = voice.say("DescribeExerciseIntent", {"exercise": ("knee to chest", "knee-to-chest")})
+    assert "Hold for six seconds, then lower the leg" in described.text
+    assert "Hold for 6 seconds" in described.text  # the amount, at the run's pace too

@@ -334,3 +334,37 @@ def test_minutes_are_rounded_the_same_way_for_every_front_end():
 
     # 5:15 is "about 5 minutes", 4:30 rounds up, and nothing is ever "0 minutes".
     assert [about_minutes(s) for s in (315, 290, 270, 269, 20, 0)] == [5, 5, 5, 4, 1, 1]
+
+
+# --- steps that say the hold ----------------------------------------------------------------------
+
+SAYS_THE_HOLD = {"pelvic-tilt", "knee-to-chest", "bolster-psoas-stretch", "pelvic-floor-squeeze"}
+
+
+def test_steps_say_the_exercises_own_hold_by_default(cat):
+    assert cat.exercise("pelvic-tilt").steps_at()[2] == "Hold the tilt for five seconds, then relax and rest for a moment."
+    said = {ex.id for ex in cat.exercises.values() if any("five seconds" in s for s in ex.steps_at())}
+    assert said == SAYS_THE_HOLD
+    for ex in cat.exercises.values():
+        assert not any("{" in s or "}" in s for s in ex.steps_at()), ex.id
+
+
+@given(hold=st.integers(min_value=1, max_value=MAX_HOLD_SECONDS))
+def test_steps_say_whatever_hold_the_run_has(hold):
+    from shared_content.vocabulary import seconds_words
+
+    cat = load_catalogue()
+    for exercise_id in SAYS_THE_HOLD:
+        ex = cat.exercise(exercise_id)
+        steps = ex.steps_at(hold)
+        assert len(steps) == len(ex.steps)
+        assert sum(s.count(seconds_words(hold)) for s in steps) == sum(s.count("{hold}") for s in ex.steps) == 1
+        assert not any("{" in s for s in steps)
+        unchanged = [a for a, b in zip(ex.steps, steps, strict=True) if a == b]
+        assert len(unchanged) == len(steps) - 1  # only the step that states the hold differs
+
+
+def test_one_second_is_singular():
+    from shared_content.vocabulary import seconds_words
+
+    assert (seconds_words(1), seconds_words(6), seconds_words(21)) == ("one second", "six seconds", "twenty one seconds")

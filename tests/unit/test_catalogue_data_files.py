@@ -61,6 +61,39 @@ BREAKAGES = [
     pytest.param(
         "stretches.toml",
         "pelvic-tilt",
+        "Hold the tilt for {hold}, then",
+        "Hold the tilt for 5 seconds, then",
+        "stretches.toml: exercise 'pelvic-tilt': field 'steps': step 3 types a duration ('5 seconds'): "
+        "write {hold} for the hold, which the pace can change",
+        id="typed-hold-in-a-step",
+    ),
+    pytest.param(
+        "stretches.toml",
+        "knee-to-chest",
+        "Hold for {hold}, then",
+        "Hold for ten seconds, then",
+        "stretches.toml: exercise 'knee-to-chest': field 'steps': step 4 types a duration ('ten seconds')",
+        id="typed-hold-in-words",
+    ),
+    pytest.param(
+        "stretches.toml",
+        "pelvic-tilt",
+        "Hold the tilt for {hold}, then",
+        "Hold the tilt for {seconds}, then",
+        "stretches.toml: exercise 'pelvic-tilt': field 'steps': step 3 has {seconds}; the only placeholder is {hold}",
+        id="unknown-placeholder",
+    ),
+    pytest.param(
+        "posture.toml",
+        "sitting-posture",
+        'steps = [\n    "',
+        'steps = [\n    "Stay there for {hold}.",\n    "',
+        "posture.toml: exercise 'sitting-posture': field 'steps': step 1 says {hold}, but a guidance item has no hold",
+        id="hold-in-guidance",
+    ),
+    pytest.param(
+        "stretches.toml",
+        "pelvic-tilt",
         "hold_seconds = 5\n",
         "hold_seconds = 0\n",
         "stretches.toml: exercise 'pelvic-tilt': field 'hold_seconds': "

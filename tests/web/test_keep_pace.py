@@ -50,3 +50,20 @@ def test_keeping_the_pace_needs_the_csrf_token(phone, coach):
     r = phone.post("/session/keep-pace", {"pace": str(done.state.pace)}, with_token=False)
     assert r.status_code in (400, 403)
     assert coach.person(phone.person.id).pace == 1.0
+
+
+def test_after_slower_the_steps_say_the_hold_the_count_goes_to(phone, coach):
+    import json
+    import re
+
+    view = phone.start()
+    before = phone.get("/session").get_data(as_text=True)
+    assert "Hold the tilt for five seconds" in before
+    phone.post("/session/slower", {"expected_version": str(view.state.version)})
+    html = phone.get("/session").get_data(as_text=True)
+    assert "Hold the tilt for six seconds" in html and "five seconds" not in html
+    island = json.loads(re.search(r'<div id="session-data" hidden>(.*?)</div>', html, re.S).group(1))
+    knee = island["exercises"]["knee-to-chest"]["steps"]
+    assert any("Hold for six seconds" in step for step in knee)  # what the phone reads out, later too
+    holds = {s["duration"] for s in island["timeline"]["segments"] if s["kind"] == "hold"}
+    assert holds == {6}
