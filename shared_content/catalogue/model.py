@@ -34,7 +34,9 @@ _KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 HOLD = "{hold}"
 _PLACEHOLDER = re.compile(r"\{[^}]*\}")
 _TYPED_DURATION = re.compile(
-    r"\b(?:\d+|" + "|".join(sorted(NUMBER_WORD_VALUES, key=len, reverse=True)) + r")[- ](?:seconds?|minutes?)\b",
+    r"\b(?:\d+|"
+    + "|".join(sorted(NUMBER_WORD_VALUES, key=len, reverse=True))
+    + r")[- ](?:seconds?|minutes?)\b",
     re.IGNORECASE,
 )
 

@@ -42,7 +42,9 @@ class TellMeMoreHandler(IntentHandler):
         view = turn.current()
         if not flow.active(view):
             return flow.not_running(turn, view)
-        return carry.keep_on(turn, view, Timeline().say(flow.exercise_intro(turn, view.position.exercise, view)))
+        return carry.keep_on(
+            turn, view, Timeline().say(flow.exercise_intro(turn, view.position.exercise, view))
+        )
 
 
 class ThanksHandler(IntentHandler):

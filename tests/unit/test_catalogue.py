@@ -104,7 +104,7 @@ def test_no_instruction_copies_a_sentence_from_the_article(cat):
     article = words(ARTICLE.read_text())
     shingles = {" ".join(article[i : i + 8]) for i in range(len(article) - 7)}
     for exercise in cat.exercises.values():
-        for text in [exercise.summary, *exercise.steps]:
+        for text in [exercise.summary, *exercise.steps_at()]:
             mine = words(text)
             copied = [
                 " ".join(mine[i : i + 8])
@@ -165,7 +165,7 @@ def test_foam_rolling_warns_it_can_be_uncomfortable(cat):
 
 def test_exercise_duration_is_its_timeline_on_its_own(cat):
     knee = cat.exercise("knee-to-chest")
-    words = len(" ".join([knee.summary, *knee.steps]).split())
+    words = len(" ".join([knee.summary, *knee.steps_at()]).split())
     intro = -(-words * 2 // 5)  # ceil(words / 2.5)
     # Lying down from standing takes a longer lead-in; two sides x one set of 3 five-second holds
     # with 3 s gaps, a side switch between them, each side's hold after a "get ready".
@@ -342,7 +342,10 @@ SAYS_THE_HOLD = {"pelvic-tilt", "knee-to-chest", "bolster-psoas-stretch", "pelvi
 
 
 def test_steps_say_the_exercises_own_hold_by_default(cat):
-    assert cat.exercise("pelvic-tilt").steps_at()[2] == "Hold the tilt for five seconds, then relax and rest for a moment."
+    assert (
+        cat.exercise("pelvic-tilt").steps_at()[2]
+        == "Hold the tilt for five seconds, then relax and rest for a moment."
+    )
     said = {ex.id for ex in cat.exercises.values() if any("five seconds" in s for s in ex.steps_at())}
     assert said == SAYS_THE_HOLD
     for ex in cat.exercises.values():
@@ -358,7 +361,9 @@ def test_steps_say_whatever_hold_the_run_has(hold):
         ex = cat.exercise(exercise_id)
         steps = ex.steps_at(hold)
         assert len(steps) == len(ex.steps)
-        assert sum(s.count(seconds_words(hold)) for s in steps) == sum(s.count("{hold}") for s in ex.steps) == 1
+        assert (
+            sum(s.count(seconds_words(hold)) for s in steps) == sum(s.count("{hold}") for s in ex.steps) == 1
+        )
         assert not any("{" in s for s in steps)
         unchanged = [a for a, b in zip(ex.steps, steps, strict=True) if a == b]
         assert len(unchanged) == len(steps) - 1  # only the step that states the hold differs
@@ -367,4 +372,8 @@ def test_steps_say_whatever_hold_the_run_has(hold):
 def test_one_second_is_singular():
     from shared_content.vocabulary import seconds_words
 
-    assert (seconds_words(1), seconds_words(6), seconds_words(21)) == ("one second", "six seconds", "twenty one seconds")
+    assert (seconds_words(1), seconds_words(6), seconds_words(21)) == (
+        "one second",
+        "six seconds",
+        "twenty one seconds",
+    )
